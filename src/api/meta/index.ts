@@ -1,0 +1,3 @@
+export * from './types.js';
+export * from './field.js';
+export * from './status.js';
