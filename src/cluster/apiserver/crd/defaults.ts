@@ -1,0 +1,23 @@
+/**
+ * Structural defaulting as apiextensions-apiserver does it: a property with a `default` that is
+ * absent (or null while not nullable) gets a copy of the default; defaulting then descends into
+ * every value, including freshly defaulted ones, array items and additionalProperties values.
+ */
+import { cloneJSON, isObject, itemsSchema, schemaForKey, type JSONSchemaProps } from './schema.js';
+
+/** Applies defaults in place. */
+export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined): void {
+  if (!s) return;
+  if (Array.isArray(x)) {
+    const items = itemsSchema(s);
+    if (items) for (const item of x) applyDefaults(item, items);
+    return;
+  }
+  if (!isObject(x)) return;
+  for (const [k, prop] of Object.entries(s.properties ?? {})) {
+    if (prop.default === undefined) continue;
+    const v = x[k];
+    if (!(k in x) || (v === null && prop.nullable !== true)) x[k] = cloneJSON(prop.default);
+  }
+  for (const k of Object.keys(x)) applyDefaults(x[k], schemaForKey(s, k));
+}
