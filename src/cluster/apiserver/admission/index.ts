@@ -11,4 +11,3 @@ export type { AdmissionAttributes, AdmissionOperation, GroupVersionKind, RuleWit
 export type { EquivalentResources, NamespaceLabels } from './match.js';
 export { ruleMatches, isExemptResource } from './match.js';
 export { serviceServerName, type ServiceResolver } from './call.js';
-export { labelSelectorMatches, selectorIsEmpty } from './label-selector.js';

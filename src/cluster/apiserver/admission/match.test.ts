@@ -2,7 +2,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
-import { labelSelectorMatches } from './label-selector.js';
 import { matchingResource, namespaceSelectorMatches, objectSelectorMatches, ruleMatches, isExemptResource, type RuleTarget } from './match.js';
 import type { AdmissionAttributes, Webhook } from './types.js';
 
@@ -90,21 +89,4 @@ test('namespaceSelector: stored labels, a namespace\'s own labels, cluster-scope
     (err: unknown) => err instanceof StatusError && err.code === 404 && err.message === 'namespaces "gone" not found',
   );
   assert.ok(await namespaceSelectorMatches({ name: 'w', clientConfig: {} }, { operation: 'CREATE', resource: pods, namespace: 'gone', user }, lookup));
-});
-
-test('labelSelectorMatches implements every operator', () => {
-  const l = { a: '1', b: '2' };
-  const cases: [Parameters<typeof labelSelectorMatches>[0], boolean][] = [
-    [{}, true],
-    [{ matchLabels: { a: '1' } }, true],
-    [{ matchLabels: { a: '2' } }, false],
-    [{ matchExpressions: [{ key: 'a', operator: 'In', values: ['1', '3'] }] }, true],
-    [{ matchExpressions: [{ key: 'c', operator: 'In', values: ['1'] }] }, false],
-    [{ matchExpressions: [{ key: 'a', operator: 'NotIn', values: ['1'] }] }, false],
-    [{ matchExpressions: [{ key: 'c', operator: 'NotIn', values: ['1'] }] }, true],
-    [{ matchExpressions: [{ key: 'b', operator: 'Exists' }] }, true],
-    [{ matchExpressions: [{ key: 'b', operator: 'DoesNotExist' }] }, false],
-    [{ matchExpressions: [{ key: 'c', operator: 'DoesNotExist' }] }, true],
-  ];
-  for (const [sel, want] of cases) assert.equal(labelSelectorMatches(sel, l), want, JSON.stringify(sel));
 });

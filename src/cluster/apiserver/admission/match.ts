@@ -5,7 +5,7 @@
  */
 import { notFound } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
-import { labelSelectorMatches, selectorIsEmpty } from './label-selector.js';
+import { labelSelectorFromMetaOrEverything } from '../selectors/index.js';
 import type { AdmissionAttributes, AdmissionOperation, RuleWithOperations, Webhook } from './types.js';
 
 /** Other group/versions serving the same objects (e.g. every served version of a CRD), for matchPolicy Equivalent. */
@@ -110,10 +110,11 @@ function labelsOf(obj: { metadata?: { labels?: Record<string, string> } } | unde
 
 /** objectSelector: matches when the new or the old object's labels match. */
 export function objectSelectorMatches(webhook: Webhook, attrs: AdmissionAttributes): boolean {
-  if (selectorIsEmpty(webhook.objectSelector)) return true;
+  const sel = labelSelectorFromMetaOrEverything(webhook.objectSelector);
+  if (sel.empty) return true;
   return (
-    (attrs.object !== undefined && labelSelectorMatches(webhook.objectSelector, labelsOf(attrs.object))) ||
-    (attrs.oldObject !== undefined && labelSelectorMatches(webhook.objectSelector, labelsOf(attrs.oldObject)))
+    (attrs.object !== undefined && sel.matches(labelsOf(attrs.object))) ||
+    (attrs.oldObject !== undefined && sel.matches(labelsOf(attrs.oldObject)))
   );
 }
 
@@ -126,7 +127,8 @@ export async function namespaceSelectorMatches(webhook: Webhook, attrs: Admissio
   const nsObject = isNamespaceResource(r.group, r.plural);
   const ns = effectiveNamespace(attrs);
   if (ns === '' && !nsObject) return true;
-  if (selectorIsEmpty(webhook.namespaceSelector)) return true;
+  const sel = labelSelectorFromMetaOrEverything(webhook.namespaceSelector);
+  if (sel.empty) return true;
   let labels: Readonly<Record<string, string>> | undefined;
   if (nsObject && !attrs.subresource && (attrs.operation === 'CREATE' || attrs.operation === 'UPDATE')) {
     labels = labelsOf(attrs.object) ?? {};
@@ -134,5 +136,5 @@ export async function namespaceSelectorMatches(webhook: Webhook, attrs: Admissio
     labels = await lookup(ns);
     if (labels === undefined) throw notFound({ group: '', resource: 'namespaces' }, ns);
   }
-  return labelSelectorMatches(webhook.namespaceSelector, labels);
+  return sel.matches(labels);
 }
