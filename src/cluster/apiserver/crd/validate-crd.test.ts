@@ -168,3 +168,10 @@ test('an accepted CRD compiles and validates custom objects', () => {
     'spec.replicas: Invalid value: -1: spec.replicas in body should be greater than or equal to 0',
   ]);
 });
+
+test('defaults are forbidden in top-level metadata', () => {
+  const crd = newCrd({ type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', default: 'x' } } } } });
+  assert.deepEqual(crds.validateCrd(crd).map(fieldErrorMessage), [
+    `${schemaPath}.properties[metadata].properties[name].default: Forbidden: must not be set in top-level metadata`,
+  ]);
+});
