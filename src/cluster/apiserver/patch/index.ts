@@ -1,9 +1,10 @@
 /**
- * Patches for the API server: JSON patch, merge patch, strategic merge patch (built-in kinds),
- * and the content types that select them.
+ * Patches for the API server (the PatchModule contract): JSON patch, merge patch, strategic merge
+ * patch (built-in kinds), server-side apply and managed fields, and the content types that select them.
  */
 import type { KubeObject } from '../../../api/meta/index.js';
-import type { PatchType, ResourceInfo } from '../contracts.js';
+import type { PatchModule, PatchType, ResourceInfo } from '../contracts.js';
+import { serverSideApply, updateManagedFields, type Clock } from './apply.js';
 import { unsupportedPatchType } from './errors.js';
 import { applyJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -72,3 +73,20 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, info: ResourceInfo
       return applyStrategicMergePatch(live, patch, schemaFor(info.group, info.kind));
   }
 }
+
+/** A PatchModule whose managedFields timestamps come from `clock` (tests pass a fixed one). */
+export function createPatchModule(clock: Clock = { now: () => new Date() }): PatchModule {
+  return {
+    patchTypeOf,
+    applyPatch,
+    serverSideApply: (info, live, applied, opts) => serverSideApply(info, live, applied, opts, clock),
+    updateManagedFields: (info, oldObj, newObj, manager, subresource) =>
+      updateManagedFields(info, oldObj, newObj, manager, subresource, clock),
+  };
+}
+
+/** The module the server core wires in. */
+export const patches: PatchModule = createPatchModule();
+
+export { beforeFirstApplyManager } from './apply.js';
+export { schemaFor } from './schema.js';
