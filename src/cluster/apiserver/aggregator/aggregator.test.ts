@@ -7,7 +7,7 @@ import { asStatusError, type KubeObject } from '../../../api/meta/index.js';
 import { createCa, issueClientCert, issueServerCert, type CertKeyPem } from '../../pki/index.js';
 import type { UserInfo } from '../contracts.js';
 import { Aggregator } from './aggregator.js';
-import { availableCondition, probeAPIService, withAvailableCondition, type ProbeDeps } from './availability.js';
+import { availableCondition, checkAvailability, probeAPIService, withAvailableCondition, type ProbeDeps } from './availability.js';
 import { verifyFrontProxyRequest } from './front-proxy.js';
 
 // A backend (like virt-api) on 127.0.0.1 serving subresources.kubevirt.io/v1 as Service api.kubevirt.svc,
@@ -330,4 +330,7 @@ test('probeAPIService and availableCondition report what kube-aggregator reports
   assert.equal(again.lastTransitionTime, '2026-01-01T00:00:00Z');
   const flipped = availableCondition(first, { kind: 'service-not-found' }, new Date('2026-01-03T00:00:00Z'));
   assert.equal(flipped.lastTransitionTime, '2026-01-03T00:00:00Z');
+  const noConditions = { ...s, status: {} };
+  const changed = await checkAvailability([noConditions, first], deps(svc(httpsPort), eps(ready)));
+  assert.deepEqual(changed.map((c) => (c.status as { conditions: { reason: string }[] }).conditions[0]?.reason), ['Passed']);
 });
