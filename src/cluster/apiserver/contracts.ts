@@ -112,6 +112,11 @@ export interface CompiledCrdVersion {
   validate(obj: KubeObject): FieldError[];
   /** The version's schema as OpenAPI v3, for /openapi/v3 and `kubectl explain`. */
   readonly openAPIV3Schema: unknown;
+  /**
+   * Paths pruning would drop (`spec.foo`, `spec.items[0].bar`), without changing obj: for
+   * fieldValidation=Strict (400 `strict decoding error: unknown field "spec.foo"`) and Warn.
+   */
+  unknownFieldPaths?(obj: KubeObject): string[];
 }
 export interface CrdModule {
   /** Validates a CustomResourceDefinition object itself (names, versions, structural schema). */

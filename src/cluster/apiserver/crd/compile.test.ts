@@ -263,3 +263,23 @@ test('compile builds resource info, columns, scale and the published schema', ()
   assert.deepEqual(Object.keys(s.properties ?? {}).sort(), ['apiVersion', 'kind', 'metadata', 'spec', 'status']);
   assert.deepEqual(s['x-kubernetes-group-version-kind'], [{ group: 'example.com', kind: 'Widget', version: 'v1' }]);
 });
+
+test('embedded resources need apiVersion and kind', () => {
+  const schema = objectSchema({
+    template: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true },
+    list: { type: 'array', items: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } },
+  });
+  assert.deepEqual(messages(schema, cr({ template: { kind: 'my_pod' }, list: [{ apiVersion: 'v1', kind: 'Pod' }, { apiVersion: 5, kind: 'Pod' }] })), [
+    'spec.template.apiVersion: Required value',
+    'spec.template.kind: Invalid value: "my_pod": may have mixed case, but should otherwise match: a DNS-1035 label must consist of lower case alphanumeric characters or \'-\', start with an alphabetic character, and end with an alphanumeric character (e.g. \'my-name\',  or \'abc-123\', regex used for validation is \'[a-z]([-a-z0-9]*[a-z0-9])?\')',
+    'spec.list[1].apiVersion: Invalid value: 5: must be a string',
+  ]);
+});
+
+test('unknownFieldPaths lists what pruning drops without changing the object', () => {
+  const v = compiled(objectSchema({ l: { type: 'array', items: { type: 'object', properties: { a: { type: 'string' } } } } }));
+  const obj = cr({ l: [{ a: 'x', b: 1 }], extra: true }, { top: 1 });
+  const before = JSON.stringify(obj);
+  assert.deepEqual(v.unknownFieldPaths?.(obj), ['spec.l[0].b', 'spec.extra', 'top']);
+  assert.equal(JSON.stringify(obj), before);
+});

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError, type KubeObject } from '../../../api/meta/index.js';
-import type { ResourceInfo } from '../contracts.js';
+import { resourceInfo as info } from './test-fixtures.js';
 import { escapeValue, parseFieldSelector } from './fields.js';
 import { selectors, convertFieldLabel, supportedFieldSelectors } from './index.js';
 
@@ -45,21 +45,6 @@ test('field selector syntax errors are 400s worded as apimachinery words them', 
       input,
     );
   }
-});
-
-const info = (group: string, kind: string, extra: Partial<ResourceInfo> = {}): ResourceInfo => ({
-  group,
-  version: 'v1',
-  kind,
-  listKind: `${kind}List`,
-  plural: `${kind.toLowerCase()}s`,
-  singular: kind.toLowerCase(),
-  namespaced: true,
-  shortNames: [],
-  categories: [],
-  verbs: ['get', 'list'],
-  subresources: [],
-  ...extra,
 });
 
 test('selectable fields of a pod are computed as kube-apiserver computes them', () => {
