@@ -22,6 +22,7 @@ let backendPort = 0;
 let front: HttpServer;
 let frontPort = 0;
 let releaseWatch: () => void = () => undefined;
+let backendClosed: () => void = () => undefined;
 const caller: UserInfo = {
   name: 'alice',
   uid: 'uid-alice',
@@ -71,6 +72,10 @@ before(async () => {
         res.end(JSON.stringify({ kind: 'APIResourceList', groupVersion: 'subresources.kubevirt.io/v1', resources: [] }));
       } else if (url.startsWith('/apis/subresources.kubevirt.io/v9')) {
         res.writeHead(500).end();
+      } else if (url.startsWith(`${GROUP_PATH}/hold`)) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"type":"ADDED"}\n');
+        res.on('close', () => backendClosed());
       } else if (url.startsWith(`${GROUP_PATH}/watch`)) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"type":"ADDED"}\n');
@@ -207,6 +212,28 @@ test('proxy streams responses (watches) as they are written', async () => {
     req.end();
   });
   assert.deepEqual(lines, ['{"type":"ADDED"}', '{"type":"DELETED"}']);
+});
+
+test('a caller hanging up on a watch closes the backend request too', async () => {
+  apiServices = [kubevirtApi()];
+  const closed = new Promise<void>((resolve) => {
+    backendClosed = resolve;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: frontPort, path: `${GROUP_PATH}/hold?watch=true` }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
+    req.end();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('backend request still open 5 s after the caller left')), 5000);
+  });
+  await Promise.race([closed, deadline]).finally(() => clearTimeout(timer));
 });
 
 function upgrade(path: string, payload: string): Promise<string> {
