@@ -19,6 +19,14 @@
  *   get Name + Created At, as kube-apiserver's default table convertor does.
  * - `humanDuration(ms)` / `translateTimestampSince(ts, now)`: apimachinery's age formatting, for
  *   CRD printer columns of type date.
+ * - `builtinOpenApiV2()`: the /openapi/v2 swagger document; `builtinOpenApiV3(gv)` the
+ *   /openapi/v3/<api/v1|apis/g/v> document ("v1", "apps/v1" or the path form), undefined for a
+ *   group-version without built-ins; `builtinOpenApiV3Paths()` lists those paths for the /openapi/v3
+ *   index; `encodeDocument(doc)` caches `{ json, gzip, hash }` (hash for `?hash=` and ETags).
+ *   Documents are built lazily on first call (~0.3 s for v2) from @kubernetes/client-node's
+ *   generated models, so `kubectl explain` shows upstream's field descriptions. They are shared:
+ *   copy before merging CRD schemas in. PATCH operations advertise dryRun/fieldManager/
+ *   fieldValidation, which kubectl takes as server-side field validation support.
  */
 export { builtinResources, findBuiltin, findBuiltinByKind, apiVersionOf, builtinGroupVersions } from './catalogue.js';
 export { defaultBuiltin } from './defaults/index.js';
@@ -26,5 +34,6 @@ export { validateBuiltin } from './validation/index.js';
 export { builtinTable } from './tables/index.js';
 export { humanDuration, translateTimestampSince } from './tables/duration.js';
 export { summarizePod } from './tables/pods.js';
+export { builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, openApiV3Path, type EncodedDocument } from './openapi/index.js';
 export { validateObjectMeta, validateLabels, validateLabelSelector, nameValidatorFor } from './validation/meta.js';
 export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue } from './validation/names.js';
