@@ -1,0 +1,30 @@
+/**
+ * Built-in kinds of the embedded API server: what the server core calls for every resource that
+ * is not a CRD.
+ *
+ * - `builtinResources`, `findBuiltin(group, version, plural)`, `findBuiltinByKind(group, version, kind)`:
+ *   the catalogue (discovery names, scope, verbs, subresources, field selectors, generation).
+ * - `defaultBuiltin(info, obj)`: create-time defaults, in place, after metadata (name, uid) is set.
+ *   Includes what the defaulting admission plugins add to pods (serviceAccountName, priority,
+ *   not-ready/unreachable tolerations) and the initial status strategies set (pod Pending + qosClass,
+ *   namespace Active, PV/PVC Pending). Idempotent: call it on updates too (kube-apiserver defaults
+ *   every decoded object), before validation.
+ * - `validateBuiltin(info, obj, old?)`: FieldError[] (empty = valid) for metadata and the kind's rules;
+ *   `old` set on update enables the immutability rules. The core turns errors into 422 Invalid
+ *   with `invalidObject()`. `validateObjectMeta(info, meta, old?)` is the metadata part alone
+ *   (CRD objects can use it too). CustomResourceDefinition specs are left to the CRD module.
+ * - `builtinTable(info, objects, now?)`: `{ columnDefinitions, rows }` of a meta.k8s.io/v1 Table,
+ *   the columns and cells kube-apiserver's printers produce (wide columns have priority 1; rows
+ *   carry the full object, replace it for includeObject=Metadata/None). Kinds without a printer
+ *   get Name + Created At, as kube-apiserver's default table convertor does.
+ * - `humanDuration(ms)` / `translateTimestampSince(ts, now)`: apimachinery's age formatting, for
+ *   CRD printer columns of type date.
+ */
+export { builtinResources, findBuiltin, findBuiltinByKind, apiVersionOf, builtinGroupVersions } from './catalogue.js';
+export { defaultBuiltin } from './defaults/index.js';
+export { validateBuiltin } from './validation/index.js';
+export { builtinTable } from './tables/index.js';
+export { humanDuration, translateTimestampSince } from './tables/duration.js';
+export { summarizePod } from './tables/pods.js';
+export { validateObjectMeta, validateLabels, validateLabelSelector, nameValidatorFor } from './validation/meta.js';
+export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue } from './validation/names.js';

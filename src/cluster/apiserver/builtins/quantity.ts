@@ -1,0 +1,24 @@
+/**
+ * resource.Quantity parsing (just enough to compare values): "500m", "1Gi", "2e3", "1.5".
+ * Validation uses it for requests <= limits and PVC size rules.
+ */
+
+const binary: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40, Pi: 2 ** 50, Ei: 2 ** 60 };
+const decimal: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1e3, M: 1e6, G: 1e9, T: 1e12, P: 1e15, E: 1e18 };
+
+const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$/;
+
+/** The numeric value of a quantity string or number, or undefined when it does not parse. */
+export function parseQuantity(q: unknown): number | undefined {
+  if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
+  if (typeof q !== 'string') return undefined;
+  const m = QUANTITY.exec(q);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  if (m[3] !== undefined) return n * 10 ** Number(m[3]);
+  const suffix = m[2] ?? '';
+  return n * (binary[suffix] ?? decimal[suffix] ?? 1);
+}
+
+/** apimachinery's message for an unparsable quantity. */
+export const QUANTITY_FORMAT_MESSAGE = "quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'";

@@ -1,0 +1,119 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StatusError } from '../../../api/meta/index.js';
+import { Store, type StoreEvent } from './store.js';
+
+const pods = { group: '', resource: 'pods' };
+const cms = { group: '', resource: 'configmaps' };
+
+function withStore(fn: (s: Store) => void, historySize?: number): void {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const s = new Store(join(dir, 'db.sqlite'), { historySize });
+  try {
+    fn(s);
+  } finally {
+    s.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const pod = (ns: string, name: string, extra: Record<string, unknown> = {}) => ({
+  apiVersion: 'v1',
+  kind: 'Pod',
+  metadata: { namespace: ns, name },
+  ...extra,
+});
+
+function code(fn: () => unknown): number | undefined {
+  try {
+    fn();
+  } catch (e) {
+    if (e instanceof StatusError) return e.code;
+    throw e;
+  }
+  return undefined;
+}
+
+test('one global resourceVersion across resources, persisted across reopen', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const path = join(dir, 'db.sqlite');
+  try {
+    const s = new Store(path);
+    const a = s.create(pods, pod('ns1', 'a'));
+    const b = s.create(cms, { metadata: { namespace: 'ns1', name: 'c' } });
+    assert.equal(Number(b.metadata?.resourceVersion), Number(a.metadata?.resourceVersion) + 1);
+    const rv = s.currentRv();
+    s.close();
+    const s2 = new Store(path);
+    assert.equal(s2.currentRv(), rv);
+    assert.equal(s2.get(pods, 'ns1', 'a')?.metadata?.resourceVersion, a.metadata?.resourceVersion);
+    assert.equal(Number(s2.create(pods, pod('ns1', 'd')).metadata?.resourceVersion), rv + 1);
+    s2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('create conflicts, stale update conflicts, missing get is 404', () => {
+  withStore((s) => {
+    const a = s.create(pods, pod('ns', 'a'));
+    assert.equal(code(() => s.create(pods, pod('ns', 'a'))), 409);
+    assert.equal(code(() => s.mustGet(pods, 'ns', 'zz')), 404);
+    const u = s.update(pods, { ...a, spec: { x: 1 } }, a.metadata?.resourceVersion);
+    assert.notEqual(u.metadata?.resourceVersion, a.metadata?.resourceVersion);
+    assert.equal(code(() => s.update(pods, { ...a, spec: { x: 2 } }, a.metadata?.resourceVersion)), 409);
+    assert.equal(code(() => s.delete(pods, 'ns', 'a', { uid: 'nope' })), 409);
+  });
+});
+
+test('list pages by key, by namespace, with a filter counting towards the limit', () => {
+  withStore((s) => {
+    for (const ns of ['a', 'b', 'ab']) for (let i = 0; i < 5; i++) s.create(pods, pod(ns, `p${i}`, { spec: { i } }));
+    assert.equal(s.list(pods).items.length, 15);
+    assert.equal(s.list(pods, { namespace: 'a' }).items.length, 5);
+    const p1 = s.list(pods, { namespace: 'b', limit: 2 });
+    assert.deepEqual(p1.items.map((o) => o.metadata?.name), ['p0', 'p1']);
+    assert.equal(p1.more, true);
+    const p2 = s.list(pods, { namespace: 'b', limit: 10, afterKey: p1.lastKey });
+    assert.deepEqual(p2.items.map((o) => o.metadata?.name), ['p2', 'p3', 'p4']);
+    assert.equal(p2.more, false);
+    const odd = s.list(pods, { filter: (o) => ((o.spec as { i: number }).i % 2) === 1, limit: 3 });
+    assert.equal(odd.items.length, 3);
+    assert.equal(odd.more, true);
+  });
+});
+
+test('listeners get committed events in order; failed transactions emit nothing', () => {
+  withStore((s) => {
+    const seen: StoreEvent[] = [];
+    s.subscribe((e) => seen.push(e));
+    s.create(pods, pod('ns', 'a'));
+    assert.throws(() =>
+      s.write(() => {
+        s.create(pods, pod('ns', 'b'));
+        s.create(pods, pod('ns', 'a'));
+      }),
+    );
+    const rv = s.currentRv();
+    s.guaranteedUpdate(pods, 'ns', 'a', (o) => ({ ...o, spec: { y: 1 } }));
+    s.delete(pods, 'ns', 'a');
+    assert.deepEqual(seen.map((e) => e.type), ['ADDED', 'MODIFIED', 'DELETED']);
+    assert.equal(seen[1]?.rv, rv + 1);
+    assert.equal(s.get(pods, 'ns', 'b'), undefined);
+  });
+});
+
+test('history replays events after an RV and expires old ones with 410', () => {
+  withStore((s) => {
+    const first = s.create(pods, pod('ns', 'p0'));
+    for (let i = 1; i < 30; i++) s.create(pods, pod('ns', `p${i}`));
+    s.create(cms, { metadata: { namespace: 'ns', name: 'x' } });
+    const evs = s.eventsSince(pods, s.currentRv() - 5);
+    assert.equal(evs.length, 4);
+    assert.ok(s.compactedRv() > Number(first.metadata?.resourceVersion));
+    assert.equal(code(() => s.eventsSince(pods, Number(first.metadata?.resourceVersion))), 410);
+  }, 10);
+});

@@ -1,0 +1,302 @@
+/**
+ * The API server's storage: every object of every resource in one SQLite database (WAL), one
+ * global resourceVersion, and a retained history of change events so watches can resume from an
+ * older resourceVersion (or learn with 410 Gone that they must re-list).
+ */
+import Database from 'better-sqlite3';
+import { alreadyExists, conflict, gone, notFound, type GroupResource, type KubeObject } from '../../../api/meta/index.js';
+
+/** ADDED / MODIFIED / DELETED, as in watch.Event. */
+export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+/** One committed change: which resource and object, at which resourceVersion. */
+export interface StoreEvent {
+  readonly type: EventType;
+  /** `group/resource` (core group: `/pods`). */
+  readonly resource: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly rv: number;
+  readonly object: KubeObject;
+}
+
+/** Receives every committed event, synchronously, in resourceVersion order. */
+export type StoreListener = (ev: StoreEvent) => void;
+
+/** Options for list(). Keys are `namespace/name` (cluster-scoped: `/name`). */
+export interface ListOptions {
+  readonly namespace?: string;
+  /** Return only objects whose key sorts after this one (pagination). */
+  readonly afterKey?: string;
+  /** Called per object; only objects it accepts count towards `limit`. */
+  readonly filter?: (obj: KubeObject) => boolean;
+  readonly limit?: number;
+}
+
+/** A page of a list: the objects, whether more remain, and the key of the last one. */
+export interface ListPage {
+  readonly items: KubeObject[];
+  readonly rv: number;
+  readonly lastKey?: string;
+  readonly more: boolean;
+}
+
+/** Tuning: how many events the watch history keeps. */
+export interface StoreOptions {
+  readonly historySize?: number;
+}
+
+/** `group/resource`, the storage prefix of one resource. */
+export const resourceKey = (gr: GroupResource): string => `${gr.group}/${gr.resource}`;
+const objectKey = (namespace: string, name: string): string => `${namespace}/${name}`;
+
+function parse(data: string): KubeObject {
+  return JSON.parse(data) as KubeObject;
+}
+
+/** SQLite-backed object store. All methods are synchronous; each write is one committed transaction. */
+export class Store {
+  private readonly db: Database.Database;
+  private readonly listeners = new Set<StoreListener>();
+  private rv: number;
+  private compacted: number;
+  private readonly historySize: number;
+  private writesSinceCompaction = 0;
+  private readonly st: ReturnType<Store['prepare']>;
+
+  constructor(path: string, opts: StoreOptions = {}) {
+    this.historySize = opts.historySize ?? 10_000;
+    this.db = new Database(path);
+    this.db.pragma('journal_mode = WAL');
+    // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9).
+    this.db.pragma('synchronous = NORMAL');
+    this.db.exec(`
+      CREATE TABLE IF NOT EXISTS objects (resource TEXT NOT NULL, key TEXT NOT NULL, namespace TEXT NOT NULL,
+        rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (resource, key)) WITHOUT ROWID;
+      CREATE TABLE IF NOT EXISTS events (rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL,
+        namespace TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS events_resource ON events (resource, rv);
+      CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
+      INSERT OR IGNORE INTO meta (k, v) VALUES ('rv', 1), ('compacted', 0);
+    `);
+    this.st = this.prepare();
+    this.rv = (this.st.getMeta.get('rv') as { v: number }).v;
+    this.compacted = (this.st.getMeta.get('compacted') as { v: number }).v;
+  }
+
+  private prepare() {
+    const db = this.db;
+    return {
+      getMeta: db.prepare('SELECT v FROM meta WHERE k = ?'),
+      setMeta: db.prepare('UPDATE meta SET v = ? WHERE k = ?'),
+      get: db.prepare('SELECT data FROM objects WHERE resource = ? AND key = ?'),
+      upsert: db.prepare('INSERT OR REPLACE INTO objects (resource, key, namespace, rv, data) VALUES (?, ?, ?, ?, ?)'),
+      del: db.prepare('DELETE FROM objects WHERE resource = ? AND key = ?'),
+      event: db.prepare('INSERT INTO events (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)'),
+      listAll: db.prepare('SELECT key, data FROM objects WHERE resource = ? AND key > ? ORDER BY key'),
+      listNs: db.prepare('SELECT key, data FROM objects WHERE resource = ? AND key > ? AND key < ? ORDER BY key'),
+      count: db.prepare('SELECT count(*) AS n FROM objects WHERE resource = ?'),
+      since: db.prepare('SELECT rv, type, resource, namespace, name, data FROM events WHERE resource = ? AND rv > ? ORDER BY rv'),
+      compact: db.prepare('DELETE FROM events WHERE rv <= ?'),
+      resources: db.prepare('SELECT DISTINCT resource FROM objects'),
+    };
+  }
+
+  /** The newest committed resourceVersion. */
+  currentRv(): number {
+    return this.rv;
+  }
+
+  /** The newest resourceVersion no longer in the watch history (watching from below it is 410 Gone). */
+  compactedRv(): number {
+    return this.compacted;
+  }
+
+  /** Reads one object, or undefined. */
+  get(gr: GroupResource, namespace: string, name: string): KubeObject | undefined {
+    const row = this.st.get.get(resourceKey(gr), objectKey(namespace, name)) as { data: string } | undefined;
+    return row ? parse(row.data) : undefined;
+  }
+
+  /** Reads one object or throws 404 NotFound. */
+  mustGet(gr: GroupResource, namespace: string, name: string): KubeObject {
+    const obj = this.get(gr, namespace, name);
+    if (!obj) throw notFound(gr, name);
+    return obj;
+  }
+
+  /** Lists objects of one resource in key order, optionally one namespace, filtered and paged. */
+  list(gr: GroupResource, opts: ListOptions = {}): ListPage {
+    const res = resourceKey(gr);
+    const after = opts.afterKey ?? '';
+    const rows = (
+      opts.namespace !== undefined && opts.namespace !== ''
+        ? this.st.listNs.iterate(res, after > `${opts.namespace}/` ? after : `${opts.namespace}/`, `${opts.namespace}0`)
+        : this.st.listAll.iterate(res, after)
+    ) as IterableIterator<{ key: string; data: string }>;
+    const items: KubeObject[] = [];
+    const limit = opts.limit && opts.limit > 0 ? opts.limit : Infinity;
+    let lastKey: string | undefined;
+    let more = false;
+    for (const row of rows) {
+      if (items.length >= limit) {
+        more = true;
+        break;
+      }
+      const obj = parse(row.data);
+      if (opts.filter && !opts.filter(obj)) continue;
+      items.push(obj);
+      lastKey = row.key;
+    }
+    if (more && typeof (rows as { return?: () => void }).return === 'function') (rows as { return: () => void }).return();
+    return { items, rv: this.rv, lastKey, more };
+  }
+
+  /** Number of stored objects of one resource. */
+  count(gr: GroupResource): number {
+    return (this.st.count.get(resourceKey(gr)) as { n: number }).n;
+  }
+
+  /** Every `group/resource` that has stored objects. */
+  storedResources(): string[] {
+    return (this.st.resources.all() as { resource: string }[]).map((r) => r.resource);
+  }
+
+  /** Creates an object; sets metadata.resourceVersion. 409 AlreadyExists if the key is taken. */
+  create(gr: GroupResource, obj: KubeObject): KubeObject {
+    const { namespace, name } = this.keyOf(obj);
+    return this.write(() => {
+      if (this.get(gr, namespace, name)) throw alreadyExists(gr, name);
+      return this.commit('ADDED', gr, namespace, name, obj);
+    });
+  }
+
+  /**
+   * Replaces an object. With `expectedRv`, 409 Conflict unless it is the stored resourceVersion.
+   * 404 when the object does not exist.
+   */
+  update(gr: GroupResource, obj: KubeObject, expectedRv?: string): KubeObject {
+    const { namespace, name } = this.keyOf(obj);
+    return this.write(() => {
+      const cur = this.mustGet(gr, namespace, name);
+      if (expectedRv !== undefined && expectedRv !== '' && cur.metadata?.resourceVersion !== expectedRv) {
+        throw conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
+      }
+      return this.commit('MODIFIED', gr, namespace, name, obj);
+    });
+  }
+
+  /**
+   * Reads, transforms and writes one object atomically. `fn` returns the new object, or undefined
+   * to leave it unchanged (no new resourceVersion). Returns what is stored afterwards.
+   */
+  guaranteedUpdate(gr: GroupResource, namespace: string, name: string, fn: (cur: KubeObject) => KubeObject | undefined): KubeObject {
+    return this.write(() => {
+      const cur = this.mustGet(gr, namespace, name);
+      const next = fn(structuredClone(cur));
+      if (next === undefined) return cur;
+      return this.commit('MODIFIED', gr, namespace, name, next);
+    });
+  }
+
+  /** Removes an object, recording a DELETED event carrying its final state at a new resourceVersion. */
+  delete(gr: GroupResource, namespace: string, name: string, precondition?: { uid?: string; resourceVersion?: string }): KubeObject {
+    return this.write(() => {
+      const cur = this.mustGet(gr, namespace, name);
+      if (precondition?.uid && cur.metadata?.uid !== precondition.uid) {
+        throw conflict(gr, name, `Precondition failed: UID in precondition: ${precondition.uid}, UID in object meta: ${cur.metadata?.uid ?? ''}`);
+      }
+      if (precondition?.resourceVersion && cur.metadata?.resourceVersion !== precondition.resourceVersion) {
+        throw conflict(
+          gr,
+          name,
+          `Precondition failed: ResourceVersion in precondition: ${precondition.resourceVersion}, ResourceVersion in meta: ${cur.metadata?.resourceVersion ?? ''}`,
+        );
+      }
+      return this.commit('DELETED', gr, namespace, name, cur);
+    });
+  }
+
+  /** Events of one resource after `rv`, oldest first. Throws 410 Expired when `rv` predates the history. */
+  eventsSince(gr: GroupResource, rv: number): StoreEvent[] {
+    if (rv < this.compacted) throw gone(`too old resource version: ${rv} (${this.compacted + 1})`);
+    const rows = this.st.since.all(resourceKey(gr), rv) as {
+      rv: number;
+      type: EventType;
+      resource: string;
+      namespace: string;
+      name: string;
+      data: string;
+    }[];
+    return rows.map((r) => ({ type: r.type, resource: r.resource, namespace: r.namespace, name: r.name, rv: r.rv, object: parse(r.data) }));
+  }
+
+  /** Registers a listener for every committed event; returns the unsubscribe function. */
+  subscribe(l: StoreListener): () => void {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+
+  /** Closes the database. */
+  close(): void {
+    this.listeners.clear();
+    this.db.close();
+  }
+
+  private keyOf(obj: KubeObject): { namespace: string; name: string } {
+    return { namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '' };
+  }
+
+  private pending: StoreEvent[] = [];
+  private depth = 0;
+
+  /** Runs `fn` in one transaction (nested calls join it); listeners hear the events after commit. */
+  write<T>(fn: () => T): T {
+    if (this.depth > 0) return fn();
+    const startRv = this.rv;
+    this.depth++;
+    let result: T;
+    try {
+      result = this.db.transaction(fn)();
+    } catch (err) {
+      this.rv = startRv;
+      this.pending = [];
+      throw err;
+    } finally {
+      this.depth--;
+    }
+    const evs = this.pending;
+    this.pending = [];
+    this.maybeCompact(evs.length);
+    for (const ev of evs) for (const l of this.listeners) l(ev);
+    return result;
+  }
+
+  private commit(type: EventType, gr: GroupResource, namespace: string, name: string, obj: KubeObject): KubeObject {
+    const rv = this.rv + 1;
+    const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
+    const data = JSON.stringify(stored);
+    const res = resourceKey(gr);
+    const key = objectKey(namespace, name);
+    if (type === 'DELETED') this.st.del.run(res, key);
+    else this.st.upsert.run(res, key, namespace, rv, data);
+    this.st.event.run(rv, type, res, namespace, name, data);
+    this.st.setMeta.run(rv, 'rv');
+    this.rv = rv;
+    this.pending.push({ type, resource: res, namespace, name, rv, object: stored });
+    return stored;
+  }
+
+  private maybeCompact(n: number): void {
+    this.writesSinceCompaction += n;
+    if (this.writesSinceCompaction < Math.max(1, Math.floor(this.historySize / 10))) return;
+    this.writesSinceCompaction = 0;
+    const upTo = this.rv - this.historySize;
+    if (upTo <= this.compacted) return;
+    this.db.transaction(() => {
+      this.st.compact.run(upTo);
+      this.st.setMeta.run(upTo, 'compacted');
+    })();
+    this.compacted = upTo;
+  }
+}

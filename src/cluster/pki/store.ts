@@ -1,0 +1,97 @@
+/**
+ * The control plane's PKI on disk: PEM files under one directory, created on first start and
+ * reloaded on every restart so kubeconfigs and issued certificates stay valid.
+ */
+import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { join } from 'node:path';
+import { createCa, issueClientCert, issueServerCert, loadCa, type CertificateAuthority, type CertKeyPem } from './certs.js';
+
+/** Everything the API server and its clients need, loaded from (or created under) one directory. */
+export interface ClusterPki {
+  readonly dir: string;
+  /** Signs server and client certificates; clients trust it. */
+  readonly ca: CertificateAuthority;
+  /** The API server's serving certificate. */
+  readonly server: CertKeyPem;
+  /** The request-header ("front-proxy") CA; aggregated API servers trust requests signed by it. */
+  readonly frontProxyCa: CertificateAuthority;
+  /** The aggregator's client certificate (CN front-proxy-client), signed by frontProxyCa. */
+  readonly frontProxyClient: CertKeyPem;
+  /** A cluster-admin client certificate (O=system:masters) for the admin kubeconfig. */
+  readonly admin: CertKeyPem;
+  /** Service-account token signing key pair (PKCS#8 / SPKI PEM, ECDSA P-256 -> ES256). */
+  readonly serviceAccountKey: CertKeyPem & { readonly publicKeyPem: string };
+}
+
+/** Options for loadOrCreatePki; dnsNames are added to the serving certificate's SANs. */
+export interface PkiOptions {
+  readonly dnsNames?: readonly string[];
+  readonly ipAddresses?: readonly string[];
+}
+
+async function readMaybe(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+/** Writes a file atomically (temp + rename) with owner-only permissions. */
+async function writeSecret(path: string, data: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+async function pair(dir: string, name: string, make: () => Promise<CertKeyPem>): Promise<CertKeyPem> {
+  const crt = join(dir, `${name}.crt`);
+  const key = join(dir, `${name}.key`);
+  const [certPem, keyPem] = await Promise.all([readMaybe(crt), readMaybe(key)]);
+  if (certPem && keyPem) return { certPem, keyPem };
+  const made = await make();
+  await writeSecret(key, made.keyPem);
+  await writeSecret(crt, made.certPem);
+  return made;
+}
+
+/** Loads the CA named `name` from `dir`, creating it when absent. */
+export async function loadOrCreateCa(dir: string, name: string, commonName: string): Promise<CertificateAuthority> {
+  const p = await pair(dir, name, async () => {
+    const ca = await createCa(commonName);
+    return { certPem: ca.certPem, keyPem: ca.keyPem };
+  });
+  return loadCa(p.certPem, p.keyPem);
+}
+
+async function saKey(dir: string): Promise<CertKeyPem & { publicKeyPem: string }> {
+  const keyPath = join(dir, 'sa.key');
+  const pubPath = join(dir, 'sa.pub');
+  const [keyPem, publicKeyPem] = await Promise.all([readMaybe(keyPath), readMaybe(pubPath)]);
+  if (keyPem && publicKeyPem) return { keyPem, publicKeyPem, certPem: '' };
+  const kp = generateKeyPairSync('ec', {
+    namedCurve: 'P-256',
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
+  await writeSecret(keyPath, kp.privateKey);
+  await writeSecret(pubPath, kp.publicKey);
+  return { keyPem: kp.privateKey, publicKeyPem: kp.publicKey, certPem: '' };
+}
+
+/** Loads the cluster PKI from `dir` (e.g. DATA_DIR/pki), creating whatever is missing. */
+export async function loadOrCreatePki(dir: string, opts: PkiOptions = {}): Promise<ClusterPki> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const ca = await loadOrCreateCa(dir, 'ca', 'kubevirt-ts-ca');
+  const frontProxyCa = await loadOrCreateCa(dir, 'front-proxy-ca', 'kubevirt-ts-front-proxy-ca');
+  const dnsNames = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...(opts.dnsNames ?? [])];
+  const server = await pair(dir, 'apiserver', () =>
+    issueServerCert(ca, { commonName: 'kube-apiserver', dnsNames, ipAddresses: opts.ipAddresses }),
+  );
+  const frontProxyClient = await pair(dir, 'front-proxy-client', () => issueClientCert(frontProxyCa, 'front-proxy-client'));
+  const admin = await pair(dir, 'admin', () => issueClientCert(ca, 'kubernetes-admin', ['system:masters']));
+  const serviceAccountKey = await saKey(dir);
+  return { dir, ca, server, frontProxyCa, frontProxyClient, admin, serviceAccountKey };
+}
