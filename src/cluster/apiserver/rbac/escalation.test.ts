@@ -1,19 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../api/meta/index.js';
-import type { RbacSource, UserInfo } from '../contracts.js';
+import type { UserInfo } from '../contracts.js';
 import { breakdownRule, checkBindingEscalation, checkRoleEscalation, compactString, uncoveredRules } from './escalation.js';
+import { memorySource } from './testdata.js';
 import type { PolicyRule } from './types.js';
 
-function source(objs: KubeObject[]): RbacSource {
-  const of = (kind: string, ns?: string) => objs.filter((o) => o.kind === kind && (ns === undefined || o.metadata?.namespace === ns));
-  return {
-    clusterRoles: () => of('ClusterRole'),
-    clusterRoleBindings: () => of('ClusterRoleBinding'),
-    roles: (ns) => of('Role', ns),
-    roleBindings: (ns) => of('RoleBinding', ns),
-  };
-}
+const source = memorySource;
 const ref = (kind: string, name: string) => ({ apiGroup: 'rbac.authorization.k8s.io', kind, name });
 const world = source([
   { kind: 'ClusterRole', metadata: { name: 'pods-rw' }, rules: [{ apiGroups: [''], resources: ['pods', '*/status'], verbs: ['get', 'list', 'create'] }] },
