@@ -215,3 +215,29 @@ test('apply configs are checked as kube-apiserver checks them', () => {
     'failed to create typed patch object (apps/v1, Kind=Deployment): .spec.template.spec.containers: element 0: associative list with keys has an element that omits key field "name" (and doesn\'t have default value)',
   );
 });
+
+test('re-applying the same config changes nothing; created-by-Update fields are shared when equal', () => {
+  const created = deployment(2, 'nginx');
+  created.metadata = { ...created.metadata, managedFields: patches.updateManagedFields(deploy, undefined, created, 'kubectl-create') };
+  const first = patches.serverSideApply(deploy, created, deployment(2, 'nginx'), { manager: 'kubectl', force: false }).object;
+  assert.deepEqual(managersOf(first), ['kubectl/Apply', 'kubectl-create/Update']);
+  const again = patches.serverSideApply(deploy, first, deployment(2, 'nginx'), { manager: 'kubectl', force: false }).object;
+  assert.deepEqual(again, first);
+  rejects(
+    () => patches.serverSideApply(deploy, first, deployment(2, 'httpd'), { manager: 'other', force: false }),
+    409,
+    'Conflict',
+    'Apply failed with 2 conflicts: conflicts with "kubectl":\n- .spec.template.spec.containers[name="web"].image\n' +
+      'conflicts with "kubectl-create" using apps/v1:\n- .spec.template.spec.containers[name="web"].image',
+  );
+});
+
+test('set lists (finalizers) are owned per value and pruned per value', () => {
+  const cm = (finalizers: string[]): KubeObject => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', finalizers } });
+  let live = patches.serverSideApply(cmInfo, undefined, cm(['a/x', 'b/y']), { manager: 'one', force: false }).object;
+  assert.deepEqual(fieldsOf(live, 'one'), { 'f:metadata': { 'f:finalizers': { 'v:"a/x"': {}, 'v:"b/y"': {} } } });
+  live = patches.serverSideApply(cmInfo, live, cm(['c/z']), { manager: 'two', force: false }).object;
+  assert.deepEqual(live.metadata?.finalizers, ['a/x', 'b/y', 'c/z']);
+  live = patches.serverSideApply(cmInfo, live, cm(['b/y']), { manager: 'one', force: false }).object;
+  assert.deepEqual(live.metadata?.finalizers, ['b/y', 'c/z']);
+});
