@@ -6,4 +6,5 @@ export * from './presets.js';
 export * from './limit-ranges.js';
 export * from './vmi.js';
 export * from './vm.js';
+export * from './migration.js';
 export * from './patch.js';
