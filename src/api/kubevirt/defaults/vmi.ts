@@ -27,10 +27,13 @@ import {
   setWatchdogDefaults,
 } from './devices.js';
 import { applyPresets, PRESET_DEPRECATION_WARNING } from './presets.js';
+import { applyNamespaceLimitRanges, type LimitRange } from './limit-ranges.js';
 
 export interface DefaultVMIOptions {
   /** VirtualMachineInstancePresets to consider (those of other namespaces are ignored). */
   readonly presets?: readonly VirtualMachineInstancePreset[];
+  /** LimitRanges of the VMI's namespace, whose Container defaults fill missing requests and limits. */
+  readonly limitRanges?: readonly LimitRange[];
   /** RFC 3339 time recorded for the Pending phase transition. Defaults to now. */
   readonly now?: string;
   /** Firmware UUID source when the VMI has no name yet (generateName). Defaults to a random UUID. */
@@ -92,6 +95,7 @@ export function defaultVMI(vmi: VirtualMachineInstance, config: ClusterConfig, o
   out.spec.domain ??= { devices: {} };
   out.spec.domain.devices ??= {};
   applyPresets(out, opts.presets ?? []);
+  if (opts.limitRanges?.length) applyNamespaceLimitRanges(out, opts.limitRanges);
   const spec = out.spec;
   applySpecDefaults(config, spec);
   const firmware = (spec.domain.firmware ??= {});
