@@ -14,7 +14,8 @@ import {
   libvirtdInstalled,
   LibvirtError,
   startPrivateLibvirtd,
-  VIR_ERR_ARGUMENT_UNSUPPORTED,
+  ShutdownFlags,
+  VIR_ERR_AGENT_UNRESPONSIVE,
   VIR_ERR_NO_DOMAIN,
   VIR_ERR_OPERATION_INVALID,
   type DomainEvent,
@@ -27,7 +28,7 @@ const SKIP = libvirtdInstalled() ? false : 'libvirtd is not installed (apt-get i
 /** QEMU capability probing costs seconds per daemon; the cache only depends on the QEMU binary. */
 const CAPS_CACHE = join(tmpdir(), 'kvts-libvirt-caps-cache');
 
-async function tinyDomainXML(name: string): Promise<string> {
+async function tinyDomainXML(name: string, devices = ''): Promise<string> {
   // No disk: SeaBIOS finds nothing to boot and spins, which is all these tests need.
   return `<domain type="${await domainVirtType()}">
   <name>${name}</name>
@@ -35,7 +36,7 @@ async function tinyDomainXML(name: string): Promise<string> {
   <vcpu>1</vcpu>
   <os><type arch="x86_64" machine="pc">hvm</type></os>
   <features><acpi/></features>
-  <devices><memballoon model="none"/></devices>
+  <devices>${devices}<memballoon model="none"/></devices>
 </domain>`;
 }
 
@@ -141,18 +142,32 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await assert.rejects(conn.lookupDomainByUUID('00000000-0000-0000-0000-0000000000aa'), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_NO_DOMAIN);
   });
 
-  test('the QEMU program answers: agent commands without an agent channel are refused', async () => {
-    const dom = await conn.domainCreateXML(await tinyDomainXML('agentless'));
+  test('guest agent: channel events, and agent calls fail as libvirt reports them while no agent runs', async () => {
+    const events: DomainEvent[] = [];
+    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle'] });
+    const channel = '<channel type="unix"><target type="virtio" name="org.qemu.guest_agent.0"/></channel>';
+    const dom = await conn.domainCreateXML(await tinyDomainXML('with-agent', channel));
     try {
-      await assert.rejects(conn.domainQemuAgentCommand(dom, '{"execute":"guest-ping"}', 1), (e: unknown) => {
-        assert.ok(e instanceof LibvirtError);
-        assert.equal(e.code, VIR_ERR_ARGUMENT_UNSUPPORTED);
-        assert.match(e.message, /guest agent is not configured/);
-        return true;
-      });
+      await waitFor('agent lifecycle event', () => events.length > 0);
+      assert.deepEqual(
+        events.map((e) => (e.kind === 'agentLifecycle' ? `${e.stateName}/${e.reasonName}` : e.kind)),
+        ['Disconnected/DomainStarted'],
+      );
+      for (const attempt of [
+        () => conn.domainQemuAgentCommand(dom, '{"execute":"guest-ping"}', 1),
+        () => conn.domainShutdown(dom, ShutdownFlags.GUEST_AGENT),
+      ]) {
+        await assert.rejects(attempt(), (e: unknown) => {
+          assert.ok(e instanceof LibvirtError);
+          assert.equal(e.code, VIR_ERR_AGENT_UNRESPONSIVE);
+          assert.equal(e.message, 'Guest agent is not responding: QEMU guest agent is not connected');
+          return true;
+        });
+      }
       assert.deepEqual(await conn.domainInterfaceAddresses(dom, 'lease'), []);
       assert.equal((await conn.domainGetJobStats(dom)).typeName, 'None');
     } finally {
+      await unsubscribe();
       await conn.domainDestroy(dom);
     }
   });
