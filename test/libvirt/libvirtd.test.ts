@@ -5,7 +5,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -16,6 +16,7 @@ import {
   startPrivateLibvirtd,
   ShutdownFlags,
   VIR_ERR_AGENT_UNRESPONSIVE,
+  VIR_ERR_INVALID_ARG,
   VIR_ERR_NO_DOMAIN,
   VIR_ERR_OPERATION_INVALID,
   type DomainEvent,
@@ -142,17 +143,31 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await assert.rejects(conn.lookupDomainByUUID('00000000-0000-0000-0000-0000000000aa'), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_NO_DOMAIN);
   });
 
-  test('guest agent: channel events, and agent calls fail as libvirt reports them while no agent runs', async () => {
+  test('guest agent events and errors, block and interface stats of a running domain', async () => {
     const events: DomainEvent[] = [];
     const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle'] });
-    const channel = '<channel type="unix"><target type="virtio" name="org.qemu.guest_agent.0"/></channel>';
-    const dom = await conn.domainCreateXML(await tinyDomainXML('with-agent', channel));
+    const disk = join(d.layout.dir, 'disk.img');
+    writeFileSync(disk, Buffer.alloc(1024 * 1024));
+    // A uniquely named tap: private daemons share the host's network namespace outside pods.
+    const tap = `kvts${process.pid.toString(36)}`.slice(0, 15);
+    const devices = `<channel type="unix"><target type="virtio" name="org.qemu.guest_agent.0"/></channel>
+      <disk type="file" device="disk"><driver name="qemu" type="raw"/><source file="${disk}"/><target dev="vda" bus="virtio"/></disk>
+      <interface type="ethernet"><mac address="52:54:00:aa:bb:cc"/><target dev="${tap}" managed="yes"/><model type="virtio"/></interface>`;
+    const dom = await conn.domainCreateXML(await tinyDomainXML('with-agent', devices));
     try {
       await waitFor('agent lifecycle event', () => events.length > 0);
       assert.deepEqual(
         events.map((e) => (e.kind === 'agentLifecycle' ? `${e.stateName}/${e.reasonName}` : e.kind)),
         ['Disconnected/DomainStarted'],
       );
+      const block = await conn.domainBlockStats(dom, 'vda');
+      assert.ok(block.rdReq >= 0 && block.wrBytes >= 0);
+      const fields = (await conn.domainBlockStatsFlags(dom, 'vda')).map((p) => p.field);
+      for (const f of ['rd_bytes', 'wr_bytes', 'rd_operations', 'flush_operations']) assert.ok(fields.includes(f), f);
+      const byTap = await conn.domainInterfaceStats(dom, tap);
+      const byMac = await conn.domainInterfaceStats(dom, '52:54:00:aa:bb:cc');
+      assert.ok(byTap.rxBytes >= 0 && byMac.txPackets >= 0);
+      await assert.rejects(conn.domainInterfaceStats(dom, 'nosuchdev'), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_INVALID_ARG);
       for (const attempt of [
         () => conn.domainQemuAgentCommand(dom, '{"execute":"guest-ping"}', 1),
         () => conn.domainShutdown(dom, ShutdownFlags.GUEST_AGENT),
