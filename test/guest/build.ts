@@ -20,7 +20,7 @@ import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { cpioNewc } from './cpio.js';
-import { extractDeb, fetchDeb, resolvePackage, type PinnedPackage } from './debs.js';
+import { extractDeb, fetchDeb, resolvePackagesCached, type PinnedPackage } from './debs.js';
 import { buildBootDisk, toQcow2 } from './disk.js';
 import { runBuffer, run } from './exec.js';
 import { initramfsEntries, type ModuleFile } from './initramfs.js';
@@ -168,16 +168,34 @@ function withDir(dir: string, info: Omit<GuestImage, 'dir'>): GuestImage {
   return { ...info, dir, kernel: at('vmlinuz'), initrd: at('initrd.img'), disk: at('disk.qcow2'), oci: { ...info.oci, dir: at('oci') } };
 }
 
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp and work dirs of builds whose process is gone (killed mid-build). */
+async function removeStale(cache: string): Promise<void> {
+  for (const name of await readdir(cache).catch(() => [])) {
+    const m = /^[0-9a-f]{16}\.(?:tmp|work)-(\d+)$/.exec(name);
+    if (m && !alive(Number(m[1]))) await rm(join(cache, name), { recursive: true, force: true });
+  }
+}
+
 /** Builds the guest into <cache>/<hash>/ unless that directory exists already; returns it. */
 export async function buildGuest(opts: BuildOptions = {}): Promise<GuestImage> {
   const log = opts.log ?? ((): void => undefined);
   const cache = opts.cacheDir ?? defaultCacheDir();
-  const packages = [await resolvePackage(opts.kernelPackage ?? DEFAULT_KERNEL_PACKAGE), await resolvePackage(BUSYBOX_PACKAGE)];
+  const packages = await resolvePackagesCached([opts.kernelPackage ?? DEFAULT_KERNEL_PACKAGE, BUSYBOX_PACKAGE], join(cache, 'resolved.json'));
   const init = await initFiles();
   const hash = await inputHash(packages, init);
   const dir = join(cache, hash);
   const infoFile = join(dir, 'build.json');
   if (existsSync(infoFile)) return withDir(dir, JSON.parse(await readFile(infoFile, 'utf8')) as Omit<GuestImage, 'dir'>);
+  await removeStale(cache);
   const [kernelPkg, busyboxPkg] = packages as [PinnedPackage, PinnedPackage];
   log(`fetching ${packages.map((p) => `${p.name}=${p.version}`).join(', ')}`);
   const debs = { kernel: await fetchDeb(kernelPkg, join(cache, 'debs')), busybox: await fetchDeb(busyboxPkg, join(cache, 'debs')) };

@@ -1,8 +1,8 @@
 // Debian packages for the guest: resolves the exact versions apt would pick, downloads the .deb
 // files into a cache with `apt-get download` (nothing is installed on the host), extracts them.
-import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { run } from './exec.js';
 
 /** A package pinned to the version apt resolved, e.g. busybox-static 1:1.35.0-4+deb12u1+b1. */
@@ -54,6 +54,29 @@ export async function resolvePackage(name: string): Promise<PinnedPackage> {
   const kernel = name.startsWith('linux-image-') ? kernelPackageFromDepends(fields.get('Depends') ?? '') : undefined;
   if (kernel !== undefined) fields = await candidate(kernel);
   return { name: fields.get('Package') ?? name, version: fields.get('Version') ?? '' };
+}
+
+async function aptState(): Promise<string> {
+  const parts: string[] = [];
+  for (const p of ['/var/lib/apt/lists', '/var/cache/apt/pkgcache.bin', '/etc/apt/preferences.d']) {
+    parts.push(await stat(p).then((s) => `${p}@${s.mtimeMs}`, () => `${p}@-`));
+  }
+  return parts.join(' ');
+}
+
+/** resolvePackage for each name, remembered in cacheFile until apt's package lists change
+ *  (apt-cache takes seconds on a loaded machine; a cached guest should cost nothing). */
+export async function resolvePackagesCached(names: readonly string[], cacheFile: string): Promise<PinnedPackage[]> {
+  const state = await aptState();
+  const key = `${state} ${names.join(',')}`;
+  const saved = await readFile(cacheFile, 'utf8').then((t) => JSON.parse(t) as { key: string; packages: PinnedPackage[] }, () => undefined);
+  if (saved?.key === key) return saved.packages;
+  const packages: PinnedPackage[] = [];
+  for (const n of names) packages.push(await resolvePackage(n));
+  await mkdir(dirname(cacheFile), { recursive: true });
+  await writeFile(`${cacheFile}.${process.pid}`, JSON.stringify({ key, packages }));
+  await rename(`${cacheFile}.${process.pid}`, cacheFile);
+  return packages;
 }
 
 /** Downloads one pinned .deb into debDir (once; later calls reuse it) and returns its path. */

@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGuest, type GuestImage } from './build.js';
 import { Marker, PROMPT } from './console.js';
-import { bootGuest, freePort, probeAccel, type Accel, type RunningGuest } from './qemu.js';
+import { bootGuest, probeAccel, type Accel, type RunningGuest } from './qemu.js';
+import { freePort } from '../fixtures/wait.js';
 import { buildSeedIso } from './seed.js';
 
 const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIGt1YmV2aXJ0LXRzLXRlc3Qta2V5LW5vdC1yZWFs tester@kubevirt-ts';

@@ -3,11 +3,12 @@
 // host port forwards, KVM only when it really runs a guest, otherwise TCG.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { access, constants, mkdtemp, rm } from 'node:fs/promises';
-import { createConnection, createServer, type Socket } from 'node:net';
+import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GuestConsole } from './console.js';
 import { Qmp } from './qmp.js';
+import { until } from '../fixtures/wait.js';
 
 /** QEMU accelerator. */
 export type Accel = 'kvm' | 'tcg';
@@ -41,27 +42,6 @@ export interface RunningGuest {
   waitExit(timeoutMs: number): Promise<number | null>;
   /** Kills QEMU if it still runs and removes the temp dir. */
   close(): Promise<void>;
-}
-
-/** Waits for a condition, checking every intervalMs, failing after timeoutMs. */
-export async function until<T>(what: string, check: () => T | undefined | Promise<T | undefined>, timeoutMs: number, intervalMs = 20): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await check();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, intervalMs));
-  }
-}
-
-/** A TCP port on 127.0.0.1 that was free a moment ago. */
-export async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const addr = srv.address();
-  await new Promise((resolve) => srv.close(resolve));
-  if (addr === null || typeof addr === 'string') throw new Error('no TCP port');
-  return addr.port;
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
