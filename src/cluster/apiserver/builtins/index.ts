@@ -27,10 +27,16 @@
  *   generated models, so `kubectl explain` shows upstream's field descriptions. They are shared:
  *   copy before merging CRD schemas in. PATCH operations advertise dryRun/fieldManager/
  *   fieldValidation, which kubectl takes as server-side field validation support.
+ * - For the server core's registry: `builtinHooks(info, now?)` gives `{ defaults, validate (kind
+ *   rules only, as the core checks ObjectMeta itself), prepareForCreate (status reset as the
+ *   registry strategies do), printer { columns, cells } }`; `builtinOpenApiV3Documents()` gives the
+ *   per-group-version documents keyed "v1" / "apps/v1" (fresh maps each call, safe to extend).
  */
 export { builtinResources, findBuiltin, findBuiltinByKind, apiVersionOf, builtinGroupVersions } from './catalogue.js';
 export { defaultBuiltin } from './defaults/index.js';
-export { validateBuiltin } from './validation/index.js';
+export { validateBuiltin, validateBuiltinKind } from './validation/index.js';
+export { prepareBuiltinForCreate } from './defaults/prepare.js';
+export { builtinHooks, builtinOpenApiV3Documents, builtinServed, type BuiltinHooks } from './hooks.js';
 export { builtinTable } from './tables/index.js';
 export { humanDuration, translateTimestampSince } from './tables/duration.js';
 export { summarizePod } from './tables/pods.js';
