@@ -8,7 +8,10 @@
  *   Includes what the defaulting admission plugins add to pods (serviceAccountName, priority,
  *   not-ready/unreachable tolerations) and the initial status strategies set (pod Pending + qosClass,
  *   namespace Active, PV/PVC Pending). Idempotent: call it on updates too (kube-apiserver defaults
- *   every decoded object), before validation.
+ *   every decoded object), before validation. `prepareBuiltinForCreate(info, obj)` resets status
+ *   first, as the registry strategies do.
+ * - `admitPodServiceAccount(pod, opts?)`: the ServiceAccount admission's kube-api-access-xxxxx
+ *   projected volume and mounts (token, kube-root-ca.crt, namespace); call it on pod create only.
  * - `validateBuiltin(info, obj, old?)`: FieldError[] (empty = valid) for metadata and the kind's rules;
  *   `old` set on update enables the immutability rules. The core turns errors into 422 Invalid
  *   with `invalidObject()`. `validateObjectMeta(info, meta, old?)` is the metadata part alone
@@ -36,6 +39,7 @@ export { builtinResources, findBuiltin, findBuiltinByKind, apiVersionOf, builtin
 export { defaultBuiltin } from './defaults/index.js';
 export { validateBuiltin, validateBuiltinKind } from './validation/index.js';
 export { prepareBuiltinForCreate } from './defaults/prepare.js';
+export { admitPodServiceAccount, SERVICE_ACCOUNT_MOUNT_PATH, ROOT_CA_CONFIGMAP } from './defaults/service-account.js';
 export { builtinHooks, builtinOpenApiV3Documents, builtinServed, type BuiltinHooks } from './hooks.js';
 export { builtinTable } from './tables/index.js';
 export { humanDuration, translateTimestampSince } from './tables/duration.js';
