@@ -30,6 +30,9 @@
  *   generated models, so `kubectl explain` shows upstream's field descriptions. They are shared:
  *   copy before merging CRD schemas in. PATCH operations advertise dryRun/fieldManager/
  *   fieldValidation, which kubectl takes as server-side field validation support.
+ *   client-go fetches /openapi/v2 only as protobuf: when Accept holds `OPENAPI_V2_PROTOBUF`, answer
+ *   `openApiV2Protobuf(doc)` (cached per document object) with Content-Type
+ *   `OPENAPI_V2_PROTOBUF_CONTENT_TYPE`; JSON otherwise.
  * - For the server core's registry: `builtinHooks(info, now?)` gives `{ defaults, validate (kind
  *   rules only, as the core checks ObjectMeta itself), prepareForCreate (status reset as the
  *   registry strategies do), printer { columns, cells } }`; `builtinOpenApiV3Documents()` gives the
@@ -44,6 +47,9 @@ export { builtinHooks, builtinOpenApiV3Documents, builtinServed, type BuiltinHoo
 export { builtinTable } from './tables/index.js';
 export { humanDuration, translateTimestampSince } from './tables/duration.js';
 export { summarizePod } from './tables/pods.js';
-export { builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, openApiV3Path, type EncodedDocument } from './openapi/index.js';
+export {
+  builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, openApiV3Path, type EncodedDocument,
+  encodeOpenApiV2Protobuf, openApiV2Protobuf, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
+} from './openapi/index.js';
 export { validateObjectMeta, validateLabels, validateLabelSelector, nameValidatorFor } from './validation/meta.js';
 export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue } from './validation/names.js';
