@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { builtinResources } from '../catalogue.js';
-import { builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument } from './index.js';
+import { builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_CONTENT_TYPE, openApiV2Protobuf } from './index.js';
 
 const KUBECTL = '/usr/bin/kubectl';
 
@@ -48,7 +48,12 @@ function route(path: string): unknown {
 
 async function withServer(fn: (url: string) => Promise<void>): Promise<void> {
   const server: Server = createServer((req, res) => {
-    const body = route(new URL(req.url ?? '/', 'http://x').pathname);
+    const path = new URL(req.url ?? '/', 'http://x').pathname;
+    if (path === '/openapi/v2' && (req.headers.accept ?? '').includes(OPENAPI_V2_PROTOBUF)) {
+      res.writeHead(200, { 'content-type': OPENAPI_V2_PROTOBUF_CONTENT_TYPE }).end(openApiV2Protobuf(builtinOpenApiV2()));
+      return;
+    }
+    const body = route(path);
     if (body === undefined) {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', code: 404, reason: 'NotFound' }));
       return;
@@ -83,6 +88,10 @@ test('kubectl explain reads our OpenAPI documents', { skip: existsSync(KUBECTL) 
       assert.match(deploy.stdout, /replicas\s+<integer>/);
       const cm = await kubectl('explain', 'configmap.data');
       assert.match(cm.stdout, /Data contains the configuration data/);
+      const v2 = await kubectl('explain', 'configmap.data', '--output=plaintext-openapiv2');
+      assert.match(v2.stdout, /Data contains the configuration data/);
+      const v2pod = await kubectl('explain', 'pod.spec.containers.ports', '--output=plaintext-openapiv2');
+      assert.match(v2pod.stdout, /containerPort\s+<integer> -required-/);
       const vwc = await kubectl('explain', 'validatingwebhookconfigurations.webhooks.sideEffects');
       assert.match(vwc.stdout, /GROUP:\s+admissionregistration\.k8s\.io/);
     });
