@@ -90,6 +90,12 @@ const validationCases: { name: string; spec: Record<string, JSONSchemaProps>; va
     value: { p: true },
     want: ['spec.p: Invalid value: "boolean": spec.p in body must be of type integer,string: "boolean"'],
   },
+  {
+    name: 'int-or-string quantity via anyOf',
+    spec: { memory: { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: '^\\d+[KMG]i?$', 'x-kubernetes-int-or-string': true } },
+    value: { memory: '128Xi' },
+    want: ["spec.memory: Invalid value: \"128Xi\": spec.memory in body should match '^\\d+[KMG]i?$'"],
+  },
   { name: 'nullable null', spec: { n: { type: 'string', nullable: true } }, value: { n: null }, want: [] },
   {
     name: 'null in array is a type error',
