@@ -10,7 +10,9 @@ export { compileCrd, defaultAgeColumn } from './compile.js';
 export { validateCrd } from './validate-crd.js';
 export { compileJSONPath } from './jsonpath.js';
 export { cellFor, columnCell, tableCells, tableColumns } from './printer.js';
-export { objectMetaRef } from './openapi.js';
+export { definitionName, objectMetaRef } from './openapi.js';
+export { applyScale, scaleOf, type Scale } from './scale.js';
+export { computeCrdStatus, type CrdStatus, type CrdCondition } from './status.js';
 export type { JSONSchemaProps } from './schema.js';
 
 /** The CrdModule the server core wires in. */
