@@ -241,3 +241,21 @@ test('set lists (finalizers) are owned per value and pruned per value', () => {
   live = patches.serverSideApply(cmInfo, live, cm(['b/y']), { manager: 'one', force: false }).object;
   assert.deepEqual(live.metadata?.finalizers, ['b/y', 'c/z']);
 });
+
+test('lists keyed only for apply (CRD spec.versions) are keyed in SSA and replaced by strategic merge', () => {
+  const crds = resourceInfo('apiextensions.k8s.io', 'CustomResourceDefinition', { namespaced: false });
+  const crd = (versions: Record<string, unknown>[]): KubeObject => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'ws.example.com' },
+    spec: { group: 'example.com', versions },
+  });
+  const { object } = patches.serverSideApply(crds, undefined, crd([{ name: 'v1', served: true }]), { manager: 'm', force: false });
+  assert.deepEqual((fieldsOf(object, 'm') as { 'f:spec': Record<string, unknown> })['f:spec']['f:versions'], {
+    'k:{"name":"v1"}': { '.': {}, 'f:name': {}, 'f:served': {} },
+  });
+  const other = patches.serverSideApply(crds, object, crd([{ name: 'v2', served: true }]), { manager: 'n', force: false }).object;
+  assert.deepEqual((other.spec as { versions: { name: string }[] }).versions.map((v) => v.name), ['v1', 'v2']);
+  const smp = patches.applyPatch('strategic', crds, other, { spec: { versions: [{ name: 'v3' }] } });
+  assert.deepEqual((smp.spec as { versions: unknown[] }).versions, [{ name: 'v3' }]);
+});

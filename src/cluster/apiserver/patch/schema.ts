@@ -11,7 +11,10 @@ export interface FieldSchema {
   /** patchStrategy "retainKeys" (volumes, resourceClaims): honours `$retainKeys`. */
   readonly retainKeys?: boolean;
   readonly mergeKey?: string;
-  /** SSA `+listMapKey`s when they differ from [mergeKey] (container ports: containerPort, protocol). */
+  /**
+   * SSA `+listMapKey`s when they differ from [mergeKey] (container ports: containerPort, protocol), or
+   * for lists SSA keys although strategic merge replaces them (CRD spec.versions).
+   */
   readonly listMapKeys?: readonly string[];
   /** Defaults of list-map key fields an element may omit (protocol "TCP"). */
   readonly keyDefaults?: Readonly<Record<string, string | number>>;
@@ -36,8 +39,9 @@ export function fieldOf(s: StructSchema | undefined, name: string): FieldSchema 
 export type ListType = { readonly type: 'map'; readonly keys: readonly string[] } | { readonly type: 'set' } | { readonly type: 'atomic' };
 
 export function listTypeOf(f: FieldSchema): ListType {
-  if (!f.merge || f.ssaAtomic) return { type: 'atomic' };
+  if (f.ssaAtomic) return { type: 'atomic' };
   if (f.listMapKeys) return { type: 'map', keys: f.listMapKeys };
+  if (!f.merge) return { type: 'atomic' };
   if (f.mergeKey) return { type: 'map', keys: [f.mergeKey] };
   return { type: 'set' };
 }
@@ -141,7 +145,10 @@ const kinds: Readonly<Record<string, StructSchema>> = {
   'admissionregistration.k8s.io/MutatingWebhookConfiguration': { webhooks: byName() },
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { webhooks: byName() },
   'apiregistration.k8s.io/APIService': { status: conditionsStatus },
-  'apiextensions.k8s.io/CustomResourceDefinition': { status: conditionsStatus },
+  'apiextensions.k8s.io/CustomResourceDefinition': {
+    spec: { fields: { versions: { listMapKeys: ['name'] } } },
+    status: conditionsStatus,
+  },
   'storage.k8s.io/StorageClass': { parameters: mapField },
 };
 
