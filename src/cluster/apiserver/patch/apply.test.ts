@@ -259,3 +259,16 @@ test('lists keyed only for apply (CRD spec.versions) are keyed in SSA and replac
   const smp = patches.applyPatch('strategic', crds, other, { spec: { versions: [{ name: 'v3' }] } });
   assert.deepEqual((smp.spec as { versions: unknown[] }).versions, [{ name: 'v3' }]);
 });
+
+test('apply through the status subresource applies and owns status only', () => {
+  const pods = resourceInfo('', 'Pod');
+  const live: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+  live.metadata = { ...live.metadata, managedFields: patches.updateManagedFields(pods, undefined, live, 'kubectl-create') };
+  const config: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'other' }] }, status: { phase: 'Running' } };
+  const { object, managedFields } = patches.serverSideApply(pods, live, config, { manager: 'kubelet', force: false, subresource: 'status' });
+  assert.deepEqual(object.spec, live.spec);
+  assert.deepEqual(object.status, { phase: 'Running' });
+  const entry = managedFields.find((e) => e.manager === 'kubelet');
+  assert.equal(entry?.subresource, 'status');
+  assert.deepEqual(entry?.fieldsV1, { 'f:status': { 'f:phase': {} } });
+});
