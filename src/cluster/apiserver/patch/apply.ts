@@ -69,6 +69,7 @@ function typed<T>(info: ResourceInfo, f: () => T): T {
 const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
   entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
 
+/** Where managedFields timestamps come from. */
 export interface Clock {
   now(): Date;
 }

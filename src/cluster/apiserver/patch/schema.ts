@@ -28,6 +28,7 @@ export interface FieldSchema {
   readonly fields?: StructSchema;
 }
 
+/** The described fields of a struct, by JSON name. */
 export type StructSchema = Readonly<Record<string, FieldSchema>>;
 
 /** The schema of one named field of a struct, or an empty one when the field is not described. */
@@ -38,6 +39,7 @@ export function fieldOf(s: StructSchema | undefined, name: string): FieldSchema 
 /** SSA list semantics of a field: keyed map, set of scalars, or atomic. */
 export type ListType = { readonly type: 'map'; readonly keys: readonly string[] } | { readonly type: 'set' } | { readonly type: 'atomic' };
 
+/** The SSA list type of a field, from its SSA markers or, failing those, its SMP strategy. */
 export function listTypeOf(f: FieldSchema): ListType {
   if (f.ssaAtomic) return { type: 'atomic' };
   if (f.listMapKeys) return { type: 'map', keys: f.listMapKeys };

@@ -83,6 +83,7 @@ function addAll(v: unknown, f: FieldSchema, path: Path, entry: boolean, target: 
   if (v === null || entry || f.map === true || isEmptyObject(v)) target.insert(path);
 }
 
+/** Fields added, changed and removed between two objects. */
 export interface Comparison {
   readonly added: FieldSet;
   readonly modified: FieldSet;
