@@ -272,3 +272,23 @@ test('apply through the status subresource applies and owns status only', () => 
   assert.equal(entry?.subresource, 'status');
   assert.deepEqual(entry?.fieldsV1, { 'f:status': { 'f:phase': {} } });
 });
+
+test('apply orders keyed lists as structured-merge-diff does', () => {
+  const withContainers = (names: string[]): KubeObject => {
+    const d = deployment(1, 'x');
+    (d.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers = names.map((name) => ({ name, image: 'i' }));
+    return d;
+  };
+  const names = (o: KubeObject): string[] =>
+    (o.spec as { template: { spec: { containers: { name: string }[] } } }).template.spec.containers.map((c) => c.name);
+  const live = patches.serverSideApply(deploy, undefined, withContainers(['a', 'b', 'c']), { manager: 'one', force: false }).object;
+  const table: [string[], string[]][] = [
+    [['c', 'a'], ['b', 'c', 'a']],
+    [['a', 'd'], ['a', 'b', 'c', 'd']],
+    [['d', 'a'], ['d', 'a', 'b', 'c']],
+    [['b', 'a', 'c'], ['b', 'a', 'c']],
+  ];
+  for (const [config, want] of table) {
+    assert.deepEqual(names(patches.serverSideApply(deploy, live, withContainers(config), { manager: 'two', force: true }).object), want, config.join());
+  }
+});
