@@ -69,6 +69,7 @@ function typed<T>(info: ResourceInfo, f: () => T): T {
 const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
   entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
 
+/** Where managedFields timestamps come from. */
 export interface Clock {
   now(): Date;
 }
@@ -132,19 +133,34 @@ function prunable(last: FieldSet, managers: Map<string, Manager>): FieldSet {
 
 type Conflicts = Map<string, { manager: Manager; set: FieldSet }>;
 
+/** Options of one apply: the field manager, force, and the subresource applied through (if any). */
+export interface ApplyOptions {
+  readonly manager: string;
+  readonly force: boolean;
+  readonly subresource?: string;
+}
+
+/** The part of an apply config a write may change: status only through /status, no status on the main resource when /status exists. */
+function applicablePart(info: ResourceInfo, applied: KubeObject, subresource: string | undefined): Obj {
+  const config = structuredClone(applied) as Obj;
+  if (subresource === 'status') {
+    for (const k of Object.keys(config)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(k)) delete config[k];
+  } else if (!subresource && info.subresources.includes('status')) delete config.status;
+  return config;
+}
+
 /** One apply attempt: the new object and managers, or the conflicts that stop it (never when forced). */
 function applyOnce(
   info: ResourceInfo,
   live: KubeObject | undefined,
   applied: KubeObject,
-  opts: { manager: string; force: boolean },
+  opts: ApplyOptions,
   now: string,
 ): { object: Obj; managers: Map<string, Manager> } | { conflicts: Conflicts } {
   const schema = schemaFor(info.group, info.kind);
   const liveObj = withoutManagedFields(live);
-  const config = structuredClone(applied) as Obj;
-  const ignored = ignoredFields(info, undefined);
-  if (ignored.has([field('status')])) delete config.status;
+  const config = applicablePart(info, applied, opts.subresource);
+  const ignored = ignoredFields(info, opts.subresource, liveObj, config);
   const managers = decodeManagers(live?.metadata?.managedFields);
   if (live && managers.size === 0) {
     const existing = owned(typed(info, () => toFieldSet(liveObj, schema)), ignored);
@@ -153,7 +169,14 @@ function applyOnce(
       managers.set(identity(bfa), bfa);
     }
   }
-  const me: Manager = { manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion ?? groupVersion(info), time: now, set: new FieldSet() };
+  const me: Manager = {
+    manager: opts.manager,
+    operation: 'Apply',
+    apiVersion: applied.apiVersion ?? groupVersion(info),
+    ...(opts.subresource ? { subresource: opts.subresource } : {}),
+    time: now,
+    set: new FieldSet(),
+  };
   const myId = identity(me);
   const last = managers.get(myId)?.set;
   me.set = owned(typed(info, () => toFieldSet(config, schema)), ignored);
@@ -183,7 +206,7 @@ export function serverSideApply(
   info: ResourceInfo,
   live: KubeObject | undefined,
   applied: KubeObject,
-  opts: { manager: string; force: boolean },
+  opts: ApplyOptions,
   clock: Clock,
 ): ApplyResult {
   checkApplyConfig(info, applied);
