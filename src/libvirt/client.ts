@@ -21,7 +21,7 @@ import {
   type MemoryStats,
 } from './domain-info.js';
 import { InterfaceAddressSource, type InterfaceAddressSourceName } from './enums.js';
-import { LibvirtError, VIR_ERR_AUTH_FAILED, VIR_FROM_REMOTE } from './errors.js';
+import { LibvirtError, VIR_ERR_AUTH_FAILED, VIR_ERR_OPERATION_TIMEOUT, VIR_FROM_REMOTE } from './errors.js';
 import { decodeDomainEvent, DOMAIN_EVENT_KINDS, type DomainEvent, type DomainEventKind } from './events.js';
 import {
   decodeBegin3Params,
@@ -72,6 +72,8 @@ export interface ConnectOptions extends RpcOptions {
   readonly uri?: string;
   /** Open read-only (VIR_CONNECT_RO). */
   readonly readOnly?: boolean;
+  /** Deadline for the whole handshake (a daemon that accepts but never answers); default 30 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Options of subscribeDomainEvents. */
@@ -122,6 +124,10 @@ export class LibvirtConnection {
   static async connect(socketPath: string, opts: ConnectOptions = {}): Promise<LibvirtConnection> {
     const rpc = await RpcClient.connectUnix(socketPath, opts);
     const conn = new LibvirtConnection(rpc);
+    const timeoutMs = opts.connectTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => {
+      rpc.abort(new LibvirtError({ code: VIR_ERR_OPERATION_TIMEOUT, domain: VIR_FROM_REMOTE, message: `timed out after ${timeoutMs} ms opening the connection to ${socketPath}` }));
+    }, timeoutMs);
     try {
       const auth = await conn.remote(RemoteProc.AUTH_LIST, undefined, (r) => r.array((x) => x.int(), 20));
       if (auth.length > 0 && !auth.includes(AuthType.NONE)) {
@@ -140,6 +146,8 @@ export class LibvirtConnection {
     } catch (err) {
       await rpc.close();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -209,12 +209,17 @@ export class RpcClient {
   private keepaliveTick(): void {
     if (Date.now() - this.lastReceived < this.intervalMs) return;
     if (this.unansweredPings >= this.count) {
-      this.shutdown(rpcError('connection closed due to keepalive timeout'));
-      this.socket.destroy();
+      this.abort(rpcError('connection closed due to keepalive timeout'));
       return;
     }
     this.unansweredPings++;
     this.send(KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, KEEPALIVE_PROC_PING);
+  }
+
+  /** Tears the connection down at once: pending calls reject with `err`, close listeners get it. */
+  abort(err: LibvirtError): void {
+    this.shutdown(err);
+    this.socket.destroy();
   }
 
   /** Closes the socket; pending calls are rejected. Resolves when the socket is gone. */
@@ -247,8 +252,7 @@ export class RpcClient {
     try {
       frames = this.frames.push(chunk);
     } catch (err) {
-      this.shutdown(err instanceof LibvirtError ? err : rpcError(String(err)));
-      this.socket.destroy();
+      this.abort(err instanceof LibvirtError ? err : rpcError(String(err)));
       return;
     }
     for (const f of frames) this.dispatch(f);

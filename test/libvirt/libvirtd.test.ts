@@ -229,6 +229,7 @@ describe('two private daemons at once', { skip: SKIP }, () => {
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
+    await Promise.all([a.exited, b.exited]);
     for (const x of [a, b]) {
       assert.throws(() => process.kill(x.pid, 0), 'libvirtd is gone');
       assert.deepEqual(x.processes(), [], 'nothing left in the namespace (QEMU included)');
