@@ -13,6 +13,7 @@ import {
   domainVirtType,
   libvirtdInstalled,
   LibvirtError,
+  MigrateFlags,
   startPrivateLibvirtd,
   ShutdownFlags,
   VIR_ERR_AGENT_UNRESPONSIVE,
@@ -235,6 +236,38 @@ describe('two private daemons at once', { skip: SKIP }, () => {
       assert.deepEqual(x.processes(), [], 'nothing left in the namespace (QEMU included)');
       assert.ok(!existsSync(x.layout.dir), 'temp state dir removed');
       assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(x.layout.dir));
+    }
+  });
+});
+
+describe('live migration between two private daemons', { skip: SKIP }, () => {
+  test('Begin3/Prepare3/Perform3/Finish3/Confirm3 with typed params move a running domain over loopback', async () => {
+    const [a, b] = await Promise.all([startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }), startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE })]);
+    try {
+      const [src, dst] = await Promise.all([a.connect(), b.connect()]);
+      const srcEvents: DomainEvent[] = [];
+      const dstEvents: DomainEvent[] = [];
+      await src.subscribeDomainEvents((e) => srcEvents.push(e), { kinds: ['lifecycle'] });
+      await dst.subscribeDomainEvents((e) => dstEvents.push(e), { kinds: ['lifecycle'] });
+      const dom = await src.domainCreateXML(await tinyDomainXML('mig'));
+      const flags = MigrateFlags.LIVE;
+
+      const begin = await src.domainMigrateBegin3(dom, {}, flags);
+      assert.match(begin.xml, /<name>mig<\/name>/);
+      const prep = await dst.domainMigratePrepare3({ destXml: begin.xml, uri: 'tcp://127.0.0.1', listenAddress: '127.0.0.1' }, begin.cookieOut, flags);
+      assert.match(prep.uriOut ?? '', /^tcp:\/\/127\.0\.0\.1:\d+$/);
+      const perf = await src.domainMigratePerform3(dom, null, { uri: prep.uriOut ?? undefined }, prep.cookieOut, flags);
+      const fin = await dst.domainMigrateFinish3({ destName: 'mig' }, perf.cookieOut, flags, false);
+      assert.equal(fin.domain.uuid, dom.uuid);
+      await src.domainMigrateConfirm3(dom, {}, fin.cookieOut, flags, false);
+
+      assert.equal(await virsh(b, 'domstate', '--reason', 'mig'), 'running (migrated)');
+      assert.equal(await virsh(a, 'list', '--all', '--name'), '');
+      await waitFor('migration events', () => lifecycle(srcEvents).includes('Stopped/Migrated') && lifecycle(dstEvents).includes('Started/Migrated'));
+      await dst.domainDestroy(fin.domain);
+      await Promise.all([src.close(), dst.close()]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 });
