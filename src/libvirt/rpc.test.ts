@@ -74,6 +74,17 @@ test('FrameDecoder splits a recorded server stream however it is chunked', () =>
   }
 });
 
+test('FrameDecoder reassembles a large message from many small chunks', () => {
+  const payload = Buffer.alloc(1024 * 1024, 0x5a);
+  const msg = encodeMessage({ prog: REMOTE_PROGRAM, vers: 1, proc: RemoteProc.DOMAIN_GET_XML_DESC, type: MessageType.REPLY, serial: 9, status: 0 }, payload);
+  const dec = new FrameDecoder();
+  const frames: Buffer[] = [];
+  for (let i = 0; i < msg.length; i += 1000) frames.push(...dec.push(msg.subarray(i, i + 1000)));
+  assert.equal(frames.length, 1);
+  assert.equal(decodeHeader(new XdrReader(frames[0]!)).serial, 9);
+  assert.ok(frames[0]!.subarray(24).equals(payload));
+});
+
 test('FrameDecoder refuses lengths libvirt would refuse', () => {
   for (const len of ['00000010', '01000005']) {
     assert.throws(() => new FrameDecoder().push(Buffer.from(len + '00000000', 'hex')), LibvirtError, len);

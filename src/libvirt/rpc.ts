@@ -55,13 +55,14 @@ export class FrameDecoder {
     this.pendingLen += chunk.length;
     const frames: Buffer[] = [];
     while (this.pendingLen >= 4) {
-      const head = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-      this.pending = [head];
-      const total = head.readUInt32BE(0);
+      if (this.pending[0]!.length < 4) this.pending = [Buffer.concat(this.pending)];
+      const total = this.pending[0]!.readUInt32BE(0);
       if (total < 4 + MESSAGE_HEADER_SIZE || total - 4 > MESSAGE_MAX) {
         throw rpcError(`packet ${total} bytes received from server too large or too small`);
       }
-      if (head.length < total) break;
+      // Join chunks only once a whole message is there: large replies arrive in many pieces.
+      if (this.pendingLen < total) break;
+      const head = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
       frames.push(Buffer.from(head.subarray(4, total)));
       const rest = head.subarray(total);
       this.pending = rest.length > 0 ? [rest] : [];
