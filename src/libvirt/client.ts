@@ -92,6 +92,12 @@ export interface JobStats {
   readonly stats: Record<string, number | bigint | boolean | string>;
 }
 
+/** One domain's statistics from getDomainStats, keyed by libvirt's field names. */
+export interface DomainStatsRecord {
+  readonly domain: DomainRef;
+  readonly stats: Record<string, number | bigint | boolean | string>;
+}
+
 const DEFAULT_EVENT_KINDS: readonly DomainEventKind[] = ['lifecycle', 'reboot', 'agentLifecycle', 'deviceRemoved'];
 /** VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT: libvirt's default agent timeout. */
 export const AGENT_COMMAND_TIMEOUT_DEFAULT = -1;
@@ -385,6 +391,45 @@ export class LibvirtConnection {
     const v = decode(r);
     r.end();
     return v;
+  }
+
+  // ---- devices ----
+
+  /** virDomainAttachDeviceFlags (AffectFlags): hotplugs a device described by XML. */
+  domainAttachDevice(dom: DomainRef, xml: string, flags = 0): Promise<void> {
+    return this.deviceCall(RemoteProc.DOMAIN_ATTACH_DEVICE_FLAGS, dom, xml, flags);
+  }
+
+  /** virDomainDetachDeviceFlags: asks for unplug; completion is the deviceRemoved event. */
+  domainDetachDevice(dom: DomainRef, xml: string, flags = 0): Promise<void> {
+    return this.deviceCall(RemoteProc.DOMAIN_DETACH_DEVICE_FLAGS, dom, xml, flags);
+  }
+
+  /** virDomainUpdateDeviceFlags (e.g. change a CD-ROM's media). */
+  domainUpdateDevice(dom: DomainRef, xml: string, flags = 0): Promise<void> {
+    return this.deviceCall(RemoteProc.DOMAIN_UPDATE_DEVICE_FLAGS, dom, xml, flags);
+  }
+
+  private deviceCall(proc: number, dom: DomainRef, xml: string, flags: number): Promise<void> {
+    return this.remote(proc, (w) => {
+      writeDomain(w, dom);
+      writeString(w, xml);
+      w.uint(flags);
+    }, decodeVoid);
+  }
+
+  /**
+   * virConnectGetAllDomainStats / virDomainListGetStats: typed statistics (state.state,
+   * balloon.current, vcpu.0.time, net.0.rx.bytes...) per domain; `doms` empty means all domains.
+   */
+  getDomainStats(stats: number, flags = 0, doms: readonly DomainRef[] = []): Promise<DomainStatsRecord[]> {
+    return this.remote(RemoteProc.CONNECT_GET_ALL_DOMAIN_STATS, (w) => {
+      w.array(doms, writeDomain, 16384);
+      w.uint(stats).uint(flags);
+    }, (r) => r.array((x) => {
+      const domain = readDomain(x);
+      return { domain, stats: typedParamsToRecord(readTypedParams(x)) };
+    }, 16384));
   }
 
   // ---- events ----

@@ -10,7 +10,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  AffectFlags,
   domainVirtType,
+  DomainStatsTypes,
   libvirtdInstalled,
   LibvirtError,
   MigrateFlags,
@@ -144,9 +146,9 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await assert.rejects(conn.lookupDomainByUUID('00000000-0000-0000-0000-0000000000aa'), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_NO_DOMAIN);
   });
 
-  test('guest agent events and errors, block and interface stats of a running domain', async () => {
+  test('guest agent, device hotplug, and block, interface and domain stats of a running domain', async () => {
     const events: DomainEvent[] = [];
-    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle'] });
+    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle', 'deviceAdded', 'deviceRemoved'] });
     const disk = join(d.layout.dir, 'disk.img');
     writeFileSync(disk, Buffer.alloc(1024 * 1024));
     // A uniquely named tap: private daemons share the host's network namespace outside pods.
@@ -172,6 +174,8 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
       for (const attempt of [
         () => conn.domainQemuAgentCommand(dom, '{"execute":"guest-ping"}', 1),
         () => conn.domainShutdown(dom, ShutdownFlags.GUEST_AGENT),
+        () => conn.domainGetGuestInfo(dom),
+        () => conn.domainInterfaceAddresses(dom, 'agent'),
       ]) {
         await assert.rejects(attempt(), (e: unknown) => {
           assert.ok(e instanceof LibvirtError);
@@ -182,6 +186,23 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
       }
       assert.deepEqual(await conn.domainInterfaceAddresses(dom, 'lease'), []);
       assert.equal((await conn.domainGetJobStats(dom)).typeName, 'None');
+
+      // USB unplug needs no guest cooperation, so the removal completes with no OS running.
+      const tablet = '<input type="tablet" bus="usb"><alias name="ua-tablet"/></input>';
+      await conn.domainAttachDevice(dom, tablet, AffectFlags.LIVE);
+      assert.match(await conn.domainGetXMLDesc(dom), /<alias name='ua-tablet'\/>/);
+      await conn.domainDetachDevice(dom, tablet, AffectFlags.LIVE);
+      await waitFor('deviceRemoved event', () => events.some((e) => e.kind === 'deviceRemoved'));
+      assert.deepEqual(
+        events.flatMap((e) => (e.kind === 'deviceAdded' || e.kind === 'deviceRemoved' ? [`${e.kind}:${e.devAlias}`] : [])),
+        ['deviceAdded:ua-tablet', 'deviceRemoved:ua-tablet'],
+      );
+
+      const [rec] = await conn.getDomainStats(DomainStatsTypes.STATE | DomainStatsTypes.BALLOON | DomainStatsTypes.VCPU, 0, [dom]);
+      assert.equal(rec?.domain.name, 'with-agent');
+      assert.equal(rec?.stats['state.state'], 1);
+      assert.equal(rec?.stats['balloon.maximum'], 32 * 1024);
+      assert.equal(rec?.stats['vcpu.current'], 1);
     } finally {
       await unsubscribe();
       await conn.domainDestroy(dom);
