@@ -58,6 +58,8 @@ export interface PrivateLibvirtd {
   readonly virtlogdPid: number | null;
   /** The daemons' mount namespace, as /proc/<pid>/ns/mnt reads ("mnt:[4026532...]"). */
   readonly mountNamespace: string;
+  /** Resolves when libvirtd exits, for whatever reason (stop() or a crash). */
+  readonly exited: Promise<void>;
   /** Opens a new LibvirtConnection to this daemon. */
   connect(opts?: ConnectOptions): Promise<LibvirtConnection>;
   /** PIDs of every process in the daemon's mount namespace (libvirtd, virtlogd, QEMU...). */
@@ -191,7 +193,7 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
       failIfExited(libvirtd);
       if (!existsSync(layout.socketPath)) return undefined;
       try {
-        const c = await LibvirtConnection.connect(layout.socketPath, { keepaliveIntervalMs: 0 });
+        const c = await LibvirtConnection.connect(layout.socketPath, { keepaliveIntervalMs: 0, connectTimeoutMs: 2000 });
         await c.getLibVersion();
         await c.close();
         return true;
@@ -237,6 +239,7 @@ function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd:
     pid: libvirtd.proc.pid!,
     virtlogdPid: virtlogd?.proc.pid ?? null,
     mountNamespace: ns,
+    exited: libvirtd.exited,
     connect: (opts) => LibvirtConnection.connect(layout.socketPath, opts),
     processes: () => processesInNamespace(ns),
     stop: (opts) => {

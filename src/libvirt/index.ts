@@ -20,7 +20,10 @@
  *   domainSuspend, domainResume, domainGetState -> { stateName: 'Running', reasonName: 'Booted' },
  *   domainGetInfo, domainIsActive, domainGetXMLDesc(dom, DomainXMLFlags).
  * Stats: domainMemoryStats, domainBlockStats(dom, 'vda'), domainBlockStatsFlags, domainInterfaceStats,
- *   domainInterfaceAddresses(dom, 'lease' | 'agent' | 'arp').
+ *   domainInterfaceAddresses(dom, 'lease' | 'agent' | 'arp'), getDomainStats(DomainStatsTypes, flags, doms)
+ *   (virConnectGetAllDomainStats: 'state.state', 'balloon.current', 'vcpu.0.time', 'net.0.rx.bytes'...).
+ * Devices: domainAttachDevice / domainDetachDevice / domainUpdateDevice(dom, xml, AffectFlags);
+ *   detach completes with the deviceRemoved event.
  * Guest agent: domainQemuAgentCommand(dom, json, timeoutSeconds) (qemu program), domainGetGuestInfo.
  * Events: subscribeDomainEvents(listener, { kinds?, domain? }) -> unsubscribe(); events are a
  *   DomainEvent union: lifecycle (eventName 'Started' / detailName 'Booted'...), reboot,

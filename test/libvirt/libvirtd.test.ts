@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  AffectFlags,
   domainVirtType,
+  DomainStatsTypes,
   libvirtdInstalled,
   LibvirtError,
+  MigrateFlags,
   startPrivateLibvirtd,
   ShutdownFlags,
   VIR_ERR_AGENT_UNRESPONSIVE,
@@ -143,9 +146,9 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await assert.rejects(conn.lookupDomainByUUID('00000000-0000-0000-0000-0000000000aa'), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_NO_DOMAIN);
   });
 
-  test('guest agent events and errors, block and interface stats of a running domain', async () => {
+  test('guest agent, device hotplug, and block, interface and domain stats of a running domain', async () => {
     const events: DomainEvent[] = [];
-    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle'] });
+    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle', 'deviceAdded', 'deviceRemoved'] });
     const disk = join(d.layout.dir, 'disk.img');
     writeFileSync(disk, Buffer.alloc(1024 * 1024));
     // A uniquely named tap: private daemons share the host's network namespace outside pods.
@@ -171,6 +174,8 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
       for (const attempt of [
         () => conn.domainQemuAgentCommand(dom, '{"execute":"guest-ping"}', 1),
         () => conn.domainShutdown(dom, ShutdownFlags.GUEST_AGENT),
+        () => conn.domainGetGuestInfo(dom),
+        () => conn.domainInterfaceAddresses(dom, 'agent'),
       ]) {
         await assert.rejects(attempt(), (e: unknown) => {
           assert.ok(e instanceof LibvirtError);
@@ -181,6 +186,23 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
       }
       assert.deepEqual(await conn.domainInterfaceAddresses(dom, 'lease'), []);
       assert.equal((await conn.domainGetJobStats(dom)).typeName, 'None');
+
+      // USB unplug needs no guest cooperation, so the removal completes with no OS running.
+      const tablet = '<input type="tablet" bus="usb"><alias name="ua-tablet"/></input>';
+      await conn.domainAttachDevice(dom, tablet, AffectFlags.LIVE);
+      assert.match(await conn.domainGetXMLDesc(dom), /<alias name='ua-tablet'\/>/);
+      await conn.domainDetachDevice(dom, tablet, AffectFlags.LIVE);
+      await waitFor('deviceRemoved event', () => events.some((e) => e.kind === 'deviceRemoved'));
+      assert.deepEqual(
+        events.flatMap((e) => (e.kind === 'deviceAdded' || e.kind === 'deviceRemoved' ? [`${e.kind}:${e.devAlias}`] : [])),
+        ['deviceAdded:ua-tablet', 'deviceRemoved:ua-tablet'],
+      );
+
+      const [rec] = await conn.getDomainStats(DomainStatsTypes.STATE | DomainStatsTypes.BALLOON | DomainStatsTypes.VCPU, 0, [dom]);
+      assert.equal(rec?.domain.name, 'with-agent');
+      assert.equal(rec?.stats['state.state'], 1);
+      assert.equal(rec?.stats['balloon.maximum'], 32 * 1024);
+      assert.equal(rec?.stats['vcpu.current'], 1);
     } finally {
       await unsubscribe();
       await conn.domainDestroy(dom);
@@ -229,11 +251,44 @@ describe('two private daemons at once', { skip: SKIP }, () => {
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
+    await Promise.all([a.exited, b.exited]);
     for (const x of [a, b]) {
       assert.throws(() => process.kill(x.pid, 0), 'libvirtd is gone');
       assert.deepEqual(x.processes(), [], 'nothing left in the namespace (QEMU included)');
       assert.ok(!existsSync(x.layout.dir), 'temp state dir removed');
       assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(x.layout.dir));
+    }
+  });
+});
+
+describe('live migration between two private daemons', { skip: SKIP }, () => {
+  test('Begin3/Prepare3/Perform3/Finish3/Confirm3 with typed params move a running domain over loopback', async () => {
+    const [a, b] = await Promise.all([startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }), startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE })]);
+    try {
+      const [src, dst] = await Promise.all([a.connect(), b.connect()]);
+      const srcEvents: DomainEvent[] = [];
+      const dstEvents: DomainEvent[] = [];
+      await src.subscribeDomainEvents((e) => srcEvents.push(e), { kinds: ['lifecycle'] });
+      await dst.subscribeDomainEvents((e) => dstEvents.push(e), { kinds: ['lifecycle'] });
+      const dom = await src.domainCreateXML(await tinyDomainXML('mig'));
+      const flags = MigrateFlags.LIVE;
+
+      const begin = await src.domainMigrateBegin3(dom, {}, flags);
+      assert.match(begin.xml, /<name>mig<\/name>/);
+      const prep = await dst.domainMigratePrepare3({ destXml: begin.xml, uri: 'tcp://127.0.0.1', listenAddress: '127.0.0.1' }, begin.cookieOut, flags);
+      assert.match(prep.uriOut ?? '', /^tcp:\/\/127\.0\.0\.1:\d+$/);
+      const perf = await src.domainMigratePerform3(dom, null, { uri: prep.uriOut ?? undefined }, prep.cookieOut, flags);
+      const fin = await dst.domainMigrateFinish3({ destName: 'mig' }, perf.cookieOut, flags, false);
+      assert.equal(fin.domain.uuid, dom.uuid);
+      await src.domainMigrateConfirm3(dom, {}, fin.cookieOut, flags, false);
+
+      assert.equal(await virsh(b, 'domstate', '--reason', 'mig'), 'running (migrated)');
+      assert.equal(await virsh(a, 'list', '--all', '--name'), '');
+      await waitFor('migration events', () => lifecycle(srcEvents).includes('Stopped/Migrated') && lifecycle(dstEvents).includes('Started/Migrated'));
+      await dst.domainDestroy(fin.domain);
+      await Promise.all([src.close(), dst.close()]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 });
