@@ -2,7 +2,7 @@
 // unix sockets in a private temp dir, user-mode networking (loopback only) with optional
 // host port forwards, KVM only when it really runs a guest, otherwise TCG.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -38,6 +38,9 @@ export interface RunningGuest {
   readonly accel: Accel;
   /** Milliseconds since QEMU was spawned. */
   elapsedMs(): number;
+  /** CPU time QEMU used so far (user + system, ms): what the boot costs on an idle machine,
+   *  since a one-vCPU TCG guest is CPU-bound. */
+  cpuMs(): Promise<number>;
   /** Resolves with QEMU's exit code (null when killed) or rejects after timeoutMs. */
   waitExit(timeoutMs: number): Promise<number | null>;
   /** Kills QEMU if it still runs and removes the temp dir. */
@@ -114,6 +117,7 @@ export async function bootGuest(opts: BootOptions): Promise<RunningGuest> {
       qmp,
       accel,
       elapsedMs: () => Date.now() - started,
+      cpuMs: () => processCpuMs(child.pid ?? 0),
       waitExit: (timeoutMs) =>
         Promise.race([
           exited,
@@ -128,6 +132,13 @@ export async function bootGuest(opts: BootOptions): Promise<RunningGuest> {
     await close();
     throw new Error(`starting QEMU failed: ${e instanceof Error ? e.message : String(e)}; stderr: ${stderr}`);
   }
+}
+
+/** User + system CPU time of a process from /proc/<pid>/stat, in ms (clock ticks of 10 ms). */
+export async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 let probed: Promise<Accel> | undefined;
