@@ -136,6 +136,25 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await unsubscribe();
   });
 
+  test('a QEMU killed behind libvirt\'s back is reported as Stopped/Failed and Shutoff (Crashed)', async () => {
+    const events: DomainEvent[] = [];
+    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['lifecycle'] });
+    const dom = await conn.domainDefineXML(await tinyDomainXML('doomed'));
+    try {
+      assert.equal(d.qemuPid('doomed'), null);
+      await conn.domainCreate(dom);
+      const pid = d.qemuPid('doomed');
+      assert.ok(pid !== null && d.processes().includes(pid));
+      process.kill(pid, 'SIGKILL');
+      await waitFor('Stopped event', () => lifecycle(events).some((e) => e.startsWith('Stopped/')));
+      assert.ok(lifecycle(events).includes('Stopped/Failed'), lifecycle(events).join(', '));
+      assert.equal(await virsh(d, 'domstate', '--reason', 'doomed'), 'shut off (crashed)');
+    } finally {
+      await unsubscribe();
+      await conn.domainUndefine(dom);
+    }
+  });
+
   test('unknown domains fail with VIR_ERR_NO_DOMAIN and libvirt\'s message', async () => {
     await assert.rejects(conn.lookupDomainByName('nope'), (e: unknown) => {
       assert.ok(e instanceof LibvirtError);
