@@ -254,7 +254,11 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
 
 describe('two private daemons at once', { skip: SKIP }, () => {
   test('each sees only its own domains, and stop leaves no process, mount or directory', async () => {
-    const [a, b] = await Promise.all([startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }), startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE })]);
+    // b runs without virtlogd: QEMU then writes its log file itself.
+    const [a, b] = await Promise.all([
+      startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }),
+      startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE, virtlogd: false }),
+    ]);
     try {
       assert.notEqual(a.mountNamespace, b.mountNamespace);
       const [ca, cb] = await Promise.all([a.connect(), b.connect()]);
@@ -266,6 +270,11 @@ describe('two private daemons at once', { skip: SKIP }, () => {
       assert.equal(await virsh(b, 'domstate', 'same-name'), 'shut off');
       assert.ok(existsSync(join(a.layout.logDir, 'qemu', 'same-name.log')), 'QEMU log in the private log dir');
       assert.ok(a.processes().length >= 3, 'libvirtd, virtlogd and QEMU share the namespace');
+      assert.equal(b.virtlogdPid, null);
+      await cb.domainCreate(db);
+      assert.ok(existsSync(join(b.layout.logDir, 'qemu', 'same-name.log')), 'QEMU log written without virtlogd');
+      assert.deepEqual(b.processes().sort(), [b.pid, b.qemuPid('same-name')].sort());
+      // Both QEMUs are still running: stop() has to take them down too.
       await Promise.all([ca.close(), cb.close()]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
