@@ -32,9 +32,9 @@ const SKIP = libvirtdInstalled() ? false : 'libvirtd is not installed (apt-get i
 /** QEMU capability probing costs seconds per daemon; the cache only depends on the QEMU binary. */
 const CAPS_CACHE = join(tmpdir(), 'kvts-libvirt-caps-cache');
 
-async function tinyDomainXML(name: string, devices = ''): Promise<string> {
+async function tinyDomainXML(name: string, devices = '', type?: 'kvm' | 'qemu'): Promise<string> {
   // No disk: SeaBIOS finds nothing to boot and spins, which is all these tests need.
-  return `<domain type="${await domainVirtType()}">
+  return `<domain type="${type ?? (await domainVirtType())}">
   <name>${name}</name>
   <memory unit="MiB">32</memory>
   <vcpu>1</vcpu>
@@ -139,7 +139,8 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
   test('a QEMU killed behind libvirt\'s back is reported as Stopped/Failed and Shutoff (Crashed)', async () => {
     const events: DomainEvent[] = [];
     const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['lifecycle'] });
-    const dom = await conn.domainDefineXML(await tinyDomainXML('doomed'));
+    // Always TCG here, so that the emulated path runs even where KVM works.
+    const dom = await conn.domainDefineXML(await tinyDomainXML('doomed', '', 'qemu'));
     try {
       assert.equal(d.qemuPid('doomed'), null);
       await conn.domainCreate(dom);
