@@ -113,13 +113,17 @@ export class LibvirtConnection {
   private constructor(readonly rpc: RpcClient) {
     rpc.onEvent((ev) => {
       if (ev.prog !== REMOTE_PROGRAM) return;
-      let decoded;
-      try {
-        decoded = decodeDomainEvent(ev.proc, ev.body);
-      } catch {
-        return; // a malformed event must not break the connection's other users
-      }
-      if (decoded) this.eventCallbacks.get(decoded.callbackId)?.(decoded.event);
+      // Deliver after pending continuations: an event may arrive in the same read as the reply
+      // to the registration that names its callback id.
+      setImmediate(() => {
+        let decoded;
+        try {
+          decoded = decodeDomainEvent(ev.proc, ev.body);
+        } catch {
+          return; // a malformed event must not break the connection's other users
+        }
+        if (decoded) this.eventCallbacks.get(decoded.callbackId)?.(decoded.event);
+      });
     });
   }
 

@@ -64,6 +64,8 @@ export interface PrivateLibvirtd {
   connect(opts?: ConnectOptions): Promise<LibvirtConnection>;
   /** PIDs of every process in the daemon's mount namespace (libvirtd, virtlogd, QEMU...). */
   processes(): number[];
+  /** PID of a running domain's QEMU (from libvirt's pid file), or null when it is not running. */
+  qemuPid(domainName: string): number | null;
   /**
    * Stops virtlogd and libvirtd (SIGTERM, then SIGKILL after timeoutMs), kills what is left in the
    * namespace (QEMU), verifies nothing remains and removes a temp state dir.
@@ -242,6 +244,14 @@ function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd:
     exited: libvirtd.exited,
     connect: (opts) => LibvirtConnection.connect(layout.socketPath, opts),
     processes: () => processesInNamespace(ns),
+    qemuPid: (name) => {
+      try {
+        const pid = Number(readFileSync(join(layout.runDir, 'qemu', `${name}.pid`), 'utf8').trim());
+        return Number.isInteger(pid) && pid > 0 && readNs(pid) === ns ? pid : null;
+      } catch {
+        return null;
+      }
+    },
     stop: (opts) => {
       stopped ??= (async () => {
         await stopAll(children, ns, opts?.timeoutMs ?? 10_000);

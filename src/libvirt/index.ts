@@ -6,6 +6,7 @@
  *   const d = await startPrivateLibvirtd({ dir?, capsCacheDir?, virtlogd?: true, startTimeoutMs? });
  *   d.socketPath / d.uri ("qemu:///system?socket=...", for virsh) / d.layout.logDir (QEMU logs in qemu/)
  *   const conn = await d.connect();  ...  await d.stop();   // SIGTERM, then kills QEMU, verifies nothing is left
+ *   d.qemuPid(domainName), d.processes(), d.exited (resolves when libvirtd exits)
  * libvirtd + virtlogd run in their own mount namespace with private dirs bound over /etc/libvirt,
  * /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt; qemu.conf runs QEMU as
  * root with no security driver, cgroups or namespaces. libvirtdInstalled() tells whether it can run.

@@ -145,6 +145,17 @@ test('RpcClient turns an ERROR reply into a LibvirtError with libvirt code and m
   }
 });
 
+test('RpcClient rejects a call whose reply names another procedure', async () => {
+  const srv = await startFakeDaemon((h, _b, sock) => replyTo(sock, { ...h, proc: h.proc + 1 }, Buffer.alloc(0)));
+  const rpc = await RpcClient.connectUnix(srv.path);
+  try {
+    await assert.rejects(rpc.call(REMOTE_PROGRAM, 1, RemoteProc.CONNECT_GET_URI), /is for procedure 111, not 110/);
+  } finally {
+    await rpc.close();
+    srv.done();
+  }
+});
+
 test('RpcClient rejects pending calls when the server closes the connection', async () => {
   const srv = await startFakeDaemon((_h, _b, sock) => sock.destroy());
   const rpc = await RpcClient.connectUnix(srv.path);

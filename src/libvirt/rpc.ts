@@ -281,8 +281,12 @@ export class RpcClient {
 
   private onReply(h: MessageHeader, r: XdrReader): void {
     const p = this.pending.get(h.serial);
-    if (!p || p.prog !== h.prog || p.proc !== h.proc) return;
+    if (!p) return;
     this.pending.delete(h.serial);
+    if (p.prog !== h.prog || p.proc !== h.proc) {
+      p.reject(rpcError(`reply with serial ${h.serial} is for procedure ${h.proc}, not ${p.proc}`));
+      return;
+    }
     if (h.status === MessageStatus.OK) {
       p.resolve(r);
       return;

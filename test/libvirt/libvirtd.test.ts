@@ -32,9 +32,9 @@ const SKIP = libvirtdInstalled() ? false : 'libvirtd is not installed (apt-get i
 /** QEMU capability probing costs seconds per daemon; the cache only depends on the QEMU binary. */
 const CAPS_CACHE = join(tmpdir(), 'kvts-libvirt-caps-cache');
 
-async function tinyDomainXML(name: string, devices = ''): Promise<string> {
+async function tinyDomainXML(name: string, devices = '', type?: 'kvm' | 'qemu'): Promise<string> {
   // No disk: SeaBIOS finds nothing to boot and spins, which is all these tests need.
-  return `<domain type="${await domainVirtType()}">
+  return `<domain type="${type ?? (await domainVirtType())}">
   <name>${name}</name>
   <memory unit="MiB">32</memory>
   <vcpu>1</vcpu>
@@ -136,6 +136,26 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await unsubscribe();
   });
 
+  test('a QEMU killed behind libvirt\'s back is reported as Stopped/Failed and Shutoff (Crashed)', async () => {
+    const events: DomainEvent[] = [];
+    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['lifecycle'] });
+    // Always TCG here, so that the emulated path runs even where KVM works.
+    const dom = await conn.domainDefineXML(await tinyDomainXML('doomed', '', 'qemu'));
+    try {
+      assert.equal(d.qemuPid('doomed'), null);
+      await conn.domainCreate(dom);
+      const pid = d.qemuPid('doomed');
+      assert.ok(pid !== null && d.processes().includes(pid));
+      process.kill(pid, 'SIGKILL');
+      await waitFor('Stopped event', () => lifecycle(events).some((e) => e.startsWith('Stopped/')));
+      assert.ok(lifecycle(events).includes('Stopped/Failed'), lifecycle(events).join(', '));
+      assert.equal(await virsh(d, 'domstate', '--reason', 'doomed'), 'shut off (crashed)');
+    } finally {
+      await unsubscribe();
+      await conn.domainUndefine(dom);
+    }
+  });
+
   test('unknown domains fail with VIR_ERR_NO_DOMAIN and libvirt\'s message', async () => {
     await assert.rejects(conn.lookupDomainByName('nope'), (e: unknown) => {
       assert.ok(e instanceof LibvirtError);
@@ -235,7 +255,11 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
 
 describe('two private daemons at once', { skip: SKIP }, () => {
   test('each sees only its own domains, and stop leaves no process, mount or directory', async () => {
-    const [a, b] = await Promise.all([startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }), startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE })]);
+    // b runs without virtlogd: QEMU then writes its log file itself.
+    const [a, b] = await Promise.all([
+      startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }),
+      startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE, virtlogd: false }),
+    ]);
     try {
       assert.notEqual(a.mountNamespace, b.mountNamespace);
       const [ca, cb] = await Promise.all([a.connect(), b.connect()]);
@@ -247,6 +271,11 @@ describe('two private daemons at once', { skip: SKIP }, () => {
       assert.equal(await virsh(b, 'domstate', 'same-name'), 'shut off');
       assert.ok(existsSync(join(a.layout.logDir, 'qemu', 'same-name.log')), 'QEMU log in the private log dir');
       assert.ok(a.processes().length >= 3, 'libvirtd, virtlogd and QEMU share the namespace');
+      assert.equal(b.virtlogdPid, null);
+      await cb.domainCreate(db);
+      assert.ok(existsSync(join(b.layout.logDir, 'qemu', 'same-name.log')), 'QEMU log written without virtlogd');
+      assert.deepEqual(b.processes().sort(), [b.pid, b.qemuPid('same-name')].sort());
+      // Both QEMUs are still running: stop() has to take them down too.
       await Promise.all([ca.close(), cb.close()]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
