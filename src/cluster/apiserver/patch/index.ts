@@ -74,7 +74,10 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, info: ResourceInfo
   }
 }
 
-/** A PatchModule whose managedFields timestamps come from `clock` (tests pass a fixed one). */
+/**
+ * A PatchModule whose managedFields timestamps come from `clock.now` (tests pass a fixed one) and,
+ * optionally, whose apply/managed-fields schema comes from `clock.schemaOf` (e.g. CRD schemas).
+ */
 export function createPatchModule(clock: Clock = { now: () => new Date() }): PatchModule {
   return {
     patchTypeOf,
@@ -90,4 +93,5 @@ export const patches: PatchModule = createPatchModule();
 
 export { beforeFirstApplyManager } from './apply.js';
 export { schemaFor } from './schema.js';
+export { schemaFromOpenAPIV3 } from './openapi-schema.js';
 export { unsupportedPatchType } from './errors.js';
