@@ -69,14 +69,14 @@ function typed<T>(info: ResourceInfo, f: () => T): T {
 const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
   entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
 
-/** Where managedFields timestamps come from. */
-export interface Clock {
+/** What the patch module depends on: a clock for managedFields times, and optionally schemas. */
+export interface PatchDeps {
   now(): Date;
   /** The patch schema of a resource; defaults to the built-in table (CRDs: see schemaFromOpenAPIV3). */
   schemaOf?(info: ResourceInfo): StructSchema | undefined;
 }
 
-const schemaOf = (info: ResourceInfo, clock: Clock): StructSchema => clock.schemaOf?.(info) ?? schemaFor(info.group, info.kind);
+const schemaOf = (info: ResourceInfo, deps: PatchDeps): StructSchema => deps.schemaOf?.(info) ?? schemaFor(info.group, info.kind);
 
 /** Managed fields after a non-apply write (create, update, patch, subresource write) by `manager`. */
 export function updateManagedFields(
@@ -85,7 +85,7 @@ export function updateManagedFields(
   newObj: KubeObject,
   manager: string,
   subresource: string | undefined,
-  clock: Clock,
+  deps: PatchDeps,
 ): ManagedFieldsEntry[] {
   const sent = newObj.metadata?.managedFields;
   if (isReset(sent)) return [];
@@ -93,7 +93,7 @@ export function updateManagedFields(
   const managers = decodeManagers(base);
   const before = withoutManagedFields(oldObj);
   const after = withoutManagedFields(newObj);
-  const schema = schemaOf(info, clock);
+  const schema = schemaOf(info, deps);
   const ignored = ignoredFields(info, subresource, before, after);
   const cmp = cleanComparison(typed(info, () => compareObjects(before, after, schema)), ignored);
   const me: Manager = {
@@ -111,7 +111,7 @@ export function updateManagedFields(
   if (!set.empty()) {
     // As upstream, the time moves only when this write changed fields (removals alone keep it).
     const touched = !changed.empty();
-    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(clock.now()) } : prev?.time ? { time: prev.time } : {}) });
+    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(deps.now()) } : prev?.time ? { time: prev.time } : {}) });
   } else managers.delete(myId);
   return encodeManagers(capUpdateManagers(managers).values());
 }
@@ -211,11 +211,11 @@ export function serverSideApply(
   live: KubeObject | undefined,
   applied: KubeObject,
   opts: ApplyOptions,
-  clock: Clock,
+  deps: PatchDeps,
 ): ApplyResult {
   checkApplyConfig(info, applied);
-  const now = rfc3339(clock.now());
-  const schema = schemaOf(info, clock);
+  const now = rfc3339(deps.now());
+  const schema = schemaOf(info, deps);
   let res = applyOnce(info, live, applied, opts, now, schema);
   if ('conflicts' in res && opts.manager === kubectlManager) {
     const allowed = lastAppliedFieldSet(live, (o) => owned(toFieldSet(o, schema), new FieldSet()));

@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../../../api/meta/index.js';
 import type { PatchModule, PatchType, ResourceInfo } from '../contracts.js';
-import { serverSideApply, updateManagedFields, type Clock } from './apply.js';
+import { serverSideApply, updateManagedFields, type PatchDeps } from './apply.js';
 import { unsupportedPatchType } from './errors.js';
 import { applyJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -75,16 +75,16 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, info: ResourceInfo
 }
 
 /**
- * A PatchModule whose managedFields timestamps come from `clock.now` (tests pass a fixed one) and,
- * optionally, whose apply/managed-fields schema comes from `clock.schemaOf` (e.g. CRD schemas).
+ * A PatchModule whose managedFields timestamps come from `deps.now` (tests pass a fixed one) and,
+ * optionally, whose apply/managed-fields schema comes from `deps.schemaOf` (e.g. CRD schemas).
  */
-export function createPatchModule(clock: Clock = { now: () => new Date() }): PatchModule {
+export function createPatchModule(deps: PatchDeps = { now: () => new Date() }): PatchModule {
   return {
     patchTypeOf,
     applyPatch,
-    serverSideApply: (info, live, applied, opts) => serverSideApply(info, live, applied, opts, clock),
+    serverSideApply: (info, live, applied, opts) => serverSideApply(info, live, applied, opts, deps),
     updateManagedFields: (info, oldObj, newObj, manager, subresource) =>
-      updateManagedFields(info, oldObj, newObj, manager, subresource, clock),
+      updateManagedFields(info, oldObj, newObj, manager, subresource, deps),
   };
 }
 
