@@ -16,3 +16,7 @@ export * from './migration.js';
 export * from './preset.js';
 export * from './kubevirt-config.js';
 export * from './kubevirt-cr.js';
+export * from './quantity.js';
+export * from './label-selector.js';
+export * from './firmware-uuid.js';
+export * from './helpers.js';

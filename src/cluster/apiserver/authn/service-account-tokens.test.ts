@@ -1,6 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { generateKeyPairSync } from 'node:crypto';
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
@@ -100,5 +101,21 @@ test('the key pair persists in the directory and other keys are not trusted', as
     assert.equal(jwks.keys[0]?.kty, 'RSA');
   } finally {
     await rm(otherDir, { recursive: true, force: true });
+  }
+});
+
+test('an ECDSA sa.key (as the cluster PKI writes it) signs ES256 tokens', async () => {
+  const ecDir = await mkdtemp(join(tmpdir(), 'sa-tokens-ec-'));
+  try {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256', privateKeyEncoding: { type: 'pkcs8', format: 'pem' }, publicKeyEncoding: { type: 'spki', format: 'pem' } });
+    await writeFile(join(ecDir, 'sa.key'), privateKey, { mode: 0o600 });
+    const ec = await ServiceAccountTokens.open({ keyDir: ecDir });
+    assert.equal(ec.algorithm, 'ES256');
+    const issued = await ec.issue(base);
+    assert.equal(decodeProtectedHeader(issued.token).alg, 'ES256');
+    assert.equal((await ec.verify(issued.token))?.name, 'system:serviceaccount:ns1:builder');
+    assert.equal(await tokens.verify(issued.token), undefined);
+  } finally {
+    await rm(ecDir, { recursive: true, force: true });
   }
 });

@@ -1,8 +1,8 @@
 /**
- * ServiceAccount tokens as kube-apiserver issues and checks them: RS256 JWTs carrying the
- * `kubernetes.io` private claims, signed by a key pair kept as PEM files in a directory.
+ * ServiceAccount tokens as kube-apiserver issues and checks them: JWTs carrying the `kubernetes.io`
+ * private claims, signed by a key pair kept as PEM in a directory (RS256; ES256 with an ECDSA sa.key).
  */
-import { createHash, createPublicKey, generateKeyPair, randomUUID } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, randomUUID } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -12,7 +12,6 @@ import { AUTHENTICATED_GROUP } from './certificate.js';
 
 /** The issuer and API audience of a default kube-apiserver. */
 export const DEFAULT_ISSUER = 'https://kubernetes.default.svc.cluster.local';
-const ALG = 'RS256';
 /** go-jose's default leeway, which kube-apiserver uses when checking exp/nbf/iat. */
 const LEEWAY_SECONDS = 60;
 const PRIVATE_KEY_FILE = 'sa.key';
@@ -97,12 +96,10 @@ function isCode(err: unknown, code: string): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: unknown }).code === code;
 }
 
-async function loadOrCreateKeys(dir: string): Promise<{ privatePem: string; publicPem: string }> {
+async function loadOrCreateKeys(dir: string): Promise<{ privatePem: string }> {
   const keyPath = join(dir, PRIVATE_KEY_FILE);
   try {
-    const privatePem = await readFile(keyPath, 'utf8');
-    const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
-    return { privatePem, publicPem };
+    return { privatePem: await readFile(keyPath, 'utf8') };
   } catch (err) {
     if (!isCode(err, 'ENOENT')) throw err;
   }
@@ -118,7 +115,19 @@ async function loadOrCreateKeys(dir: string): Promise<{ privatePem: string; publ
   await writeFile(keyPath + suffix, privateKey, { mode: 0o600 });
   await rename(join(dir, PUBLIC_KEY_FILE + suffix), join(dir, PUBLIC_KEY_FILE));
   await rename(keyPath + suffix, keyPath);
-  return { privatePem: privateKey, publicPem: publicKey };
+  return { privatePem: privateKey };
+}
+
+type Algorithm = 'RS256' | 'ES256' | 'ES384';
+
+/** The JWS algorithm for a key: RS256 for RSA (what we generate), ES256/ES384 for P-256/P-384 keys. */
+function algorithmOf(privatePem: string): Algorithm {
+  const key = createPrivateKey(privatePem);
+  if (key.asymmetricKeyType === 'rsa') return 'RS256';
+  const curve = key.asymmetricKeyDetails?.namedCurve;
+  if (key.asymmetricKeyType === 'ec' && curve === 'prime256v1') return 'ES256';
+  if (key.asymmetricKeyType === 'ec' && curve === 'secp384r1') return 'ES384';
+  throw new Error(`unsupported service account signing key type ${key.asymmetricKeyType ?? ''} ${curve ?? ''}`.trim());
 }
 
 /** kube-apiserver's key id: unpadded base64url of the SHA-256 of the DER public key. */
@@ -176,7 +185,7 @@ export function userFromClaims(claims: ServiceAccountClaims): UserInfo {
 
 type SigningKey = Awaited<ReturnType<typeof importPKCS8>>;
 
-/** Issues and verifies bound ServiceAccount tokens with one RS256 key pair. */
+/** Issues and verifies bound ServiceAccount tokens with one key pair. */
 export class ServiceAccountTokens {
   readonly issuer: string;
   readonly apiAudiences: readonly string[];
@@ -189,6 +198,8 @@ export class ServiceAccountTokens {
     private readonly publicKey: SigningKey,
     /** The public key as SPKI PEM, e.g. for `--service-account-key-file` of another server. */
     readonly publicKeyPem: string,
+    /** JWS algorithm of the key pair. */
+    readonly algorithm: Algorithm,
     opts: ServiceAccountTokensOptions,
   ) {
     this.issuer = opts.issuer ?? DEFAULT_ISSUER;
@@ -197,12 +208,22 @@ export class ServiceAccountTokens {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Loads the key pair from `keyDir`, creating one on first use. */
+  /**
+   * Loads the key pair from `keyDir` (sa.key: RSA, or the ECDSA key the cluster PKI writes there),
+   * creating an RSA pair on first use.
+   */
   static async open(opts: ServiceAccountTokensOptions): Promise<ServiceAccountTokens> {
-    const { privatePem, publicPem } = await loadOrCreateKeys(opts.keyDir);
-    const privateKey = await importPKCS8(privatePem, ALG);
-    const publicKey = await importSPKI(publicPem, ALG, { extractable: true });
-    return new ServiceAccountTokens(privateKey, publicKey, publicPem, opts);
+    const { privatePem } = await loadOrCreateKeys(opts.keyDir);
+    return ServiceAccountTokens.fromPrivateKeyPem(privatePem, opts);
+  }
+
+  /** Uses an existing PKCS#8 PEM private key (RSA, P-256 or P-384). */
+  static async fromPrivateKeyPem(privatePem: string, opts: Omit<ServiceAccountTokensOptions, 'keyDir'>): Promise<ServiceAccountTokens> {
+    const alg = algorithmOf(privatePem);
+    const publicPem = createPublicKey(privatePem).export({ type: 'spki', format: 'pem' }).toString();
+    const privateKey = await importPKCS8(privatePem, alg);
+    const publicKey = await importSPKI(publicPem, alg, { extractable: true });
+    return new ServiceAccountTokens(privateKey, publicKey, publicPem, alg, { ...opts, keyDir: '' });
   }
 
   /** Signs a token with the claims kube-apiserver's TokenRequest puts in one. */
@@ -228,7 +249,7 @@ export class ServiceAccountTokens {
       'kubernetes.io': k,
     };
     const token = await new SignJWT({ 'kubernetes.io': k })
-      .setProtectedHeader({ alg: ALG, kid: this.keyId })
+      .setProtectedHeader({ alg: this.algorithm, kid: this.keyId })
       .setIssuer(claims.iss)
       .setSubject(claims.sub)
       .setAudience([...claims.aud])
@@ -251,7 +272,7 @@ export class ServiceAccountTokens {
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(token, this.publicKey, {
-        algorithms: [ALG],
+        algorithms: [this.algorithm],
         issuer: this.issuer,
         clockTolerance: LEEWAY_SECONDS,
         currentDate: new Date(this.now()),
@@ -281,7 +302,7 @@ export class ServiceAccountTokens {
   /** The JSON Web Key Set of the signing key, as served at /openid/v1/jwks. */
   async jwks(): Promise<{ keys: JWK[] }> {
     const jwk = await exportJWK(this.publicKey);
-    return { keys: [{ ...jwk, kid: this.keyId, use: 'sig', alg: ALG }] };
+    return { keys: [{ ...jwk, kid: this.keyId, use: 'sig', alg: this.algorithm }] };
   }
 }
 

@@ -53,3 +53,9 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
   const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
   return ka.length === kb.length && ka.every((k) => jsonEqual(ra[k], rb[k]));
 }
+
+/** A value as text: strings as they are, anything else as JSON (numbers, booleans, objects). */
+export function text(v: unknown): string {
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v) ?? '';
+}

@@ -7,9 +7,10 @@ import type { FieldError, KubeObject } from '../../../api/meta/index.js';
 import type { CompiledCrdVersion, PrinterColumn, ResourceInfo, Verb } from '../contracts.js';
 import { crdSpec, type CrdSpec, type CrdVersion } from './crd-types.js';
 import { applyDefaults } from './defaults.js';
-import { openAPIV3For } from './openapi.js';
+import { validateEmbeddedResources } from './embedded.js';
+import { openAPIV2For, openAPIV3For } from './openapi.js';
 import { prune, pruneNonNullableNulls } from './prune.js';
-import type { JSONSchemaProps } from './schema.js';
+import { cloneJSON, type JSONSchemaProps } from './schema.js';
 import { validateListTypes, validateValue } from './validate-value.js';
 
 const allVerbs: readonly Verb[] = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
@@ -87,9 +88,14 @@ function compileVersion(spec: CrdSpec, v: CrdVersion): CompiledCrdVersion {
     },
     validate(obj: KubeObject): FieldError[] {
       if (!schema) return [];
-      return [...validateValue(obj, schema), ...validateListTypes(obj, schema)];
+      return [...validateValue(obj, schema), ...validateEmbeddedResources(obj, schema), ...validateListTypes(obj, schema)];
+    },
+    unknownFieldPaths(obj: KubeObject): string[] {
+      if (!schema || spec.preserveUnknownFields === true) return [];
+      return prune(cloneJSON(obj), schema, true);
     },
     openAPIV3Schema: openAPIV3For(schema, { group: info.group, version: info.version, kind: info.kind }),
+    openAPIV2Schema: openAPIV2For(schema, { group: info.group, version: info.version, kind: info.kind }),
   };
 }
 

@@ -3,7 +3,7 @@
  * responses" for patch application failures, 400 for undecodable patches, 415 for patch types
  * a resource does not accept, 500 for strategic-merge failures upstream does not classify.
  */
-import { StatusError, badRequest, internalError, unsupportedMediaType } from '../../../api/meta/index.js';
+import { StatusError, badRequest, unsupportedMediaType } from '../../../api/meta/index.js';
 
 /** errors.NewGenericServerResponse(422, ...) as the JSON/merge patch handler uses it. */
 export function patchRejected(serverMessage: string): StatusError {
@@ -18,8 +18,11 @@ export function patchRejected(serverMessage: string): StatusError {
 /** 400 for a patch body that cannot be decoded into the patch type. */
 export const patchUndecodable = (msg: string): StatusError => badRequest(msg);
 
-/** A strategic-merge failure kube-apiserver does not map to a status: it answers 500. */
-export const patchInternal = (msg: string): StatusError => internalError(msg);
+/**
+ * A plain (non-status) error inside the patch machinery: kube-apiserver's ErrorToAPIStatus answers
+ * 500 with an empty reason and the error's own text (kubectl prints "Error from server: <text>").
+ */
+export const patchInternal = (msg: string): StatusError => new StatusError(500, '', msg);
 
 /** negotiation.NewUnsupportedMediaTypeError: the body was in a patch format this resource does not accept. */
 export function unsupportedPatchType(accepted: readonly string[]): StatusError {

@@ -4,7 +4,6 @@ import type { KubeObject, LabelSelector } from '../../../api/meta/index.js';
 import type { RbacSource, RequestAttributes, UserInfo } from '../contracts.js';
 import { aggregate } from './aggregate.js';
 import { rbac } from './index.js';
-import { selectorMatches } from './label-match.js';
 import { rulesOf, type PolicyRule } from './types.js';
 
 const role = (name: string, labels: Record<string, string>, rules: PolicyRule[], selectors?: LabelSelector[]): KubeObject => ({
@@ -14,19 +13,15 @@ const role = (name: string, labels: Record<string, string>, rules: PolicyRule[],
   ...(selectors ? { aggregationRule: { clusterRoleSelectors: selectors } } : {}),
 });
 
-const selectorCases: { name: string; sel: LabelSelector; labels?: Record<string, string>; want: boolean }[] = [
-  { name: 'empty selector matches everything', sel: {}, labels: { a: 'b' }, want: true },
-  { name: 'matchLabels equal', sel: { matchLabels: { a: '1' } }, labels: { a: '1', b: '2' }, want: true },
-  { name: 'matchLabels differ', sel: { matchLabels: { a: '1' } }, labels: { a: '2' }, want: false },
-  { name: 'In', sel: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['a', 'b'] }] }, labels: { tier: 'b' }, want: true },
-  { name: 'In without the key', sel: { matchExpressions: [{ key: 'tier', operator: 'In', values: ['a'] }] }, want: false },
-  { name: 'NotIn without the key', sel: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['a'] }] }, want: true },
-  { name: 'NotIn with a listed value', sel: { matchExpressions: [{ key: 'tier', operator: 'NotIn', values: ['a'] }] }, labels: { tier: 'a' }, want: false },
-  { name: 'Exists', sel: { matchExpressions: [{ key: 'x', operator: 'Exists' }] }, labels: { x: '' }, want: true },
-  { name: 'DoesNotExist', sel: { matchExpressions: [{ key: 'x', operator: 'DoesNotExist' }] }, labels: { x: '' }, want: false },
-];
-
-for (const c of selectorCases) test(`label selector: ${c.name}`, () => assert.equal(selectorMatches(c.sel, c.labels), c.want));
+test('aggregate uses matchExpressions and skips invalid selectors', () => {
+  const r: PolicyRule = { apiGroups: [''], resources: ['pods'], verbs: ['get'] };
+  const out = aggregate([
+    role('a', { tier: 'web' }, [r]),
+    role('b', { tier: 'db' }, [{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]),
+    role('parent', {}, [], [{ matchExpressions: [{ key: 'tier', operator: 'In', values: ['web'] }] }, { matchExpressions: [{ key: 'bad key!', operator: 'Exists' }] }]),
+  ]);
+  assert.deepEqual(rulesOf(out[0]!), [r]);
+});
 
 test('aggregate unions matching roles in name order, without duplicates or itself', () => {
   const r1: PolicyRule = { apiGroups: [''], resources: ['pods'], verbs: ['get'] };

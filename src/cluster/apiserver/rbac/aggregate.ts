@@ -4,7 +4,8 @@
  * in name order. Repeats until stable so aggregated roles can feed others (view -> edit -> admin).
  */
 import type { KubeObject } from '../../../api/meta/index.js';
-import { selectorMatches } from './label-match.js';
+import type { LabelMatcher } from '../contracts.js';
+import { selectors } from '../selectors/index.js';
 import { aggregationRuleOf, rulesOf, type PolicyRule } from './types.js';
 
 function sameRule(a: PolicyRule, b: PolicyRule): boolean {
@@ -22,8 +23,14 @@ function sameRule(a: PolicyRule, b: PolicyRule): boolean {
 function aggregatedRules(role: KubeObject, byName: readonly KubeObject[]): PolicyRule[] {
   const out: PolicyRule[] = [];
   for (const sel of aggregationRuleOf(role)?.clusterRoleSelectors ?? []) {
+    let matcher: LabelMatcher;
+    try {
+      matcher = selectors.labelSelectorFromMeta(sel);
+    } catch {
+      continue; // an invalid selector selects nothing (the controller reports it and moves on)
+    }
     for (const other of byName) {
-      if (other.metadata?.name === role.metadata?.name || !selectorMatches(sel, other.metadata?.labels)) continue;
+      if (other.metadata?.name === role.metadata?.name || !matcher.matches(other.metadata?.labels)) continue;
       for (const r of rulesOf(other)) if (!out.some((x) => sameRule(x, r))) out.push(r);
     }
   }

@@ -1,9 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { KubeObject } from '../../../api/meta/index.js';
-import type { RbacSource, RequestAttributes, UserInfo } from '../contracts.js';
+import type { RequestAttributes, UserInfo } from '../contracts.js';
 import { authorize, rulesFor } from './authorize.js';
 import { forbiddenMessage, forbiddenStatus } from './messages.js';
+import { memorySource } from './testdata.js';
 import type { PolicyRule, Subject } from './types.js';
 
 const clusterRole = (name: string, rules: PolicyRule[]): KubeObject => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name }, rules });
@@ -21,15 +22,7 @@ const rb = (ns: string, name: string, kind: 'Role' | 'ClusterRole', roleName: st
   subjects,
 });
 
-function source(objs: KubeObject[]): RbacSource {
-  const of = (kind: string, ns?: string) => objs.filter((o) => o.kind === kind && (ns === undefined || o.metadata?.namespace === ns));
-  return {
-    clusterRoles: () => of('ClusterRole'),
-    clusterRoleBindings: () => of('ClusterRoleBinding'),
-    roles: (ns) => of('Role', ns),
-    roleBindings: (ns) => of('RoleBinding', ns),
-  };
-}
+const source = memorySource;
 
 const alice: UserInfo = { name: 'alice', groups: ['system:authenticated'] };
 const bob: UserInfo = { name: 'bob', groups: ['devs', 'system:authenticated'] };

@@ -1,6 +1,6 @@
 /**
  * RBAC for the embedded API server: the authoriser, ClusterRole aggregation, the bootstrap
- * policy, and kube-apiserver's Forbidden responses.
+ * policy, escalation checks on RBAC writes, and kube-apiserver's Forbidden responses.
  */
 import type { KubeObject } from '../../../api/meta/index.js';
 import type { RbacModule } from '../contracts.js';
@@ -11,6 +11,7 @@ import { bootstrapClusterRoleBindings, bootstrapClusterRoles } from './bootstrap
 export { authorize, rulesFor, appliesToUser, serviceAccountUsername, systemMasters } from './authorize.js';
 export { forbiddenMessage, forbiddenReasonText, forbiddenStatus } from './messages.js';
 export { aggregate } from './aggregate.js';
+export { checkBindingEscalation, checkRoleEscalation, uncoveredRules, compactString } from './escalation.js';
 export { ruleAllows } from './rules.js';
 export type { PolicyRule, Subject, RoleRef } from './types.js';
 

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError, type KubeObject } from '../../../api/meta/index.js';
-import type { ResourceInfo } from '../contracts.js';
+import { resourceInfo as info } from './test-fixtures.js';
 import { escapeValue, parseFieldSelector } from './fields.js';
-import { selectors, convertFieldLabel, supportedFieldSelectors } from './index.js';
+import { selectors, convertFieldLabel, parseFieldSelectorFor, supportedFieldSelectors } from './index.js';
 
 test('field selectors parse, print and match as fields.ParseSelector does', () => {
   const table: [string, string, Record<string, string>, boolean][] = [
@@ -45,21 +45,6 @@ test('field selector syntax errors are 400s worded as apimachinery words them', 
       input,
     );
   }
-});
-
-const info = (group: string, kind: string, extra: Partial<ResourceInfo> = {}): ResourceInfo => ({
-  group,
-  version: 'v1',
-  kind,
-  listKind: `${kind}List`,
-  plural: `${kind.toLowerCase()}s`,
-  singular: kind.toLowerCase(),
-  namespaced: true,
-  shortNames: [],
-  categories: [],
-  verbs: ['get', 'list'],
-  subresources: [],
-  ...extra,
 });
 
 test('selectable fields of a pod are computed as kube-apiserver computes them', () => {
@@ -130,4 +115,18 @@ test('supported field labels per kind, with upstream aliases', () => {
   assert.equal(convertFieldLabel(info('example.com', 'Widget'), 'spec.size'), undefined);
   assert.ok(supportedFieldSelectors(info('', 'Event')).includes('involvedObject.name'));
   assert.ok(supportedFieldSelectors(info('', 'Service')).includes('spec.type'));
+});
+
+test('field selectors for a resource: labels checked and aliases rewritten as ListResource does', () => {
+  const m = parseFieldSelectorFor(info('', 'Pod'), 'spec.host=n1,status.phase!=Failed');
+  assert.deepEqual(m.fieldNames, ['spec.nodeName', 'status.phase']);
+  assert.equal(m.matches({ 'spec.nodeName': 'n1', 'status.phase': 'Running' }), true);
+  assert.throws(
+    () => parseFieldSelectorFor(info('', 'Pod'), 'spec.containers=x'),
+    (e: unknown) => e instanceof StatusError && e.code === 400 && e.message === 'field label not supported: spec.containers',
+  );
+  assert.throws(
+    () => parseFieldSelectorFor(info('', 'Node'), 'metadata.namespace=x'),
+    (e: unknown) => e instanceof StatusError && e.message === 'field label not supported: metadata.namespace',
+  );
 });

@@ -1,0 +1,46 @@
+/**
+ * TypeMeta checks for nested x-kubernetes-embedded-resource objects (objectmeta.Validate):
+ * apiVersion and kind are required strings, kind a mixed-case DNS-1035 label.
+ */
+import { invalid, required, type FieldError } from '../../../api/meta/index.js';
+import { isObject, itemsSchema, type JSONSchemaProps } from './schema.js';
+import { dns1035Errors } from './names.js';
+
+function typeMeta(x: Record<string, unknown>, path: string): FieldError[] {
+  const errs: FieldError[] = [];
+  for (const k of ['apiVersion', 'kind'] as const) {
+    const p = `${path}.${k}`;
+    const v = x[k];
+    if (!(k in x) || v === '') errs.push(required(p, ''));
+    else if (typeof v !== 'string') errs.push(invalid(p, v, 'must be a string'));
+    else if (k === 'kind') {
+      const msgs = dns1035Errors(v.toLowerCase());
+      if (msgs.length > 0) errs.push(invalid(p, v, `may have mixed case, but should otherwise match: ${msgs.join(',')}`));
+    } else if (v.split('/').length > 2) errs.push(invalid(p, v, `unexpected GroupVersion string: ${v}`));
+  }
+  return errs;
+}
+
+function walk(x: unknown, s: JSONSchemaProps | undefined, path: string, errs: FieldError[]): void {
+  if (!s) return;
+  if (Array.isArray(x)) {
+    const items = itemsSchema(s);
+    x.forEach((v, i) => walk(v, items, `${path}[${i}]`, errs));
+    return;
+  }
+  if (!isObject(x)) return;
+  if (s['x-kubernetes-embedded-resource'] === true) errs.push(...typeMeta(x, path));
+  for (const [k, v] of Object.entries(x)) {
+    const prop = s.properties?.[k];
+    if (prop) walk(v, prop, path ? `${path}.${k}` : k, errs);
+    else if (isObject(s.additionalProperties)) walk(v, s.additionalProperties, `${path}[${k}]`, errs);
+  }
+}
+
+/** Errors of every embedded resource below the root of `obj`. */
+export function validateEmbeddedResources(obj: unknown, schema: JSONSchemaProps): FieldError[] {
+  const errs: FieldError[] = [];
+  if (!isObject(obj)) return errs;
+  for (const [k, v] of Object.entries(obj)) walk(v, schema.properties?.[k], k, errs);
+  return errs;
+}

@@ -1,0 +1,235 @@
+/**
+ * Server-side apply and managed-field tracking for updates, after kube-apiserver's fieldmanager
+ * over structured-merge-diff: appliers own the fields of their config, changing a field owned by
+ * another manager is a conflict unless forced, fields an applier stops sending are removed when
+ * nobody else owns them, and every other write (Update) moves ownership of what it changed.
+ */
+import { badRequest, type KubeObject, type ManagedFieldsEntry } from '../../../api/meta/index.js';
+import type { ApplyResult, ResourceInfo } from '../contracts.js';
+import { patchInternal } from './errors.js';
+import { FieldSet, field } from './fieldset.js';
+import { lastAppliedFieldSet, kubectlManager, syncLastApplied } from './last-applied.js';
+import { applyConflict, capUpdateManagers, decodeManagers, encodeManagers, identity, rfc3339, type Manager } from './managed-fields.js';
+import { isObject } from './merge-patch.js';
+import { schemaFor, type StructSchema } from './schema.js';
+import { TypedError, compareObjects, mergeObjects, removeFields, toFieldSet, type Comparison } from './typed.js';
+
+type Obj = Record<string, unknown>;
+
+/** Identity and server-set fields no manager owns (fieldmanager's stripMetaManager). */
+const stripped = FieldSet.of(
+  [field('apiVersion')],
+  [field('kind')],
+  [field('metadata')],
+  ...['name', 'namespace', 'creationTimestamp', 'selfLink', 'uid', 'clusterName', 'generation', 'managedFields', 'resourceVersion'].map(
+    (n) => [field('metadata'), field(n)],
+  ),
+);
+
+/** Manager name kube-apiserver gives to fields an object had before its first apply. */
+export const beforeFirstApplyManager = 'before-first-apply';
+
+const groupVersion = (info: ResourceInfo): string => (info.group ? `${info.group}/${info.version}` : info.version);
+
+/** Fields a write through `subresource` may not own: status for the main resource (when it has a status subresource), all but status through /status. */
+function ignoredFields(info: ResourceInfo, subresource: string | undefined, ...objs: (Obj | undefined)[]): FieldSet {
+  if (!subresource) return info.subresources.includes('status') ? FieldSet.of([field('status')]) : new FieldSet();
+  if (subresource !== 'status') return new FieldSet();
+  const keys = new Set(objs.flatMap((o) => Object.keys(o ?? {})));
+  return FieldSet.of(...[...keys].filter((k) => k !== 'status' && k !== 'metadata').map((k) => [field(k)]));
+}
+
+/** A copy without metadata.managedFields, which no comparison may see. */
+function withoutManagedFields(obj: KubeObject | undefined): Obj {
+  if (!obj) return {};
+  const copy = structuredClone(obj) as Obj;
+  if (isObject(copy.metadata)) delete copy.metadata.managedFields;
+  return copy;
+}
+
+const owned = (s: FieldSet, ignored: FieldSet): FieldSet => s.difference(stripped).recursiveDifference(ignored);
+
+function cleanComparison(c: Comparison, ignored: FieldSet): Comparison {
+  return { added: owned(c.added, ignored), modified: owned(c.modified, ignored), removed: owned(c.removed, ignored) };
+}
+
+function typed<T>(info: ResourceInfo, f: () => T): T {
+  try {
+    return f();
+  } catch (e) {
+    if (e instanceof TypedError) {
+      const gvk = `${info.group}/${info.version}, Kind=${info.kind}`;
+      throw patchInternal(`failed to create typed patch object (${gvk}): ${e.message}`);
+    }
+    throw e;
+  }
+}
+
+/** True when every entry is empty (`managedFields: [{}]`), the documented way to reset them. */
+const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
+  entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
+
+/** What the patch module depends on: a clock for managedFields times, and optionally schemas. */
+export interface PatchDeps {
+  now(): Date;
+  /** The patch schema of a resource; defaults to the built-in table (CRDs: see schemaFromOpenAPIV3). */
+  schemaOf?(info: ResourceInfo): StructSchema | undefined;
+}
+
+const schemaOf = (info: ResourceInfo, deps: PatchDeps): StructSchema => deps.schemaOf?.(info) ?? schemaFor(info.group, info.kind);
+
+/** Managed fields after a non-apply write (create, update, patch, subresource write) by `manager`. */
+export function updateManagedFields(
+  info: ResourceInfo,
+  oldObj: KubeObject | undefined,
+  newObj: KubeObject,
+  manager: string,
+  subresource: string | undefined,
+  deps: PatchDeps,
+): ManagedFieldsEntry[] {
+  const sent = newObj.metadata?.managedFields;
+  if (isReset(sent)) return [];
+  const base = sent && sent.length > 0 ? sent : oldObj?.metadata?.managedFields;
+  const managers = decodeManagers(base);
+  const before = withoutManagedFields(oldObj);
+  const after = withoutManagedFields(newObj);
+  const schema = schemaOf(info, deps);
+  const ignored = ignoredFields(info, subresource, before, after);
+  const cmp = cleanComparison(typed(info, () => compareObjects(before, after, schema)), ignored);
+  const me: Manager = {
+    manager,
+    operation: 'Update',
+    apiVersion: newObj.apiVersion ?? groupVersion(info),
+    ...(subresource ? { subresource } : {}),
+    set: new FieldSet(),
+  };
+  const myId = identity(me);
+  const changed = cmp.modified.union(cmp.added);
+  for (const [id, m] of managers) if (id !== myId) m.set = m.set.difference(changed).difference(cmp.removed);
+  const prev = managers.get(myId);
+  const set = owned((prev?.set ?? new FieldSet()).difference(cmp.removed).union(changed), ignored);
+  if (!set.empty()) {
+    // As upstream, the time moves only when this write changed fields (removals alone keep it).
+    const touched = !changed.empty();
+    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(deps.now()) } : prev?.time ? { time: prev.time } : {}) });
+  } else managers.delete(myId);
+  return encodeManagers(capUpdateManagers(managers).values());
+}
+
+function checkApplyConfig(info: ResourceInfo, applied: KubeObject): void {
+  if (applied.metadata?.managedFields !== undefined && applied.metadata.managedFields !== null) {
+    throw badRequest('metadata.managedFields must be nil');
+  }
+  const want = groupVersion(info);
+  if (applied.apiVersion !== want) {
+    throw badRequest(`Incorrect version specified in apply patch. Specified patch version: ${applied.apiVersion ?? ''}, expected: ${want}`);
+  }
+}
+
+/** Fields the applier dropped from its config that no manager (the applier included) still owns. */
+function prunable(last: FieldSet, managers: Map<string, Manager>): FieldSet {
+  let all = new FieldSet();
+  for (const m of managers.values()) all = all.union(m.set);
+  const out = new FieldSet();
+  for (const p of last.paths()) if (!all.hasPrefix(p)) out.insert(p);
+  return out;
+}
+
+type Conflicts = Map<string, { manager: Manager; set: FieldSet }>;
+
+/** Options of one apply: the field manager, force, and the subresource applied through (if any). */
+export interface ApplyOptions {
+  readonly manager: string;
+  readonly force: boolean;
+  readonly subresource?: string;
+}
+
+/** The part of an apply config a write may change: status only through /status, no status on the main resource when /status exists. */
+function applicablePart(info: ResourceInfo, applied: KubeObject, subresource: string | undefined): Obj {
+  const config = structuredClone(applied) as Obj;
+  if (subresource === 'status') {
+    for (const k of Object.keys(config)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(k)) delete config[k];
+  } else if (!subresource && info.subresources.includes('status')) delete config.status;
+  return config;
+}
+
+/** One apply attempt: the new object and managers, or the conflicts that stop it (never when forced). */
+function applyOnce(
+  info: ResourceInfo,
+  live: KubeObject | undefined,
+  applied: KubeObject,
+  opts: ApplyOptions,
+  now: string,
+  schema: StructSchema,
+): { object: Obj; managers: Map<string, Manager> } | { conflicts: Conflicts } {
+  const liveObj = withoutManagedFields(live);
+  const config = applicablePart(info, applied, opts.subresource);
+  const ignored = ignoredFields(info, opts.subresource, liveObj, config);
+  const managers = decodeManagers(live?.metadata?.managedFields);
+  if (live && managers.size === 0) {
+    const existing = owned(typed(info, () => toFieldSet(liveObj, schema)), ignored);
+    if (!existing.empty()) {
+      const bfa: Manager = { manager: beforeFirstApplyManager, operation: 'Update', apiVersion: live.apiVersion ?? groupVersion(info), time: now, set: existing };
+      managers.set(identity(bfa), bfa);
+    }
+  }
+  const me: Manager = {
+    manager: opts.manager,
+    operation: 'Apply',
+    apiVersion: applied.apiVersion ?? groupVersion(info),
+    ...(opts.subresource ? { subresource: opts.subresource } : {}),
+    time: now,
+    set: new FieldSet(),
+  };
+  const myId = identity(me);
+  const last = managers.get(myId)?.set;
+  me.set = owned(typed(info, () => toFieldSet(config, schema)), ignored);
+  managers.set(myId, me);
+  let merged = typed(info, () => mergeObjects(liveObj, config, schema));
+  if (last) merged = typed(info, () => removeFields(merged, prunable(last.difference(me.set), managers), schema));
+  const cmp = cleanComparison(typed(info, () => compareObjects(liveObj, merged, schema)), ignored);
+  const changed = cmp.modified.union(cmp.added);
+  const conflicts: Conflicts = new Map();
+  for (const [id, m] of managers) {
+    if (id === myId) continue;
+    const c = m.set.intersection(changed);
+    if (!c.empty()) conflicts.set(id, { manager: m, set: c });
+  }
+  if (conflicts.size > 0 && !opts.force) return { conflicts };
+  for (const [id, m] of managers) if (id !== myId) m.set = m.set.difference(changed).difference(cmp.removed);
+  return { object: merged, managers };
+}
+
+/**
+ * Server-side apply of `applied` by `manager` onto `live` (undefined: create). Throws 409 on conflicts
+ * unless `force`. For the manager "kubectl", as kube-apiserver does, conflicts on fields recorded in
+ * the client-side last-applied annotation are allowed (upgrading from client-side apply), and that
+ * annotation, when present, is kept in sync with the applied config.
+ */
+export function serverSideApply(
+  info: ResourceInfo,
+  live: KubeObject | undefined,
+  applied: KubeObject,
+  opts: ApplyOptions,
+  deps: PatchDeps,
+): ApplyResult {
+  checkApplyConfig(info, applied);
+  const now = rfc3339(deps.now());
+  const schema = schemaOf(info, deps);
+  let res = applyOnce(info, live, applied, opts, now, schema);
+  if ('conflicts' in res && opts.manager === kubectlManager) {
+    const allowed = lastAppliedFieldSet(live, (o) => owned(toFieldSet(o, schema), new FieldSet()));
+    const remaining: Conflicts = new Map();
+    for (const [id, c] of res.conflicts) {
+      const rest = c.set.difference(allowed);
+      if (!rest.empty()) remaining.set(id, { manager: c.manager, set: rest });
+    }
+    res = remaining.size === 0 ? applyOnce(info, live, applied, { ...opts, force: true }, now, schema) : { conflicts: remaining };
+  }
+  if ('conflicts' in res) throw applyConflict(res.conflicts);
+  const object = res.object as KubeObject;
+  if (opts.manager === kubectlManager) syncLastApplied(live, applied, object);
+  const managedFields = encodeManagers(capUpdateManagers(res.managers).values());
+  object.metadata = { ...(object.metadata ?? {}), managedFields };
+  return { object, managedFields };
+}

@@ -1,0 +1,182 @@
+/**
+ * Field sets as structured-merge-diff's fieldpath package models them: a trie of path elements
+ * (`f:name`, `k:{"name":"c"}`, `v:"x"`, `i:0`) whose nodes may be members, serialised as metav1
+ * FieldsV1 (`.` marks a member that also has children) and printed as `.spec.containers[name="c"]`.
+ */
+
+/** One path element in its FieldsV1 spelling, e.g. `f:spec` or `k:{"name":"c"}`. */
+export type PathElement = string;
+/** A path from the object root. */
+export type Path = readonly PathElement[];
+
+/** A set of field paths (members), stored as a trie. */
+export class FieldSet {
+  readonly members = new Set<PathElement>();
+  readonly children = new Map<PathElement, FieldSet>();
+
+  /** Adds `path` as a member. */
+  insert(path: Path): void {
+    if (path.length === 0) return;
+    const [head, ...rest] = path as [PathElement, ...PathElement[]];
+    if (rest.length === 0) this.members.add(head);
+    else this.child(head).insert(rest);
+  }
+
+  private child(pe: PathElement): FieldSet {
+    let c = this.children.get(pe);
+    if (!c) {
+      c = new FieldSet();
+      this.children.set(pe, c);
+    }
+    return c;
+  }
+
+  has(path: Path): boolean {
+    if (path.length === 0) return false;
+    const [head, ...rest] = path as [PathElement, ...PathElement[]];
+    if (rest.length === 0) return this.members.has(head);
+    return this.children.get(head)?.has(rest) ?? false;
+  }
+
+  /** True when `path` or anything below it is a member. */
+  hasPrefix(path: Path): boolean {
+    if (path.length === 0) return !this.empty();
+    const [head, ...rest] = path as [PathElement, ...PathElement[]];
+    if (rest.length === 0 && this.members.has(head)) return true;
+    return this.children.get(head)?.hasPrefix(rest) ?? false;
+  }
+
+  empty(): boolean {
+    return this.members.size === 0 && [...this.children.values()].every((c) => c.empty());
+  }
+
+  union(o: FieldSet): FieldSet {
+    const out = this.clone();
+    for (const m of o.members) out.members.add(m);
+    for (const [pe, c] of o.children) out.children.set(pe, out.children.has(pe) ? (out.children.get(pe) as FieldSet).union(c) : c.clone());
+    return out;
+  }
+
+  /** Members of this set that are not members of `o` (children compared element by element). */
+  difference(o: FieldSet): FieldSet {
+    return this.subtract(o, false);
+  }
+
+  /** Like difference, but a member of `o` also removes everything below it. */
+  recursiveDifference(o: FieldSet): FieldSet {
+    return this.subtract(o, true);
+  }
+
+  private subtract(o: FieldSet, recursive: boolean): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) if (!o.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      if (recursive && o.members.has(pe)) continue;
+      const oc = o.children.get(pe);
+      const d = oc ? c.subtract(oc, recursive) : c.clone();
+      if (!d.empty()) out.children.set(pe, d);
+    }
+    return out;
+  }
+
+  intersection(o: FieldSet): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) if (o.members.has(m)) out.members.add(m);
+    for (const [pe, c] of this.children) {
+      const oc = o.children.get(pe);
+      if (!oc) continue;
+      const i = c.intersection(oc);
+      if (!i.empty()) out.children.set(pe, i);
+    }
+    return out;
+  }
+
+  clone(): FieldSet {
+    const out = new FieldSet();
+    for (const m of this.members) out.members.add(m);
+    for (const [pe, c] of this.children) out.children.set(pe, c.clone());
+    return out;
+  }
+
+  /** Every member path, members of a node before its children, each level in sorted order. */
+  paths(prefix: Path = []): PathElement[][] {
+    const out: PathElement[][] = [];
+    for (const m of [...this.members].sort(comparePE)) out.push([...prefix, m]);
+    for (const pe of [...this.children.keys()].sort(comparePE)) out.push(...(this.children.get(pe) as FieldSet).paths([...prefix, pe]));
+    return out;
+  }
+
+  /** metav1.FieldsV1 (the JSON object stored in managedFields). */
+  toFieldsV1(): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const keys = new Set([...this.members, ...this.children.keys()]);
+    for (const pe of [...keys].sort(comparePE)) {
+      const c = this.children.get(pe);
+      const sub = c && !c.empty() ? c.toFieldsV1() : {};
+      out[pe] = this.members.has(pe) && Object.keys(sub).length > 0 ? { '.': {}, ...sub } : sub;
+    }
+    return out;
+  }
+
+  static fromFieldsV1(v: unknown): FieldSet {
+    const s = new FieldSet();
+    if (typeof v !== 'object' || v === null) return s;
+    for (const [pe, sub] of Object.entries(v as Record<string, unknown>)) {
+      if (pe === '.') continue;
+      const subObj = (typeof sub === 'object' && sub !== null ? sub : {}) as Record<string, unknown>;
+      const keys = Object.keys(subObj);
+      if (keys.length === 0 || '.' in subObj) s.members.add(pe);
+      const c = FieldSet.fromFieldsV1(subObj);
+      if (!c.empty()) s.children.set(pe, c);
+    }
+    return s;
+  }
+
+  static of(...paths: Path[]): FieldSet {
+    const s = new FieldSet();
+    for (const p of paths) s.insert(p);
+    return s;
+  }
+}
+
+const typeRank = (pe: PathElement): number => ({ f: 0, k: 1, v: 2, i: 3 })[pe[0] as 'f'] ?? 4;
+
+/** PathElement ordering: by kind, then by text (stable, deterministic FieldsV1 output). */
+export function comparePE(a: PathElement, b: PathElement): number {
+  return typeRank(a) - typeRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/** A field name element. */
+export const field = (name: string): PathElement => `f:${name}`;
+/** A list-map key element: the key fields sorted by name, as JSON. */
+export function keyOf(fields: Readonly<Record<string, unknown>>): PathElement {
+  const sorted = Object.keys(fields).sort();
+  return `k:{${sorted.map((k) => `${JSON.stringify(k)}:${JSON.stringify(fields[k])}`).join(',')}}`;
+}
+/** A set element. */
+export const valueOf = (v: unknown): PathElement => `v:${JSON.stringify(v)}`;
+
+/** fieldpath.Path.String(): `.spec.containers[name="c"].image`, `[=\"x\"]` for set values. */
+export function pathString(path: Path): string {
+  return path
+    .map((pe) => {
+      const body = pe.slice(2);
+      switch (pe.charAt(0)) {
+        case 'f':
+          return `.${body}`;
+        case 'v':
+          return `[=${body}]`;
+        case 'i':
+          return `[${body}]`;
+        case 'k': {
+          const obj = JSON.parse(body) as Record<string, unknown>;
+          return `[${Object.entries(obj)
+            .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+            .join(',')}]`;
+        }
+        default:
+          return '{{invalid path element}}';
+      }
+    })
+    .join('');
+}
