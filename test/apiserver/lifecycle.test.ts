@@ -92,3 +92,58 @@ test('RBAC: an unbound user is denied with kube-apiserver wording, then allowed 
   assert.ok(Array.isArray(list.items));
   assert.equal((await call(t.server, 'GET', '/api/v1/namespaces/default/configmaps', undefined)).status, 200);
 });
+
+const crd = {
+  apiVersion: 'apiextensions.k8s.io/v1',
+  kind: 'CustomResourceDefinition',
+  metadata: { name: 'widgets.example.com' },
+  spec: {
+    group: 'example.com',
+    scope: 'Namespaced',
+    names: { plural: 'widgets', singular: 'widget', kind: 'Widget', shortNames: ['wg'] },
+    versions: [
+      {
+        name: 'v1',
+        served: true,
+        storage: true,
+        subresources: { status: {} },
+        additionalPrinterColumns: [{ name: 'Size', type: 'integer', jsonPath: '.spec.size' }],
+        schema: {
+          openAPIV3Schema: {
+            type: 'object',
+            properties: {
+              spec: { type: 'object', properties: { size: { type: 'integer', minimum: 1, default: 3 }, color: { type: 'string' } } },
+              status: { type: 'object', properties: { ready: { type: 'boolean' } } },
+            },
+          },
+        },
+      },
+    ],
+  },
+};
+
+test('a CRD is served at once, validates and defaults its objects, and takes them with it when deleted', async () => {
+  const created = await call(t.server, 'POST', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions', crd);
+  assert.equal(created.status, 201, JSON.stringify(created.body));
+  const established = await waitFor('Established', async () => {
+    const c = await call(t.server, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
+    const conds = (c.body.status?.conditions ?? []) as { type: string; status: string }[];
+    return conds.some((x) => x.type === 'Established' && x.status === 'True') && conds.some((x) => x.type === 'NamesAccepted' && x.status === 'True') ? c.body : undefined;
+  }, 1000);
+  assert.ok(established.metadata.finalizers.includes('customresourcecleanup.apiextensions.k8s.io'));
+  const disc = await call(t.server, 'GET', '/apis/example.com/v1');
+  assert.deepEqual(disc.body.resources.map((r: { name: string }) => r.name), ['widgets', 'widgets/status']);
+  const w = await call(t.server, 'POST', '/apis/example.com/v1/namespaces/gc/widgets', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w1' }, spec: { color: 'red', junk: 1 } });
+  assert.equal(w.status, 201, JSON.stringify(w.body));
+  assert.deepEqual(w.body.spec, { color: 'red', size: 3 });
+  const bad = await call(t.server, 'POST', '/apis/example.com/v1/namespaces/gc/widgets', { apiVersion: 'example.com/v1', kind: 'Widget', metadata: { name: 'w2' }, spec: { size: 0 } });
+  assert.equal(bad.status, 422);
+  assert.equal(bad.body.details.causes[0].field, 'spec.size');
+  const table = await call(t.server, 'GET', '/apis/example.com/v1/namespaces/gc/widgets', undefined, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } });
+  assert.deepEqual(table.body.columnDefinitions.map((c: { name: string }) => c.name), ['Name', 'Size']);
+  assert.deepEqual(table.body.rows[0].cells, ['w1', 3]);
+  await call(t.server, 'DELETE', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com');
+  await waitFor('CRD and its objects gone', async () => (await call(t.server, 'GET', '/apis/apiextensions.k8s.io/v1/customresourcedefinitions/widgets.example.com')).status === 404);
+  assert.equal((await call(t.server, 'GET', '/apis/example.com/v1/namespaces/gc/widgets/w1')).status, 404);
+  assert.equal(t.server.deps.store.count({ group: 'example.com', resource: 'widgets' }), 0);
+});

@@ -31,6 +31,16 @@ export interface AdmissionRequestInfo {
   readonly phase: 'mutating' | 'validating';
 }
 
+/** Source of the Swagger 2.0 document and its protobuf form. */
+export interface OpenApiV2Source {
+  document(): Record<string, unknown>;
+  /** The media type clients put in Accept for the protobuf form. */
+  readonly protobufAccept: string;
+  /** The Content-Type of the protobuf answer. */
+  readonly protobufContentType: string;
+  toProtobuf(doc: Record<string, unknown>): Buffer;
+}
+
 /** Everything optional the core can call. */
 export interface ApiModules {
   readonly selectors?: SelectorsModule;
@@ -41,6 +51,8 @@ export interface ApiModules {
   readonly builtins?: readonly ServedResource[];
   /** Per group-version OpenAPI v3 documents of built-ins, keyed "v1", "apps/v1", ... */
   readonly builtinOpenAPI?: () => Record<string, unknown>;
+  /** The built-ins' /openapi/v2 document, and its protobuf encoding (client-go asks only for protobuf). */
+  readonly openapiV2?: OpenApiV2Source;
   readonly tokens?: TokenAuthenticator;
   readonly admission?: AdmissionChain;
 }

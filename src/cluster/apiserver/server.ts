@@ -85,7 +85,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     ...deps,
     hub,
     rbacSource,
-    openapi: new OpenApi(registry, opts.modules.builtinOpenAPI),
+    openapi: new OpenApi(registry, opts.modules.builtinOpenAPI, opts.modules.openapiV2 ? () => opts.modules.openapiV2!.document() : undefined),
     serverAddress: () => `${host}:${port}`,
     ready: () => ready,
     virtual: opts.virtual ?? authn.virtual,

@@ -81,7 +81,13 @@ export class OpenApi {
   private cacheGen = -1;
   private docs = new Map<string, Record<string, unknown>>();
 
-  constructor(private readonly registry: ResourceRegistry, private readonly builtins: BuiltinDocs | undefined) {}
+  private v2: { gen: number; doc: Record<string, unknown> } | undefined;
+
+  constructor(
+    private readonly registry: ResourceRegistry,
+    private readonly builtins: BuiltinDocs | undefined,
+    private readonly builtinV2?: () => Record<string, unknown>,
+  ) {}
 
   private rebuild(): void {
     if (this.cacheGen === this.registry.generation) return;
@@ -122,14 +128,31 @@ export class OpenApi {
     return this.docs.get(gv);
   }
 
-  /** GET /openapi/v2: every schema of every group-version in one Swagger 2.0 document. */
-  swagger(): unknown {
+  /**
+   * GET /openapi/v2: the built-ins' Swagger document plus every CRD schema (or, without a
+   * built-in document, all v3 schemas converted). Cached until the registry changes, so callers
+   * may cache encodings by document identity.
+   */
+  swagger(): Record<string, unknown> {
     this.rebuild();
-    const definitions: Record<string, unknown> = {};
-    for (const doc of this.docs.values()) {
-      const schemas = (doc.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {};
-      for (const [k, v] of Object.entries(schemas)) definitions[k] = JSON.parse(JSON.stringify(v).replaceAll('#/components/schemas/', '#/definitions/'));
+    if (this.v2?.gen === this.registry.generation) return this.v2.doc;
+    const base = this.builtinV2?.();
+    const definitions: Record<string, unknown> = { ...((base?.definitions as Record<string, unknown> | undefined) ?? {}) };
+    const toV2 = (v: unknown): unknown => JSON.parse(JSON.stringify(v).replaceAll('#/components/schemas/', '#/definitions/'));
+    if (base) {
+      for (const r of this.registry.all()) {
+        const schema = crdSchema(r);
+        if (schema) definitions[definitionName(r.info.group, r.info.version, r.info.kind)] = toV2(schema);
+      }
+      definitions[objectMetaRef] ??= objectMetaSchema;
+    } else {
+      for (const doc of this.docs.values()) {
+        const schemas = (doc.components as { schemas?: Record<string, unknown> } | undefined)?.schemas ?? {};
+        for (const [k, v] of Object.entries(schemas)) definitions[k] = toV2(v);
+      }
     }
-    return { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, definitions };
+    const doc = { swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths: {}, ...base, definitions };
+    this.v2 = { gen: this.registry.generation, doc };
+    return doc;
   }
 }

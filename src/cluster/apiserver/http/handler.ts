@@ -64,12 +64,21 @@ function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerRe
   else if (parts[0] === 'api' && parts.length === 2) body = apiResourceList(deps.registry, '', parts[1] ?? '');
   else if (parts[0] === 'apis' && parts.length === 2) body = apiGroup(deps.registry, parts[1] ?? '');
   else if (parts[0] === 'apis' && parts.length === 3) body = apiResourceList(deps.registry, parts[1] ?? '', parts[2] ?? '');
-  else if (p === '/openapi/v2') body = deps.openapi.swagger();
+  else if (p === '/openapi/v2') {
+    const v2 = deps.modules.openapiV2;
+    const doc = deps.openapi.swagger();
+    if (v2 && (req.headers.accept ?? '').includes(v2.protobufAccept)) {
+      const data = v2.toProtobuf(doc);
+      res.writeHead(200, { 'Content-Type': v2.protobufContentType, 'Content-Length': data.length });
+      res.end(data);
+      return;
+    }
+    body = doc;
+  }
   else if (p === '/openapi/v3') body = deps.openapi.index();
   else if (p.startsWith('/openapi/v3/')) body = deps.openapi.groupVersion(p.slice('/openapi/v3/'.length));
   if (body === undefined) throw notFoundStatus();
   writeJson(res, 200, body);
-  void req;
 }
 
 async function serveVirtual(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ServedResource, user: UserInfo): Promise<boolean> {
