@@ -19,8 +19,19 @@ function withAuthenticated(groups: readonly string[]): string[] {
   return groups.includes('system:authenticated') ? [...groups] : [...groups, 'system:authenticated'];
 }
 
+/** Identity per TLS connection: the peer certificate cannot change on a connection. */
+const bySocket = new WeakMap<object, UserInfo | null>();
+
 /** The identity of a verified client certificate on this request's TLS socket, if any. */
 export function certificateUser(req: IncomingMessage): UserInfo | undefined {
+  const cached = bySocket.get(req.socket);
+  if (cached !== undefined) return cached ?? undefined;
+  const u = peerUser(req);
+  bySocket.set(req.socket, u ?? null);
+  return u;
+}
+
+function peerUser(req: IncomingMessage): UserInfo | undefined {
   const sock = req.socket as TLSSocket;
   if (typeof sock.getPeerCertificate !== 'function' || !sock.authorized) return undefined;
   const cert = sock.getPeerCertificate();
