@@ -13,8 +13,7 @@ export { forbiddenMessage, forbiddenReasonText, forbiddenStatus } from './messag
 export { aggregate } from './aggregate.js';
 export { checkBindingEscalation, checkRoleEscalation, uncoveredRules, compactString } from './escalation.js';
 export { ruleAllows } from './rules.js';
-export { accessReviewAttributes, accessReviewStatus, subjectRulesReviewStatus } from './reviews.js';
-export type { AccessReviewSpec, AccessReviewStatus, SubjectRulesReviewStatus } from './reviews.js';
+export { subjectRulesReviewStatus, type SubjectRulesReviewStatus } from './reviews.js';
 export type { PolicyRule, Subject, RoleRef } from './types.js';
 
 /** Bootstrap roles (with aggregated rules already filled in) followed by their bindings. */

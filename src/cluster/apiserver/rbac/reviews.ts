@@ -1,69 +1,9 @@
 /**
- * authorization.k8s.io reviews over the RBAC authoriser: (Self)SubjectAccessReview spec ->
- * request attributes -> status, and SelfSubjectRulesReview status (what `kubectl auth can-i`
- * and `kubectl auth can-i --list` read).
+ * SelfSubjectRulesReview over RBAC: the rules that apply to a user in a namespace, as
+ * `kubectl auth can-i --list` reads them. (Access reviews live in authn/access-review.ts.)
  */
-import type { Decision, RbacSource, RequestAttributes, UserInfo } from '../contracts.js';
+import type { RbacSource, UserInfo } from '../contracts.js';
 import { rulesFor, systemMasters } from './authorize.js';
-
-/** spec.resourceAttributes of an access review. */
-export interface ResourceAttributes {
-  namespace?: string;
-  verb?: string;
-  group?: string;
-  version?: string;
-  resource?: string;
-  subresource?: string;
-  name?: string;
-}
-
-/** The spec of a SubjectAccessReview (user fields) or SelfSubjectAccessReview (no user fields). */
-export interface AccessReviewSpec {
-  resourceAttributes?: ResourceAttributes;
-  nonResourceAttributes?: { path?: string; verb?: string };
-  user?: string;
-  groups?: string[];
-  uid?: string;
-  extra?: Record<string, string[]>;
-}
-
-/** SubjectAccessReviewStatus. */
-export interface AccessReviewStatus {
-  allowed: boolean;
-  denied?: boolean;
-  reason?: string;
-  evaluationError?: string;
-}
-
-/** The attributes a review asks about; `self` is the caller for SelfSubjectAccessReview, else the spec's user is used. */
-export function accessReviewAttributes(spec: AccessReviewSpec, self?: UserInfo): RequestAttributes {
-  const user: UserInfo = self ?? {
-    name: spec.user ?? '',
-    groups: spec.groups ?? [],
-    ...(spec.uid ? { uid: spec.uid } : {}),
-    ...(spec.extra ? { extra: spec.extra } : {}),
-  };
-  const ra = spec.resourceAttributes;
-  if (ra) {
-    return {
-      user,
-      verb: ra.verb ?? '',
-      isResourceRequest: true,
-      apiGroup: ra.group ?? '',
-      apiVersion: ra.version ?? '',
-      resource: ra.resource ?? '',
-      ...(ra.subresource ? { subresource: ra.subresource } : {}),
-      ...(ra.namespace ? { namespace: ra.namespace } : {}),
-      ...(ra.name ? { name: ra.name } : {}),
-    };
-  }
-  return { user, verb: spec.nonResourceAttributes?.verb ?? '', isResourceRequest: false, path: spec.nonResourceAttributes?.path ?? '' };
-}
-
-/** The review status for a decision (RBAC never denies outright: a miss is "no opinion"). */
-export function accessReviewStatus(d: Decision): AccessReviewStatus {
-  return { allowed: d.allowed, ...(d.reason ? { reason: d.reason } : {}) };
-}
 
 /** SelfSubjectRulesReview status fields. */
 export interface SubjectRulesReviewStatus {
