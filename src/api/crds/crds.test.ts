@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { kubevirtCrds, kubevirtCrd } from './definitions.js';
-import { crdFileName, renderCrd } from './render.js';
+import { parse } from 'yaml';
+import { fieldErrorMessage } from '../meta/index.js';
+import { crdFileName, renderCrd, toYAML } from './render.js';
 import { checkAgainstCrd } from './schema-check.js';
 
 const deployDir = new URL('../../../deploy/crds/', import.meta.url).pathname;
@@ -17,6 +19,12 @@ test('committed deploy/crds match the TypeBox types', () => {
     const committed = readFileSync(join(deployDir, crdFileName(crd)), 'utf8');
     assert.ok(committed === renderCrd(crd), `deploy/crds/${crdFileName(crd)} drifted from src/api/kubevirt: run \`npm run generate:crds\``);
   }
+});
+
+test('rendered YAML parses back to the CRD object', () => {
+  for (const crd of kubevirtCrds()) assert.deepEqual(parse(renderCrd(crd)), crd, crd.metadata.name);
+  const tricky = { a: 'yes', b: '1.0', c: '- x', d: 'a: b', e: '', f: [[1, 2], {}], g: { 'x.y/z': null }, h: "it's", i: ' lead', j: 'trail ', k: '#c' };
+  assert.deepEqual(parse(toYAML(tricky)), tricky);
 });
 
 test('names, short names, categories and scope follow upstream', () => {
@@ -61,11 +69,21 @@ test('v1 is the storage version and v1alpha3 is served deprecated', () => {
   ]);
 });
 
-test('schema shape check reports the path of a wrong type and of a missing field', () => {
+test('schema shape check reports errors worded as the API server words them', () => {
+  const msgs = (o: object) => checkAgainstCrd(o).map(fieldErrorMessage);
   const vmi = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'x' }, spec: { domain: { devices: { disks: [{ name: 1 }] } } } };
-  assert.deepEqual(checkAgainstCrd(vmi).map((v) => v.field), ['spec.domain.devices.disks[0].name']);
-  const noDevices = { kind: 'VirtualMachineInstance', spec: { domain: {} } };
-  assert.deepEqual(checkAgainstCrd(noDevices).map((v) => `${v.field}: ${v.message}`), ["spec.domain: must have required property 'devices'"]);
+  assert.deepEqual(msgs(vmi), ['spec.domain.devices.disks[0].name: Invalid value: "integer": spec.domain.devices.disks[0].name in body must be of type string: "integer"']);
+  assert.deepEqual(msgs({ kind: 'VirtualMachineInstance', spec: { domain: {} } }), ['spec.domain.devices: Required value']);
   const tooMany = { kind: 'VirtualMachineInstance', spec: { domain: { devices: { disks: Array.from({ length: 257 }, (_, i) => ({ name: `d${i}` })) } } } };
-  assert.deepEqual(checkAgainstCrd(tooMany).map((v) => v.field), ['spec.domain.devices.disks']);
+  assert.deepEqual(msgs(tooMany), ['spec.domain.devices.disks: Too many: 257: must have at most 256 items']);
+  const quantity = { kind: 'VirtualMachineInstance', spec: { domain: { devices: {}, resources: { requests: { memory: true, cpu: '1x' } } } } };
+  assert.deepEqual(msgs(quantity), [
+    'spec.domain.resources.requests[memory]: Invalid value: "boolean": spec.domain.resources.requests[memory] in body must be of type integer,string: "boolean"',
+    `spec.domain.resources.requests[cpu]: Invalid value: "1x": spec.domain.resources.requests[cpu] in body should match '${'^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$'}'`,
+  ]);
+  const enumBad = { kind: 'VirtualMachineInstance', spec: { domain: { devices: {}, rebootPolicy: 'Never' } } };
+  assert.deepEqual(msgs(enumBad), ['spec.domain.rebootPolicy: Unsupported value: "Never": supported values: "Reboot", "Terminate"']);
+  assert.deepEqual(msgs({ kind: 'KubeVirt', spec: { configuration: { developerConfiguration: { memoryOvercommit: 5 } } } }), [
+    'spec.configuration.developerConfiguration.memoryOvercommit: Invalid value: 5: spec.configuration.developerConfiguration.memoryOvercommit in body should be greater than or equal to 10',
+  ]);
 });

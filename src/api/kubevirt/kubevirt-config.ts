@@ -1,6 +1,6 @@
 /** KubeVirt CR `spec.configuration`: cluster-wide settings (feature gates, emulation, machine types, network, migrations...). */
 import type { Static } from '@sinclair/typebox';
-import { arr, bool, empty, int32, int64, mapOf, num, obj, opt, preserve, quantity, resourceList, str, strEnum, stringMap, strList } from './schema.js';
+import { arr, bool, empty, int32, int64, mapOf, num, obj, opt, quantity, resourceList, str, strEnum, stringMap, strList } from './schema.js';
 import { LabelSelectorSchema, PULL_POLICIES } from './core.js';
 import { EVICTION_STRATEGIES } from './vmi-spec.js';
 
@@ -89,6 +89,64 @@ export const ArchConfigurationSchema = obj('Per-architecture settings.', {
 });
 export type ArchConfiguration = Static<typeof ArchConfigurationSchema>;
 
+const externalProvider = opt(bool('Leave allocation and monitoring to an external device plugin.'));
+export const PermittedHostDevicesSchema = obj('Host devices allowed for passthrough.', {
+  pciHostDevices: opt(
+    arr(
+      'PCI devices.',
+      obj('A PCI host device.', {
+        pciVendorSelector: str('vendor_id:product_id of the device.'),
+        resourceName: str('Resource name the device plugin exposes, e.g. vendor.com/product.'),
+        externalResourceProvider: externalProvider,
+      }),
+      { 'x-kubernetes-list-type': 'atomic' },
+    ),
+  ),
+  mediatedDevices: opt(
+    arr(
+      'Mediated devices.',
+      obj('A mediated host device.', {
+        mdevNameSelector: str('Name of the mediated device type.'),
+        resourceName: str('Resource name the device plugin exposes.'),
+        externalResourceProvider: externalProvider,
+      }),
+      { 'x-kubernetes-list-type': 'atomic' },
+    ),
+  ),
+  usb: opt(
+    arr(
+      'USB devices.',
+      obj('A USB host device.', {
+        resourceName: str('Resource name of the USB devices, e.g. kubevirt.io/storage.'),
+        selectors: opt(
+          arr('Vendor and product of the devices.', obj('A USB selector.', { vendor: str('Vendor id.'), product: str('Product id.') }), {
+            'x-kubernetes-list-type': 'atomic',
+          }),
+        ),
+        externalResourceProvider: externalProvider,
+      }),
+      { 'x-kubernetes-list-type': 'atomic' },
+    ),
+  ),
+});
+
+export const MediatedDevicesConfigurationSchema = obj('Mediated device types to create.', {
+  mediatedDevicesTypes: opt(strList('Deprecated: use mediatedDeviceTypes.', { 'x-kubernetes-list-type': 'atomic' })),
+  mediatedDeviceTypes: opt(strList('Mediated device types.', { 'x-kubernetes-list-type': 'atomic' })),
+  nodeMediatedDeviceTypes: opt(
+    arr(
+      'Types per node selector.',
+      obj('Mediated device types for matching nodes.', {
+        nodeSelector: stringMap('Nodes the types apply to.'),
+        mediatedDevicesTypes: opt(strList('Deprecated: use mediatedDeviceTypes.', { 'x-kubernetes-list-type': 'atomic' })),
+        mediatedDeviceTypes: opt(strList('Mediated device types.', { 'x-kubernetes-list-type': 'atomic' })),
+      }),
+      { 'x-kubernetes-list-type': 'atomic' },
+    ),
+  ),
+  enabled: opt(bool('Let virt-handler create and remove mediated devices. Defaults to true.')),
+});
+
 const reloadable = obj('Reloadable client settings.', {
   restClient: opt(
     obj('REST client tuning.', {
@@ -137,8 +195,8 @@ export const KubeVirtConfigurationSchema = obj('Cluster-wide KubeVirt configurat
   ),
   supportedGuestAgentVersions: opt(strList('Deprecated.')),
   memBalloonStatsPeriod: opt(int64('Balloon statistics period in seconds.', { minimum: 0 })),
-  permittedHostDevices: opt(preserve('Host devices allowed for passthrough (pciHostDevices, mediatedDevices, usb).')),
-  mediatedDevicesConfiguration: opt(preserve('Mediated device types to create.')),
+  permittedHostDevices: opt(PermittedHostDevicesSchema),
+  mediatedDevicesConfiguration: opt(MediatedDevicesConfigurationSchema),
   minCPUModel: opt(str('Deprecated.')),
   obsoleteCPUModels: opt(mapOf('CPU models not to use.', bool('Obsolete.'))),
   virtualMachineInstancesPerNode: opt(int32('Maximum VMIs per node.')),
@@ -152,7 +210,20 @@ export const KubeVirtConfigurationSchema = obj('Cluster-wide KubeVirt configurat
       ciphers: opt(strList('Allowed ciphers.', { 'x-kubernetes-list-type': 'set' })),
     }),
   ),
-  seccompConfiguration: opt(preserve('Seccomp profile of launcher pods.')),
+  seccompConfiguration: opt(
+    obj('Seccomp settings.', {
+      virtualMachineInstanceProfile: opt(
+        obj('Profile of virt-launcher; none by default.', {
+          customProfile: opt(
+            obj('A custom profile.', {
+              localhostProfile: opt(str('Path of a profile on the node.')),
+              runtimeDefaultProfile: opt(bool('Use the runtime default profile.')),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
   vmStateStorageClass: opt(str('Storage class of PVCs keeping VM state such as the TPM.')),
   virtualMachineOptions: opt(
     obj('Cluster-level VM options.', {
@@ -190,7 +261,20 @@ export const KubeVirtConfigurationSchema = obj('Cluster-wide KubeVirt configurat
     }, { nullable: true }),
   ),
   persistentReservationConfiguration: opt(obj('SCSI persistent reservation support.', { enabled: opt(bool('Enabled.')) }, { nullable: true })),
-  confidentialCompute: opt(preserve('Confidential computing (TDX attestation) settings.', { nullable: true })),
+  confidentialCompute: opt(
+    obj('Confidential computing settings.', {
+      tdx: opt(
+        obj('Intel TDX settings.', {
+          attestation: opt(
+            obj('TDX attestation through the Quote Generation Service.', {
+              enforced: opt(bool('Schedule TDX VMs only where QGS runs. Defaults to false.')),
+              qgsSocketPath: opt(str('Socket of the Quote Generation Service. Defaults to /var/run/tdx-qgs/qgs.socket.')),
+            }),
+          ),
+        }, { nullable: true }),
+      ),
+    }, { nullable: true }),
+  ),
   roleAggregationStrategy: opt(strEnum(['AggregateToDefault', 'Manual'] as const, 'Whether KubeVirt roles aggregate into admin/edit/view.', true)),
 });
 export type KubeVirtConfiguration = Static<typeof KubeVirtConfigurationSchema>;

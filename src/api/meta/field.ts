@@ -37,6 +37,11 @@ export interface FieldError {
   /** The offending value, when one exists (rendered into the message as Kubernetes does). */
   readonly value?: unknown;
   readonly detail: string;
+  /**
+   * A complete message that replaces the rendered `Type: value: detail` text, for validators
+   * (KubeVirt's admitters) whose causes carry their own sentence.
+   */
+  readonly message?: string;
 }
 
 function render(value: unknown): string {
@@ -67,6 +72,7 @@ const typeText: Record<CauseType, string> = {
 
 /** The text Kubernetes prints for a field error: `spec.x: Invalid value: "v": detail`. */
 export function fieldErrorMessage(e: FieldError): string {
+  if (e.message !== undefined) return e.message;
   const head = `${e.field}: ${typeText[e.type]}`;
   const withValue =
     e.value !== undefined && e.type !== 'FieldValueRequired' && e.type !== 'FieldValueForbidden'
@@ -76,6 +82,7 @@ export function fieldErrorMessage(e: FieldError): string {
 }
 
 export function toCause(e: FieldError): StatusCause {
+  if (e.message !== undefined) return { reason: e.type, message: e.message, field: e.field };
   const msg = fieldErrorMessage(e);
   // StatusCause.message omits the field prefix; kubectl prints "field: message".
   const prefix = `${e.field}: `;

@@ -77,7 +77,12 @@ export interface PatchModule {
     info: ResourceInfo,
     live: KubeObject | undefined,
     applied: KubeObject,
-    opts: { manager: string; force: boolean },
+    opts: {
+      manager: string;
+      force: boolean;
+      /** Apply through a subresource ('status'): only that part of `applied` is applied and owned. */
+      subresource?: string;
+    },
   ): ApplyResult;
   /** managedFields after a non-apply write by `manager` (operation Update). */
   updateManagedFields(

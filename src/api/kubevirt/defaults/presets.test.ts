@@ -6,7 +6,9 @@ import type { DomainSpec } from '../vmi-spec.js';
 import { DEFAULT_CLUSTER_CONFIG } from './cluster-config.js';
 import { defaultVMI } from './vmi.js';
 import { applyPresets, PRESET_DEPRECATION_WARNING, PRESET_EXCLUSION_ANNOTATION } from './presets.js';
+import { applyJSONPatch, jsonPatchDiff } from './patch.js';
 import { newVMI, withLabels, withResources } from './testing.js';
+import type { LimitRange } from './limit-ranges.js';
 
 const preset = (name: string, matchLabels: Record<string, string>, domain: Partial<DomainSpec>, namespace = 'default'): VirtualMachineInstancePreset => ({
   apiVersion: 'kubevirt.io/v1',
@@ -56,6 +58,22 @@ test('defaultVMI applies presets before defaults and warns about their deprecati
     now: '2026-01-01T00:00:00Z',
   });
   assert.deepEqual(res.warnings, [PRESET_DEPRECATION_WARNING]);
+  const input = newVMI('a', withLabels({ os: 'linux' }));
+  const ops = jsonPatchDiff(input, res.object);
+  assert.ok(ops.some((o) => o.path === '/metadata/annotations'), 'annotations added');
+  assert.deepEqual(applyJSONPatch(input, ops), res.object, 'keys with "/" survive the patch');
+  assert.ok(JSON.stringify(jsonPatchDiff(res.object, { ...res.object, metadata: { ...res.object.metadata, annotations: {} } })).includes('virtualmachinepreset.kubevirt.io~1linux'));
   assert.equal(res.object.spec.domain.memory?.guest, '64Mi');
   assert.deepEqual(defaultVMI(newVMI('b'), DEFAULT_CLUSTER_CONFIG).warnings, []);
+});
+
+test('namespace LimitRange defaults fill missing requests and limits before other defaults', () => {
+  const lr: LimitRange = { metadata: { namespace: 'default' }, spec: { limits: [{ type: 'Container', default: { memory: '512Mi', cpu: '1' }, defaultRequest: { memory: '256Mi' } }, { type: 'Pod', default: { memory: '8Gi' } }] } };
+  const other: LimitRange = { metadata: { namespace: 'other' }, spec: { limits: [{ type: 'Container', default: { memory: '1Gi' } }] } };
+  const out = defaultVMI(newVMI('a', withResources({ limits: { cpu: '2' } })), DEFAULT_CLUSTER_CONFIG, { limitRanges: [other, lr], now: '2026-01-01T00:00:00Z' }).object;
+  assert.deepEqual(out.spec.domain.resources?.limits, { cpu: '2', memory: '512Mi' });
+  assert.deepEqual(out.spec.domain.resources?.requests, { cpu: '2', memory: '256Mi' });
+  assert.equal(out.spec.domain.memory?.guest, '256Mi');
+  const complete = newVMI('b', withResources({ limits: { cpu: '1', memory: '1Gi' }, requests: { cpu: '1', memory: '1Gi' } }));
+  assert.deepEqual(defaultVMI(complete, DEFAULT_CLUSTER_CONFIG, { limitRanges: [lr] }).object.spec.domain.resources, complete.spec.domain.resources);
 });

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { VirtualMachine } from '../vm.js';
 import { clusterConfigFromKubeVirt, DEFAULT_CLUSTER_CONFIG } from './cluster-config.js';
 import { defaultVM } from './vm.js';
+import { defaultMigration } from './migration.js';
 
 const newVM = (mod: (vm: VirtualMachine) => void = () => {}): VirtualMachine => {
   const vm: VirtualMachine = {
@@ -45,4 +46,13 @@ test('VM defaulting is idempotent and tolerates a missing template', () => {
   assert.deepEqual(defaultVM(once, DEFAULT_CLUSTER_CONFIG).object, once);
   const broken = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'x' }, spec: {} } as unknown as VirtualMachine;
   assert.deepEqual(defaultVM(broken, DEFAULT_CLUSTER_CONFIG).object, broken);
+});
+
+test('migrations get the VMI selector label and the migration finalizer, once', () => {
+  const vmim = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstanceMigration', metadata: { name: 'm', labels: { a: 'b' } }, spec: { vmiName: 'testvmi' } };
+  const once = defaultMigration(vmim).object;
+  assert.deepEqual(once.metadata?.labels, { a: 'b', 'kubevirt.io/vmi-name': 'testvmi' });
+  assert.deepEqual(once.metadata?.finalizers, ['kubevirt.io/migrationJobFinalize']);
+  assert.deepEqual(defaultMigration(once).object, once);
+  assert.equal(vmim.metadata.labels['kubevirt.io/vmi-name' as 'a'], undefined, 'input untouched');
 });

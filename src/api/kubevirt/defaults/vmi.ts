@@ -9,7 +9,7 @@ import type { VirtualMachineInstanceSpec } from '../vmi-spec.js';
 import { DEFAULT_GRACE_PERIOD_SECONDS, VMI_FINALIZER } from '../constants.js';
 import type { VirtualMachineInstancePreset } from '../preset.js';
 import { firmwareUUID } from '../firmware-uuid.js';
-import { isFeatureGateEnabled, type ClusterConfig } from './cluster-config.js';
+import { isFeatureGateEnabled, machineTypeFor, type ClusterConfig } from './cluster-config.js';
 import { setDefaultGuestCPUTopology, setDefaultResourceRequests, setGuestMemory, setupHotplug } from './resources.js';
 import {
   setArchBootloader,
@@ -27,10 +27,13 @@ import {
   setWatchdogDefaults,
 } from './devices.js';
 import { applyPresets, PRESET_DEPRECATION_WARNING } from './presets.js';
+import { applyNamespaceLimitRanges, type LimitRange } from './limit-ranges.js';
 
 export interface DefaultVMIOptions {
   /** VirtualMachineInstancePresets to consider (those of other namespaces are ignored). */
   readonly presets?: readonly VirtualMachineInstancePreset[];
+  /** LimitRanges of the VMI's namespace, whose Container defaults fill missing requests and limits. */
+  readonly limitRanges?: readonly LimitRange[];
   /** RFC 3339 time recorded for the Pending phase transition. Defaults to now. */
   readonly now?: string;
   /** Firmware UUID source when the VMI has no name yet (generateName). Defaults to a random UUID. */
@@ -50,7 +53,7 @@ export const NON_ROOT_UID = 107;
 export function applySpecDefaults(config: ClusterConfig, spec: VirtualMachineInstanceSpec): void {
   if (!spec.architecture) spec.architecture = config.defaultArchitecture;
   const machine = (spec.domain.machine ??= {});
-  if (!machine.type) machine.type = config.architectures[spec.architecture as keyof ClusterConfig['architectures']]?.machineType ?? config.architectures[config.defaultArchitecture].machineType;
+  if (!machine.type) machine.type = machineTypeFor(config, spec.architecture);
   setDefaultResourceRequests(config, spec);
   setGuestMemory(spec);
   setDefaultGuestCPUTopology(spec);
@@ -92,6 +95,7 @@ export function defaultVMI(vmi: VirtualMachineInstance, config: ClusterConfig, o
   out.spec.domain ??= { devices: {} };
   out.spec.domain.devices ??= {};
   applyPresets(out, opts.presets ?? []);
+  if (opts.limitRanges?.length) applyNamespaceLimitRanges(out, opts.limitRanges);
   const spec = out.spec;
   applySpecDefaults(config, spec);
   const firmware = (spec.domain.firmware ??= {});

@@ -37,6 +37,11 @@ function answer(path: string, req: Record<string, unknown>): Record<string, unkn
     case '/label-b':
       // Relies on label-a having run first (configuration "a-..." sorts before "b-...").
       return { uid, allowed: true, patchType: 'JSONPatch', patch: patchOf([{ op: 'add', path: '/metadata/labels/b', value: 'set' }]) };
+    case '/count-labels': {
+      // Records how many labels it saw, to show whether it ran again after a later patch.
+      const labels = ((req.object as KubeObject).metadata?.labels ?? {});
+      return { uid, allowed: true, patchType: 'JSONPatch', patch: patchOf([{ op: 'add', path: '/metadata/annotations', value: { seen: String(Object.keys(labels).length) } }]) };
+    }
     case '/deny':
       return {
         uid,
@@ -252,5 +257,26 @@ test('url clientConfig, namespace and object selectors', async () => {
     assert.match(err.message, /^admission webhook "labelled.example.com" denied the request/);
   } finally {
     d.close();
+  }
+});
+
+test('reinvocationPolicy IfNeeded runs a webhook again after a later webhook changed the object', async () => {
+  for (const [policy, seen, calls] of [['IfNeeded', '1', 3], ['Never', '0', 2]] as const) {
+    received.length = 0;
+    const d = dispatcher(
+      [
+        config('MutatingWebhookConfiguration', 'a', [hook('count.example.com', '/count-labels', { reinvocationPolicy: policy })]),
+        config('MutatingWebhookConfiguration', 'b', [hook('label.example.com', '/label-a')]),
+      ],
+      [],
+    );
+    try {
+      const out = await d.mutate(create());
+      assert.deepEqual(out?.metadata?.annotations, { seen }, policy);
+      assert.deepEqual(out?.metadata?.labels, { a: 'set' }, policy);
+      assert.equal(received.length, calls, policy);
+    } finally {
+      d.close();
+    }
   }
 });

@@ -35,6 +35,20 @@ export function atVersion(obj: KubeObject | undefined, info: ResourceInfo): Kube
   return { ...obj, apiVersion: info.group ? `${info.group}/${info.version}` : info.version };
 }
 
+const OPTIONS_KIND: Record<AdmissionAttributes['operation'], string | undefined> = {
+  CREATE: 'CreateOptions',
+  UPDATE: 'UpdateOptions',
+  DELETE: 'DeleteOptions',
+  CONNECT: undefined,
+};
+
+/** The options object kube-apiserver sends when the caller gave none (dryRun as ["All"]). */
+function defaultOptions(attrs: AdmissionAttributes): Record<string, unknown> | null {
+  const kind = OPTIONS_KIND[attrs.operation];
+  if (!kind) return null;
+  return { apiVersion: 'meta.k8s.io/v1', kind, ...(attrs.dryRun ? { dryRun: ['All'] } : {}) };
+}
+
 /** The AdmissionReview body for one call; `info` is the resource the webhook matched (maybe an equivalent). */
 export function buildReview(version: ReviewVersion, uid: string, attrs: AdmissionAttributes, info: ResourceInfo): Record<string, unknown> {
   const requested = attrs.resource;
@@ -49,14 +63,14 @@ export function buildReview(version: ReviewVersion, uid: string, attrs: Admissio
     requestKind: kindOf(requested),
     requestResource: { group: requested.group, version: requested.version, resource: requested.plural },
     ...(sub ? { requestSubResource: sub } : {}),
-    name: attrs.name ?? '',
+    ...(attrs.name ? { name: attrs.name } : {}),
     ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
     operation: attrs.operation,
     userInfo: toApiUserInfo(attrs.user),
     object: atVersion(attrs.object, info) ?? null,
     oldObject: atVersion(attrs.oldObject, info) ?? null,
     dryRun: attrs.dryRun ?? false,
-    options: attrs.options ?? null,
+    options: attrs.options ?? defaultOptions(attrs),
   };
   return { apiVersion: `admission.k8s.io/${version}`, kind: 'AdmissionReview', request };
 }

@@ -29,7 +29,7 @@ export interface AdmissionAttributes {
   readonly object?: KubeObject;
   /** The stored object (UPDATE, DELETE). */
   readonly oldObject?: KubeObject;
-  /** CreateOptions/UpdateOptions/DeleteOptions/the CONNECT options object, passed to webhooks as request.options. */
+  /** CreateOptions/UpdateOptions/DeleteOptions/the CONNECT options object (request.options); default a bare *Options of the operation. */
   readonly options?: KubeObject;
   readonly user: UserInfo;
   readonly dryRun?: boolean;

@@ -7,7 +7,7 @@ import { asStatusError, type KubeObject } from '../../../api/meta/index.js';
 import { createCa, issueClientCert, issueServerCert, type CertKeyPem } from '../../pki/index.js';
 import type { UserInfo } from '../contracts.js';
 import { Aggregator } from './aggregator.js';
-import { availableCondition, probeAPIService, withAvailableCondition, type ProbeDeps } from './availability.js';
+import { availableCondition, checkAvailability, probeAPIService, withAvailableCondition, type ProbeDeps } from './availability.js';
 import { verifyFrontProxyRequest } from './front-proxy.js';
 
 // A backend (like virt-api) on 127.0.0.1 serving subresources.kubevirt.io/v1 as Service api.kubevirt.svc,
@@ -22,6 +22,7 @@ let backendPort = 0;
 let front: HttpServer;
 let frontPort = 0;
 let releaseWatch: () => void = () => undefined;
+let backendClosed: () => void = () => undefined;
 const caller: UserInfo = {
   name: 'alice',
   uid: 'uid-alice',
@@ -71,6 +72,10 @@ before(async () => {
         res.end(JSON.stringify({ kind: 'APIResourceList', groupVersion: 'subresources.kubevirt.io/v1', resources: [] }));
       } else if (url.startsWith('/apis/subresources.kubevirt.io/v9')) {
         res.writeHead(500).end();
+      } else if (url.startsWith(`${GROUP_PATH}/hold`)) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"type":"ADDED"}\n');
+        res.on('close', () => backendClosed());
       } else if (url.startsWith(`${GROUP_PATH}/watch`)) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.write('{"type":"ADDED"}\n');
@@ -209,6 +214,28 @@ test('proxy streams responses (watches) as they are written', async () => {
   assert.deepEqual(lines, ['{"type":"ADDED"}', '{"type":"DELETED"}']);
 });
 
+test('a caller hanging up on a watch closes the backend request too', async () => {
+  apiServices = [kubevirtApi()];
+  const closed = new Promise<void>((resolve) => {
+    backendClosed = resolve;
+  });
+  await new Promise<void>((resolve, reject) => {
+    const req = httpRequest({ host: '127.0.0.1', port: frontPort, path: `${GROUP_PATH}/hold?watch=true` }, (res) => {
+      res.once('data', () => {
+        req.destroy();
+        resolve();
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => (err.code === 'ECONNRESET' ? undefined : reject(err)));
+    req.end();
+  });
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('backend request still open 5 s after the caller left')), 5000);
+  });
+  await Promise.race([closed, deadline]).finally(() => clearTimeout(timer));
+});
+
 function upgrade(path: string, payload: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const socket = connect(frontPort, '127.0.0.1', () => {
@@ -330,4 +357,7 @@ test('probeAPIService and availableCondition report what kube-aggregator reports
   assert.equal(again.lastTransitionTime, '2026-01-01T00:00:00Z');
   const flipped = availableCondition(first, { kind: 'service-not-found' }, new Date('2026-01-03T00:00:00Z'));
   assert.equal(flipped.lastTransitionTime, '2026-01-03T00:00:00Z');
+  const noConditions = { ...s, status: {} };
+  const changed = await checkAvailability([noConditions, first], deps(svc(httpsPort), eps(ready)));
+  assert.deepEqual(changed.map((c) => (c.status as { conditions: { reason: string }[] }).conditions[0]?.reason), ['Passed']);
 });

@@ -74,6 +74,27 @@ export interface ProbeDeps {
   readonly timeoutMs?: number;
 }
 
+/** Whether the Available condition changed in status, reason or message (only then is a status write due). */
+export function availabilityChanged(apiService: KubeObject, next: Condition): boolean {
+  const prev = ((apiService.status as { conditions?: Condition[] } | undefined)?.conditions ?? []).find((c) => c.type === 'Available');
+  return !prev || prev.status !== next.status || prev.reason !== next.reason || prev.message !== next.message;
+}
+
+/**
+ * Probes every APIService and returns those whose Available condition changed, with the new
+ * condition set, for the caller to write through the status subresource. Run it periodically
+ * (kube-aggregator re-checks every 30 s) and when APIServices, Services or Endpoints change.
+ */
+export async function checkAvailability(apiServices: readonly KubeObject[], deps: ProbeDeps, now: () => Date = () => new Date()): Promise<KubeObject[]> {
+  const results = await Promise.all(apiServices.map(async (s) => ({ s, probe: await probeAPIService(s, deps) })));
+  const changed: KubeObject[] = [];
+  for (const { s, probe } of results) {
+    const cond = availableCondition(s, probe, now());
+    if (availabilityChanged(s, cond)) changed.push(withAvailableCondition(s, cond));
+  }
+  return changed;
+}
+
 /** Runs kube-aggregator's checks for one APIService: Service and port, ready endpoints, then `GET /apis/<group>/<version>`. */
 export async function probeAPIService(apiService: KubeObject, deps: ProbeDeps): Promise<ProbeResult> {
   const spec = specOf(apiService);

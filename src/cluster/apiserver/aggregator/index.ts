@@ -4,14 +4,22 @@
  *
  * Server side: `const agg = new Aggregator({apiServices, resolveService, proxyClientCertificate})`;
  * for each authenticated, authorised request `if (agg.match(path)) await agg.proxy(req, res, user)`
- * (or `agg.proxyUpgrade(req, socket, head, user)` from the 'upgrade' event). An availability loop
- * calls `probeAPIService(apiService, deps)` and writes `withAvailableCondition(s, availableCondition(s, result))`
- * to the status. `aggregatedGroups(apiServices)` gives the /apis discovery entries.
+ * (or `agg.proxyUpgrade(req, socket, head, user)` from the 'upgrade' event). Every ~30 s (and on
+ * APIService/Service/Endpoints changes) `checkAvailability(apiServices, deps)` returns the APIServices
+ * whose Available condition changed; write them through the status subresource (proxying needs Available=True). `aggregatedGroups(apiServices)` gives the /apis discovery entries.
  * Backend side: `verifyFrontProxyRequest(req, requestHeaderCaPem, allowedNames)` -> UserInfo | undefined.
  */
 export { Aggregator, type AggregatorOptions } from './aggregator.js';
 export { aggregatedGroups, apiServiceForPath, backendTarget, groupVersionOfPath, isAvailable, type APIServiceSpec } from './apiservice.js';
-export { availableCondition, probeAPIService, withAvailableCondition, type ProbeDeps, type ProbeResult } from './availability.js';
+export {
+  availabilityChanged,
+  availableCondition,
+  checkAvailability,
+  probeAPIService,
+  withAvailableCondition,
+  type ProbeDeps,
+  type ProbeResult,
+} from './availability.js';
 export { isFrontProxyCertificate, verifyFrontProxyRequest } from './front-proxy.js';
 export { escapeExtraKey, setIdentityHeaders, userFromIdentityHeaders } from './identity-headers.js';
 export { proxyGet, proxyRequest, proxyUpgradeRequest, type BackendTarget, type ClientCertificate } from './proxy.js';

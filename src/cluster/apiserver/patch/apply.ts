@@ -8,7 +8,8 @@ import { badRequest, type KubeObject, type ManagedFieldsEntry } from '../../../a
 import type { ApplyResult, ResourceInfo } from '../contracts.js';
 import { patchInternal } from './errors.js';
 import { FieldSet, field } from './fieldset.js';
-import { applyConflict, decodeManagers, encodeManagers, identity, rfc3339, type Manager } from './managed-fields.js';
+import { lastAppliedFieldSet, kubectlManager, syncLastApplied } from './last-applied.js';
+import { applyConflict, capUpdateManagers, decodeManagers, encodeManagers, identity, rfc3339, type Manager } from './managed-fields.js';
 import { isObject } from './merge-patch.js';
 import { schemaFor } from './schema.js';
 import { TypedError, compareObjects, mergeObjects, removeFields, toFieldSet, type Comparison } from './typed.js';
@@ -68,6 +69,7 @@ function typed<T>(info: ResourceInfo, f: () => T): T {
 const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
   entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
 
+/** Where managedFields timestamps come from. */
 export interface Clock {
   now(): Date;
 }
@@ -103,10 +105,11 @@ export function updateManagedFields(
   const prev = managers.get(myId);
   const set = owned((prev?.set ?? new FieldSet()).difference(cmp.removed).union(changed), ignored);
   if (!set.empty()) {
-    const touched = !changed.empty() || !cmp.removed.empty() || !prev;
-    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(clock.now()) } : prev.time ? { time: prev.time } : {}) });
+    // As upstream, the time moves only when this write changed fields (removals alone keep it).
+    const touched = !changed.empty();
+    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(clock.now()) } : prev?.time ? { time: prev.time } : {}) });
   } else managers.delete(myId);
-  return encodeManagers(managers.values());
+  return encodeManagers(capUpdateManagers(managers).values());
 }
 
 function checkApplyConfig(info: ResourceInfo, applied: KubeObject): void {
@@ -128,22 +131,37 @@ function prunable(last: FieldSet, managers: Map<string, Manager>): FieldSet {
   return out;
 }
 
-/** Server-side apply of `applied` by `manager` onto `live` (undefined: create). Throws 409 on conflicts unless `force`. */
-export function serverSideApply(
+type Conflicts = Map<string, { manager: Manager; set: FieldSet }>;
+
+/** Options of one apply: the field manager, force, and the subresource applied through (if any). */
+export interface ApplyOptions {
+  readonly manager: string;
+  readonly force: boolean;
+  readonly subresource?: string;
+}
+
+/** The part of an apply config a write may change: status only through /status, no status on the main resource when /status exists. */
+function applicablePart(info: ResourceInfo, applied: KubeObject, subresource: string | undefined): Obj {
+  const config = structuredClone(applied) as Obj;
+  if (subresource === 'status') {
+    for (const k of Object.keys(config)) if (!['apiVersion', 'kind', 'metadata', 'status'].includes(k)) delete config[k];
+  } else if (!subresource && info.subresources.includes('status')) delete config.status;
+  return config;
+}
+
+/** One apply attempt: the new object and managers, or the conflicts that stop it (never when forced). */
+function applyOnce(
   info: ResourceInfo,
   live: KubeObject | undefined,
   applied: KubeObject,
-  opts: { manager: string; force: boolean },
-  clock: Clock,
-): ApplyResult {
-  checkApplyConfig(info, applied);
+  opts: ApplyOptions,
+  now: string,
+): { object: Obj; managers: Map<string, Manager> } | { conflicts: Conflicts } {
   const schema = schemaFor(info.group, info.kind);
   const liveObj = withoutManagedFields(live);
-  const config = structuredClone(applied) as Obj;
-  const ignored = ignoredFields(info, undefined);
-  if (ignored.has([field('status')])) delete config.status;
+  const config = applicablePart(info, applied, opts.subresource);
+  const ignored = ignoredFields(info, opts.subresource, liveObj, config);
   const managers = decodeManagers(live?.metadata?.managedFields);
-  const now = rfc3339(clock.now());
   if (live && managers.size === 0) {
     const existing = owned(typed(info, () => toFieldSet(liveObj, schema)), ignored);
     if (!existing.empty()) {
@@ -151,7 +169,14 @@ export function serverSideApply(
       managers.set(identity(bfa), bfa);
     }
   }
-  const me: Manager = { manager: opts.manager, operation: 'Apply', apiVersion: applied.apiVersion ?? groupVersion(info), time: now, set: new FieldSet() };
+  const me: Manager = {
+    manager: opts.manager,
+    operation: 'Apply',
+    apiVersion: applied.apiVersion ?? groupVersion(info),
+    ...(opts.subresource ? { subresource: opts.subresource } : {}),
+    time: now,
+    set: new FieldSet(),
+  };
   const myId = identity(me);
   const last = managers.get(myId)?.set;
   me.set = owned(typed(info, () => toFieldSet(config, schema)), ignored);
@@ -160,16 +185,46 @@ export function serverSideApply(
   if (last) merged = typed(info, () => removeFields(merged, prunable(last.difference(me.set), managers), schema));
   const cmp = cleanComparison(typed(info, () => compareObjects(liveObj, merged, schema)), ignored);
   const changed = cmp.modified.union(cmp.added);
-  const conflicts = new Map<string, { manager: Manager; set: FieldSet }>();
+  const conflicts: Conflicts = new Map();
   for (const [id, m] of managers) {
     if (id === myId) continue;
     const c = m.set.intersection(changed);
     if (!c.empty()) conflicts.set(id, { manager: m, set: c });
   }
-  if (conflicts.size > 0 && !opts.force) throw applyConflict(conflicts);
+  if (conflicts.size > 0 && !opts.force) return { conflicts };
   for (const [id, m] of managers) if (id !== myId) m.set = m.set.difference(changed).difference(cmp.removed);
-  const managedFields = encodeManagers(managers.values());
-  const object = merged as KubeObject;
+  return { object: merged, managers };
+}
+
+/**
+ * Server-side apply of `applied` by `manager` onto `live` (undefined: create). Throws 409 on conflicts
+ * unless `force`. For the manager "kubectl", as kube-apiserver does, conflicts on fields recorded in
+ * the client-side last-applied annotation are allowed (upgrading from client-side apply), and that
+ * annotation, when present, is kept in sync with the applied config.
+ */
+export function serverSideApply(
+  info: ResourceInfo,
+  live: KubeObject | undefined,
+  applied: KubeObject,
+  opts: ApplyOptions,
+  clock: Clock,
+): ApplyResult {
+  checkApplyConfig(info, applied);
+  const now = rfc3339(clock.now());
+  let res = applyOnce(info, live, applied, opts, now);
+  if ('conflicts' in res && opts.manager === kubectlManager) {
+    const allowed = lastAppliedFieldSet(live, (o) => owned(toFieldSet(o, schemaFor(info.group, info.kind)), new FieldSet()));
+    const remaining: Conflicts = new Map();
+    for (const [id, c] of res.conflicts) {
+      const rest = c.set.difference(allowed);
+      if (!rest.empty()) remaining.set(id, { manager: c.manager, set: rest });
+    }
+    res = remaining.size === 0 ? applyOnce(info, live, applied, { ...opts, force: true }, now) : { conflicts: remaining };
+  }
+  if ('conflicts' in res) throw applyConflict(res.conflicts);
+  const object = res.object as KubeObject;
+  if (opts.manager === kubectlManager) syncLastApplied(live, applied, object);
+  const managedFields = encodeManagers(capUpdateManagers(res.managers).values());
   object.metadata = { ...(object.metadata ?? {}), managedFields };
   return { object, managedFields };
 }

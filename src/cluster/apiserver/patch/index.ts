@@ -90,3 +90,4 @@ export const patches: PatchModule = createPatchModule();
 
 export { beforeFirstApplyManager } from './apply.js';
 export { schemaFor } from './schema.js';
+export { unsupportedPatchType } from './errors.js';

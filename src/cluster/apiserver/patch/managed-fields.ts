@@ -6,6 +6,7 @@
 import { StatusError, type ManagedFieldsEntry, type StatusCause } from '../../../api/meta/index.js';
 import { FieldSet, pathString, type Path } from './fieldset.js';
 
+/** One managedFields entry in memory: its identity, time and owned set. */
 export interface Manager {
   readonly manager: string;
   readonly operation: 'Apply' | 'Update';
@@ -109,4 +110,39 @@ export function applyConflict(conflicts: ReadonlyMap<string, { manager: Manager;
     message = `Apply failed with ${all.length} conflicts: ${lines.join('\n')}`;
   }
   return new StatusError(409, 'Conflict', message, { causes });
+}
+
+/** Update managers kept before the oldest are merged (kube-apiserver's DefaultMaxUpdateManagers). */
+export const maxUpdateManagers = 10;
+/** The manager name merged old updates are kept under. */
+export const ancientChangesManager = 'ancient-changes';
+
+/**
+ * capManagersManager: when more than maxUpdateManagers Update entries exist, the oldest are merged,
+ * per apiVersion, into an "ancient-changes" entry until the cap holds.
+ */
+export function capUpdateManagers(managers: Map<string, Manager>): Map<string, Manager> {
+  const updaters = [...managers.entries()].filter(([, m]) => m.operation === 'Update' && !m.set.empty());
+  if (updaters.length <= maxUpdateManagers) return managers;
+  const secs = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+  updaters.sort(([ia, a], [ib, b]) => secs(a.time) - secs(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
+  const firstByVersion = new Map<string, string>();
+  let count = updaters.length;
+  for (const [id, m] of updaters) {
+    if (count <= maxUpdateManagers) break;
+    const first = firstByVersion.get(m.apiVersion);
+    if (first === undefined) {
+      firstByVersion.set(m.apiVersion, id);
+      continue;
+    }
+    const bucket: Manager = { manager: ancientChangesManager, operation: 'Update', apiVersion: m.apiVersion, set: new FieldSet() };
+    const bucketId = identity(bucket);
+    const existing = managers.get(bucketId) ?? managers.get(first);
+    managers.delete(first);
+    managers.set(bucketId, { ...bucket, set: (existing?.set ?? new FieldSet()).union(m.set), ...(m.time ? { time: m.time } : {}) });
+    firstByVersion.set(m.apiVersion, bucketId);
+    managers.delete(id);
+    count--;
+  }
+  return managers;
 }

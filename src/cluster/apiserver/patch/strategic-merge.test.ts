@@ -87,10 +87,9 @@ test('strategic merge errors read as kube-apiserver reports them', () => {
   );
   rejects(
     () => smp(livePod(), { spec: { volumes: [{ name: 'v', hostPath: {}, $retainKeys: ['name'] }] } }),
-    422,
-    'Invalid',
-    'the server rejected our request due to an error in our request',
-    "patch content doesn't match retainKeys list",
+    400,
+    'BadRequest',
+    'invalid patch format of retainKeys',
   );
   rejects(() => smp(livePod(), { spec: { '$setElementOrder/containers': 'a' } }), 400, 'BadRequest', 'invalid patch format of setElementOrder list');
   rejects(() => smp(livePod(), [1]), 400, 'BadRequest', 'json: cannot unmarshal array into Go value of type map[string]interface {}');

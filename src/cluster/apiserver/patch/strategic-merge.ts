@@ -22,7 +22,6 @@ const errs = {
   badPrimitiveList: (): StatusError => patchUndecodable('invalid patch format of primitive list'),
   badRetainKeys: (): StatusError => patchUndecodable('invalid patch format of retainKeys'),
   badSetElementOrder: (): StatusError => patchUndecodable('invalid patch format of setElementOrder list'),
-  retainKeysMismatch: (): StatusError => patchRejected("patch content doesn't match retainKeys list"),
   badPatchType: (t: unknown, m: Obj): StatusError => patchInternal(`unknown patch type: ${goFormat(t)} in map: ${goFormat(m)}`),
   noMergeKey: (m: Obj, k: string): StatusError => patchInternal(`map: ${goFormat(m)} does not contain declared merge key: ${k}`),
 };
@@ -50,7 +49,7 @@ function applyRetainKeys(original: Obj, patch: Obj): void {
   const set = new Set(keep);
   for (const [k, v] of Object.entries(patch)) {
     if (v === null || k.startsWith(deleteFromPrimitiveListPrefix) || k.startsWith(setElementOrderPrefix)) continue;
-    if (!set.has(k)) throw errs.retainKeysMismatch();
+    if (!set.has(k)) throw errs.badRetainKeys();
   }
   for (const k of Object.keys(original)) if (!set.has(k)) delete original[k];
 }
@@ -72,7 +71,8 @@ function elementKind(...lists: unknown[][]): Kind | undefined {
 }
 
 function indexIn(list: readonly unknown[], v: unknown, mergeKey: string, kind: Kind | undefined): number {
-  if (kind === 'map') return list.findIndex((x) => isObject(x) && same(x[mergeKey], (v as Obj)[mergeKey]));
+  if (kind === 'map' && mergeKey) return list.findIndex((x) => isObject(x) && same(x[mergeKey], (v as Obj)[mergeKey]));
+  if (kind === 'map') return list.findIndex((x) => JSON.stringify(x) === JSON.stringify(v)); // no key: whole items
   return list.findIndex((x) => same(x, v));
 }
 

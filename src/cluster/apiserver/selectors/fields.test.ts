@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { StatusError, type KubeObject } from '../../../api/meta/index.js';
 import { resourceInfo as info } from './test-fixtures.js';
 import { escapeValue, parseFieldSelector } from './fields.js';
-import { selectors, convertFieldLabel, supportedFieldSelectors } from './index.js';
+import { selectors, convertFieldLabel, parseFieldSelectorFor, supportedFieldSelectors } from './index.js';
 
 test('field selectors parse, print and match as fields.ParseSelector does', () => {
   const table: [string, string, Record<string, string>, boolean][] = [
@@ -115,4 +115,18 @@ test('supported field labels per kind, with upstream aliases', () => {
   assert.equal(convertFieldLabel(info('example.com', 'Widget'), 'spec.size'), undefined);
   assert.ok(supportedFieldSelectors(info('', 'Event')).includes('involvedObject.name'));
   assert.ok(supportedFieldSelectors(info('', 'Service')).includes('spec.type'));
+});
+
+test('field selectors for a resource: labels checked and aliases rewritten as ListResource does', () => {
+  const m = parseFieldSelectorFor(info('', 'Pod'), 'spec.host=n1,status.phase!=Failed');
+  assert.deepEqual(m.fieldNames, ['spec.nodeName', 'status.phase']);
+  assert.equal(m.matches({ 'spec.nodeName': 'n1', 'status.phase': 'Running' }), true);
+  assert.throws(
+    () => parseFieldSelectorFor(info('', 'Pod'), 'spec.containers=x'),
+    (e: unknown) => e instanceof StatusError && e.code === 400 && e.message === 'field label not supported: spec.containers',
+  );
+  assert.throws(
+    () => parseFieldSelectorFor(info('', 'Node'), 'metadata.namespace=x'),
+    (e: unknown) => e instanceof StatusError && e.message === 'field label not supported: metadata.namespace',
+  );
 });

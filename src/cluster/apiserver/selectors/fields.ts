@@ -5,6 +5,7 @@
 import { badRequest } from '../../../api/meta/index.js';
 import type { FieldMatcher } from '../contracts.js';
 
+/** One `field=value` / `field!=value` term (values unescaped). */
 export interface FieldTerm {
   readonly field: string;
   readonly op: '=' | '!=';
@@ -90,11 +91,14 @@ export function fieldMatcherOf(terms: readonly FieldTerm[]): FieldMatcher & { re
   };
 }
 
-/** `?fieldSelector=` to a matcher; throws StatusError 400 on bad syntax. */
-export function parseFieldSelector(s: string): FieldMatcher {
+/** fields.ParseSelector to terms; throws StatusError 400 on bad syntax. */
+export function parseFieldTermsOr400(s: string): FieldTerm[] {
   try {
-    return fieldMatcherOf(parseFieldTerms(s));
+    return parseFieldTerms(s);
   } catch (e) {
     throw badRequest((e as Error).message);
   }
 }
+
+/** `?fieldSelector=` to a matcher; throws StatusError 400 on bad syntax. */
+export const parseFieldSelector = (s: string): FieldMatcher => fieldMatcherOf(parseFieldTermsOr400(s));

@@ -22,5 +22,6 @@ export {
   labelSelectorFromMetaOrEverything,
   selectorFromSet,
 } from './labels.js';
-export { convertFieldLabel, supportedFieldSelectors } from './selectable-fields.js';
+export { convertFieldLabel, parseFieldSelectorFor, supportedFieldSelectors } from './selectable-fields.js';
 export { escapeValue as escapeFieldValue } from './fields.js';
+export { validateLabelName, validateLabelSelector, validateLabels } from './validation.js';

@@ -2,8 +2,9 @@
  * The fields each kind exposes to `?fieldSelector=`, as kube-apiserver's field label conversion
  * functions accept them and its registries' ToSelectableFields compute their values.
  */
-import type { KubeObject } from '../../../api/meta/index.js';
-import type { ResourceInfo } from '../contracts.js';
+import { badRequest, type KubeObject } from '../../../api/meta/index.js';
+import type { FieldMatcher, ResourceInfo } from '../contracts.js';
+import { fieldMatcherOf, parseFieldTermsOr400 } from './fields.js';
 
 type Extract = (obj: KubeObject) => string;
 
@@ -180,3 +181,17 @@ export function selectableFields(info: ResourceInfo, obj: KubeObject): Record<st
   for (const [label, get] of Object.entries(kf.values)) out[label] = get(obj);
   return out;
 }
+
+/**
+ * `?fieldSelector=` for one resource, as ListResource treats it: parsed, each label checked and
+ * converted (aliases rewritten); an unknown label is 400 `field label not supported: <label>`.
+ */
+export function parseFieldSelectorFor(info: ResourceInfo, s: string): FieldMatcher {
+  const terms = parseFieldTermsOr400(s).map((t) => {
+    const label = convertFieldLabel(info, t.field);
+    if (label === undefined) throw badRequest(`field label not supported: ${t.field}`);
+    return { ...t, field: label };
+  });
+  return fieldMatcherOf(terms);
+}
+
