@@ -1,6 +1,12 @@
 /**
  * RBAC for the embedded API server: the authoriser, ClusterRole aggregation, the bootstrap
  * policy, escalation checks on RBAC writes, and kube-apiserver's Forbidden responses.
+ *
+ * Wiring: store bootstrapPolicy() objects at start (creating missing ones); whenever a
+ * ClusterRole changes, store aggregate(allClusterRoles) (the aggregation controller's job), so
+ * authorize() reads aggregated rules from RbacSource. A denial becomes forbiddenStatus(attrs,
+ * decision.reason). On Role/ClusterRole/binding writes call checkRoleEscalation /
+ * checkBindingEscalation. SelfSubjectRulesReview: subjectRulesReviewStatus.
  */
 import type { KubeObject } from '../../../api/meta/index.js';
 import type { RbacModule } from '../contracts.js';
