@@ -21,7 +21,7 @@ import {
   type MemoryStats,
 } from './domain-info.js';
 import { InterfaceAddressSource, type InterfaceAddressSourceName } from './enums.js';
-import { LibvirtError, VIR_ERR_AUTH_FAILED, VIR_FROM_REMOTE } from './errors.js';
+import { LibvirtError, VIR_ERR_AUTH_FAILED, VIR_ERR_OPERATION_TIMEOUT, VIR_FROM_REMOTE } from './errors.js';
 import { decodeDomainEvent, DOMAIN_EVENT_KINDS, type DomainEvent, type DomainEventKind } from './events.js';
 import {
   decodeBegin3Params,
@@ -72,6 +72,8 @@ export interface ConnectOptions extends RpcOptions {
   readonly uri?: string;
   /** Open read-only (VIR_CONNECT_RO). */
   readonly readOnly?: boolean;
+  /** Deadline for the whole handshake (a daemon that accepts but never answers); default 30 s. */
+  readonly connectTimeoutMs?: number;
 }
 
 /** Options of subscribeDomainEvents. */
@@ -90,6 +92,12 @@ export interface JobStats {
   readonly stats: Record<string, number | bigint | boolean | string>;
 }
 
+/** One domain's statistics from getDomainStats, keyed by libvirt's field names. */
+export interface DomainStatsRecord {
+  readonly domain: DomainRef;
+  readonly stats: Record<string, number | bigint | boolean | string>;
+}
+
 const DEFAULT_EVENT_KINDS: readonly DomainEventKind[] = ['lifecycle', 'reboot', 'agentLifecycle', 'deviceRemoved'];
 /** VIR_DOMAIN_QEMU_AGENT_COMMAND_DEFAULT: libvirt's default agent timeout. */
 export const AGENT_COMMAND_TIMEOUT_DEFAULT = -1;
@@ -105,13 +113,17 @@ export class LibvirtConnection {
   private constructor(readonly rpc: RpcClient) {
     rpc.onEvent((ev) => {
       if (ev.prog !== REMOTE_PROGRAM) return;
-      let decoded;
-      try {
-        decoded = decodeDomainEvent(ev.proc, ev.body);
-      } catch {
-        return; // a malformed event must not break the connection's other users
-      }
-      if (decoded) this.eventCallbacks.get(decoded.callbackId)?.(decoded.event);
+      // Deliver after pending continuations: an event may arrive in the same read as the reply
+      // to the registration that names its callback id.
+      setImmediate(() => {
+        let decoded;
+        try {
+          decoded = decodeDomainEvent(ev.proc, ev.body);
+        } catch {
+          return; // a malformed event must not break the connection's other users
+        }
+        if (decoded) this.eventCallbacks.get(decoded.callbackId)?.(decoded.event);
+      });
     });
   }
 
@@ -122,6 +134,10 @@ export class LibvirtConnection {
   static async connect(socketPath: string, opts: ConnectOptions = {}): Promise<LibvirtConnection> {
     const rpc = await RpcClient.connectUnix(socketPath, opts);
     const conn = new LibvirtConnection(rpc);
+    const timeoutMs = opts.connectTimeoutMs ?? 30_000;
+    const timer = setTimeout(() => {
+      rpc.abort(new LibvirtError({ code: VIR_ERR_OPERATION_TIMEOUT, domain: VIR_FROM_REMOTE, message: `timed out after ${timeoutMs} ms opening the connection to ${socketPath}` }));
+    }, timeoutMs);
     try {
       const auth = await conn.remote(RemoteProc.AUTH_LIST, undefined, (r) => r.array((x) => x.int(), 20));
       if (auth.length > 0 && !auth.includes(AuthType.NONE)) {
@@ -140,6 +156,8 @@ export class LibvirtConnection {
     } catch (err) {
       await rpc.close();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -377,6 +395,45 @@ export class LibvirtConnection {
     const v = decode(r);
     r.end();
     return v;
+  }
+
+  // ---- devices ----
+
+  /** virDomainAttachDeviceFlags (AffectFlags): hotplugs a device described by XML. */
+  domainAttachDevice(dom: DomainRef, xml: string, flags = 0): Promise<void> {
+    return this.deviceCall(RemoteProc.DOMAIN_ATTACH_DEVICE_FLAGS, dom, xml, flags);
+  }
+
+  /** virDomainDetachDeviceFlags: asks for unplug; completion is the deviceRemoved event. */
+  domainDetachDevice(dom: DomainRef, xml: string, flags = 0): Promise<void> {
+    return this.deviceCall(RemoteProc.DOMAIN_DETACH_DEVICE_FLAGS, dom, xml, flags);
+  }
+
+  /** virDomainUpdateDeviceFlags (e.g. change a CD-ROM's media). */
+  domainUpdateDevice(dom: DomainRef, xml: string, flags = 0): Promise<void> {
+    return this.deviceCall(RemoteProc.DOMAIN_UPDATE_DEVICE_FLAGS, dom, xml, flags);
+  }
+
+  private deviceCall(proc: number, dom: DomainRef, xml: string, flags: number): Promise<void> {
+    return this.remote(proc, (w) => {
+      writeDomain(w, dom);
+      writeString(w, xml);
+      w.uint(flags);
+    }, decodeVoid);
+  }
+
+  /**
+   * virConnectGetAllDomainStats / virDomainListGetStats: typed statistics (state.state,
+   * balloon.current, vcpu.0.time, net.0.rx.bytes...) per domain; `doms` empty means all domains.
+   */
+  getDomainStats(stats: number, flags = 0, doms: readonly DomainRef[] = []): Promise<DomainStatsRecord[]> {
+    return this.remote(RemoteProc.CONNECT_GET_ALL_DOMAIN_STATS, (w) => {
+      w.array(doms, writeDomain, 16384);
+      w.uint(stats).uint(flags);
+    }, (r) => r.array((x) => {
+      const domain = readDomain(x);
+      return { domain, stats: typedParamsToRecord(readTypedParams(x)) };
+    }, 16384));
   }
 
   // ---- events ----

@@ -58,10 +58,14 @@ export interface PrivateLibvirtd {
   readonly virtlogdPid: number | null;
   /** The daemons' mount namespace, as /proc/<pid>/ns/mnt reads ("mnt:[4026532...]"). */
   readonly mountNamespace: string;
+  /** Resolves when libvirtd exits, for whatever reason (stop() or a crash). */
+  readonly exited: Promise<void>;
   /** Opens a new LibvirtConnection to this daemon. */
   connect(opts?: ConnectOptions): Promise<LibvirtConnection>;
   /** PIDs of every process in the daemon's mount namespace (libvirtd, virtlogd, QEMU...). */
   processes(): number[];
+  /** PID of a running domain's QEMU (from libvirt's pid file), or null when it is not running. */
+  qemuPid(domainName: string): number | null;
   /**
    * Stops virtlogd and libvirtd (SIGTERM, then SIGKILL after timeoutMs), kills what is left in the
    * namespace (QEMU), verifies nothing remains and removes a temp state dir.
@@ -191,7 +195,7 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
       failIfExited(libvirtd);
       if (!existsSync(layout.socketPath)) return undefined;
       try {
-        const c = await LibvirtConnection.connect(layout.socketPath, { keepaliveIntervalMs: 0 });
+        const c = await LibvirtConnection.connect(layout.socketPath, { keepaliveIntervalMs: 0, connectTimeoutMs: 2000 });
         await c.getLibVersion();
         await c.close();
         return true;
@@ -237,8 +241,17 @@ function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd:
     pid: libvirtd.proc.pid!,
     virtlogdPid: virtlogd?.proc.pid ?? null,
     mountNamespace: ns,
+    exited: libvirtd.exited,
     connect: (opts) => LibvirtConnection.connect(layout.socketPath, opts),
     processes: () => processesInNamespace(ns),
+    qemuPid: (name) => {
+      try {
+        const pid = Number(readFileSync(join(layout.runDir, 'qemu', `${name}.pid`), 'utf8').trim());
+        return Number.isInteger(pid) && pid > 0 && readNs(pid) === ns ? pid : null;
+      } catch {
+        return null;
+      }
+    },
     stop: (opts) => {
       stopped ??= (async () => {
         await stopAll(children, ns, opts?.timeoutMs ?? 10_000);

@@ -176,3 +176,20 @@ export const GuestInfoTypes = {
   DISKS: 32,
   INTERFACES: 64,
 } as const;
+
+/** virDomainModificationImpact: where device changes apply. */
+export const AffectFlags = { CURRENT: 0, LIVE: 1, CONFIG: 2 } as const;
+
+/** virDomainStatsTypes: groups of connectGetAllDomainStats. */
+export const DomainStatsTypes = {
+  STATE: 1,
+  CPU_TOTAL: 2,
+  BALLOON: 4,
+  VCPU: 8,
+  INTERFACE: 16,
+  BLOCK: 32,
+  PERF: 64,
+  IOTHREAD: 128,
+  MEMORY: 256,
+  DIRTYRATE: 512,
+} as const;

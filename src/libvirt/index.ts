@@ -6,6 +6,7 @@
  *   const d = await startPrivateLibvirtd({ dir?, capsCacheDir?, virtlogd?: true, startTimeoutMs? });
  *   d.socketPath / d.uri ("qemu:///system?socket=...", for virsh) / d.layout.logDir (QEMU logs in qemu/)
  *   const conn = await d.connect();  ...  await d.stop();   // SIGTERM, then kills QEMU, verifies nothing is left
+ *   d.qemuPid(domainName), d.processes(), d.exited (resolves when libvirtd exits)
  * libvirtd + virtlogd run in their own mount namespace with private dirs bound over /etc/libvirt,
  * /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt; qemu.conf runs QEMU as
  * root with no security driver, cgroups or namespaces. libvirtdInstalled() tells whether it can run.
@@ -20,7 +21,10 @@
  *   domainSuspend, domainResume, domainGetState -> { stateName: 'Running', reasonName: 'Booted' },
  *   domainGetInfo, domainIsActive, domainGetXMLDesc(dom, DomainXMLFlags).
  * Stats: domainMemoryStats, domainBlockStats(dom, 'vda'), domainBlockStatsFlags, domainInterfaceStats,
- *   domainInterfaceAddresses(dom, 'lease' | 'agent' | 'arp').
+ *   domainInterfaceAddresses(dom, 'lease' | 'agent' | 'arp'), getDomainStats(DomainStatsTypes, flags, doms)
+ *   (virConnectGetAllDomainStats: 'state.state', 'balloon.current', 'vcpu.0.time', 'net.0.rx.bytes'...).
+ * Devices: domainAttachDevice / domainDetachDevice / domainUpdateDevice(dom, xml, AffectFlags);
+ *   detach completes with the deviceRemoved event.
  * Guest agent: domainQemuAgentCommand(dom, json, timeoutSeconds) (qemu program), domainGetGuestInfo.
  * Events: subscribeDomainEvents(listener, { kinds?, domain? }) -> unsubscribe(); events are a
  *   DomainEvent union: lifecycle (eventName 'Started' / detailName 'Booted'...), reboot,

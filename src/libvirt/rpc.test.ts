@@ -1,10 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import type { Socket } from 'node:net';
 import { LibvirtError, VIR_ERR_NO_DOMAIN, VIR_ERR_RPC } from './errors.js';
+import { replyTo, startFakeDaemon } from './fake-daemon.js';
 import { KEEPALIVE_PROGRAM, MessageStatus, MessageType, REMOTE_PROGRAM, RemoteProc } from './protocol.js';
 import { readDomain, writeDomain, writeOptString, writeString } from './remote-types.js';
 import { decodeHeader, decodeRemoteError, encodeMessage, FrameDecoder, RpcClient, type MessageHeader } from './rpc.js';
@@ -76,6 +74,17 @@ test('FrameDecoder splits a recorded server stream however it is chunked', () =>
   }
 });
 
+test('FrameDecoder reassembles a large message from many small chunks', () => {
+  const payload = Buffer.alloc(1024 * 1024, 0x5a);
+  const msg = encodeMessage({ prog: REMOTE_PROGRAM, vers: 1, proc: RemoteProc.DOMAIN_GET_XML_DESC, type: MessageType.REPLY, serial: 9, status: 0 }, payload);
+  const dec = new FrameDecoder();
+  const frames: Buffer[] = [];
+  for (let i = 0; i < msg.length; i += 1000) frames.push(...dec.push(msg.subarray(i, i + 1000)));
+  assert.equal(frames.length, 1);
+  assert.equal(decodeHeader(new XdrReader(frames[0]!)).serial, 9);
+  assert.ok(frames[0]!.subarray(24).equals(payload));
+});
+
 test('FrameDecoder refuses lengths libvirt would refuse', () => {
   for (const len of ['00000010', '01000005']) {
     assert.throws(() => new FrameDecoder().push(Buffer.from(len + '00000000', 'hex')), LibvirtError, len);
@@ -99,41 +108,11 @@ test('the recorded lookup reply decodes to the domain reference', () => {
   r.end();
 });
 
-/** A scripted fake daemon on a unix socket: hands each decoded frame to `onFrame`. */
-async function fakeServer(onFrame: (h: MessageHeader, body: Buffer, sock: Socket) => void): Promise<{ path: string; server: Server; sockets: Socket[]; done(): void }> {
-  const dir = mkdtempSync(join(tmpdir(), 'kvts-rpc-'));
-  const path = join(dir, 'sock');
-  const sockets: Socket[] = [];
-  const server = createServer((sock) => {
-    sockets.push(sock);
-    const dec = new FrameDecoder();
-    sock.on('data', (b: Buffer) => {
-      for (const f of dec.push(b)) onFrame(decodeHeader(new XdrReader(f)), f.subarray(24), sock);
-    });
-    sock.on('error', () => undefined);
-  });
-  await new Promise<void>((res) => server.listen(path, res));
-  return {
-    path,
-    server,
-    sockets,
-    done: () => {
-      for (const s of sockets) s.destroy();
-      server.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-function reply(sock: Socket, h: MessageHeader, payload: Buffer, status: number = MessageStatus.OK): void {
-  sock.write(encodeMessage({ ...h, type: MessageType.REPLY, status }, payload));
-}
-
 test('RpcClient matches out-of-order replies to concurrent calls by serial', async () => {
   const held: { h: MessageHeader; body: Buffer; sock: Socket }[] = [];
-  const srv = await fakeServer((h, body, sock) => {
+  const srv = await startFakeDaemon((h, body, sock) => {
     held.push({ h, body, sock });
-    if (held.length === 3) for (const m of held.reverse()) reply(m.sock, m.h, m.body); // echo, last first
+    if (held.length === 3) for (const m of held.reverse()) replyTo(m.sock, m.h, m.body); // echo, last first
   });
   const rpc = await RpcClient.connectUnix(srv.path);
   try {
@@ -150,7 +129,7 @@ test('RpcClient matches out-of-order replies to concurrent calls by serial', asy
 
 test('RpcClient turns an ERROR reply into a LibvirtError with libvirt code and message', async () => {
   const errPayload = Buffer.from(REC.lookupReplyError, 'hex').subarray(28);
-  const srv = await fakeServer((h, _b, sock) => reply(sock, h, errPayload, MessageStatus.ERROR));
+  const srv = await startFakeDaemon((h, _b, sock) => replyTo(sock, h, errPayload, MessageStatus.ERROR));
   const rpc = await RpcClient.connectUnix(srv.path);
   try {
     await assert.rejects(rpc.call(REMOTE_PROGRAM, 1, RemoteProc.DOMAIN_LOOKUP_BY_NAME, (w) => writeString(w, 'nope')), (e: unknown) => {
@@ -166,8 +145,19 @@ test('RpcClient turns an ERROR reply into a LibvirtError with libvirt code and m
   }
 });
 
+test('RpcClient rejects a call whose reply names another procedure', async () => {
+  const srv = await startFakeDaemon((h, _b, sock) => replyTo(sock, { ...h, proc: h.proc + 1 }, Buffer.alloc(0)));
+  const rpc = await RpcClient.connectUnix(srv.path);
+  try {
+    await assert.rejects(rpc.call(REMOTE_PROGRAM, 1, RemoteProc.CONNECT_GET_URI), /is for procedure 111, not 110/);
+  } finally {
+    await rpc.close();
+    srv.done();
+  }
+});
+
 test('RpcClient rejects pending calls when the server closes the connection', async () => {
-  const srv = await fakeServer((_h, _b, sock) => sock.destroy());
+  const srv = await startFakeDaemon((_h, _b, sock) => sock.destroy());
   const rpc = await RpcClient.connectUnix(srv.path);
   const closed = new Promise<LibvirtError | null>((res) => rpc.onClose(res));
   try {
@@ -183,7 +173,7 @@ test('RpcClient rejects pending calls when the server closes the connection', as
 
 test('RpcClient answers keepalive PINGs with PONGs and dispatches event MESSAGEs', async () => {
   const seen: MessageHeader[] = [];
-  const srv = await fakeServer((h) => seen.push(h));
+  const srv = await startFakeDaemon((h) => seen.push(h));
   const rpc = await RpcClient.connectUnix(srv.path);
   try {
     const events: { proc: number; value: number }[] = [];
@@ -204,7 +194,7 @@ test('RpcClient answers keepalive PINGs with PONGs and dispatches event MESSAGEs
 
 test('RpcClient PINGs a silent server and closes after the unanswered count', async () => {
   const pings: number[] = [];
-  const srv = await fakeServer((h) => {
+  const srv = await startFakeDaemon((h) => {
     if (h.prog === KEEPALIVE_PROGRAM) pings.push(h.proc);
   });
   const rpc = await RpcClient.connectUnix(srv.path, { keepaliveIntervalMs: 20, keepaliveCount: 2 });

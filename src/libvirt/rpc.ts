@@ -55,13 +55,14 @@ export class FrameDecoder {
     this.pendingLen += chunk.length;
     const frames: Buffer[] = [];
     while (this.pendingLen >= 4) {
-      const head = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-      this.pending = [head];
-      const total = head.readUInt32BE(0);
+      if (this.pending[0]!.length < 4) this.pending = [Buffer.concat(this.pending)];
+      const total = this.pending[0]!.readUInt32BE(0);
       if (total < 4 + MESSAGE_HEADER_SIZE || total - 4 > MESSAGE_MAX) {
         throw rpcError(`packet ${total} bytes received from server too large or too small`);
       }
-      if (head.length < total) break;
+      // Join chunks only once a whole message is there: large replies arrive in many pieces.
+      if (this.pendingLen < total) break;
+      const head = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
       frames.push(Buffer.from(head.subarray(4, total)));
       const rest = head.subarray(total);
       this.pending = rest.length > 0 ? [rest] : [];
@@ -209,12 +210,17 @@ export class RpcClient {
   private keepaliveTick(): void {
     if (Date.now() - this.lastReceived < this.intervalMs) return;
     if (this.unansweredPings >= this.count) {
-      this.shutdown(rpcError('connection closed due to keepalive timeout'));
-      this.socket.destroy();
+      this.abort(rpcError('connection closed due to keepalive timeout'));
       return;
     }
     this.unansweredPings++;
     this.send(KEEPALIVE_PROGRAM, KEEPALIVE_PROTOCOL_VERSION, KEEPALIVE_PROC_PING);
+  }
+
+  /** Tears the connection down at once: pending calls reject with `err`, close listeners get it. */
+  abort(err: LibvirtError): void {
+    this.shutdown(err);
+    this.socket.destroy();
   }
 
   /** Closes the socket; pending calls are rejected. Resolves when the socket is gone. */
@@ -247,8 +253,7 @@ export class RpcClient {
     try {
       frames = this.frames.push(chunk);
     } catch (err) {
-      this.shutdown(err instanceof LibvirtError ? err : rpcError(String(err)));
-      this.socket.destroy();
+      this.abort(err instanceof LibvirtError ? err : rpcError(String(err)));
       return;
     }
     for (const f of frames) this.dispatch(f);
@@ -276,8 +281,12 @@ export class RpcClient {
 
   private onReply(h: MessageHeader, r: XdrReader): void {
     const p = this.pending.get(h.serial);
-    if (!p || p.prog !== h.prog || p.proc !== h.proc) return;
+    if (!p) return;
     this.pending.delete(h.serial);
+    if (p.prog !== h.prog || p.proc !== h.proc) {
+      p.reject(rpcError(`reply with serial ${h.serial} is for procedure ${h.proc}, not ${p.proc}`));
+      return;
+    }
     if (h.status === MessageStatus.OK) {
       p.resolve(r);
       return;

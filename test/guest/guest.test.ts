@@ -5,11 +5,12 @@
 // ACPI power-off.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGuest, type GuestImage } from './build.js';
 import { Marker, PROMPT } from './console.js';
+import { run } from './exec.js';
 import { bootGuest, probeAccel, type Accel, type RunningGuest } from './qemu.js';
 import { freePort } from '../fixtures/wait.js';
 import { buildSeedIso } from './seed.js';
@@ -25,6 +26,17 @@ before(async () => {
   accel = await probeAccel(guest.kernel);
   work = await mkdtemp(join(tmpdir(), 'kvts-guest-test-'));
   return async () => rm(work, { recursive: true, force: true });
+});
+
+test('the build is reused from the cache and the disk is a small qcow2', async () => {
+  const stamp = (await stat(join(guest.dir, 'build.json'))).mtimeMs;
+  const again = await buildGuest();
+  assert.equal(again.dir, guest.dir);
+  assert.equal((await stat(join(guest.dir, 'build.json'))).mtimeMs, stamp, 'not rebuilt');
+  const info = JSON.parse(await run('qemu-img', ['info', '--output=json', guest.disk])) as { format: string; 'actual-size': number };
+  assert.equal(info.format, 'qcow2');
+  assert.ok(info['actual-size'] < 20 * 2 ** 20, `disk is ${info['actual-size']} bytes`);
+  assert.ok((await stat(guest.kernel)).size > 0 && (await stat(guest.initrd)).size > 0);
 });
 
 async function powerOff(vm: RunningGuest): Promise<void> {
@@ -44,7 +56,7 @@ test('disk boot with a NoCloud seed: hostname, keys, user-data, shell, HTTP, ACP
   const vm = await bootGuest({ source: { disk: guest.disk }, seed, accel, hostfwd: [{ hostPort: httpPort, guestPort: 80 }] });
   try {
     await vm.console.waitFor(Marker.ready, BOOT_TIMEOUT_MS);
-    t.diagnostic(`disk boot to ready: ${vm.elapsedMs()} ms under ${accel}`);
+    t.diagnostic(`disk boot to ready: ${vm.elapsedMs()} ms wall, ${await vm.cpuMs()} ms QEMU CPU, under ${accel}`);
     const text = vm.console.text;
     assert.match(text, /cloud-init: nocloud seed on \/dev\/vd/);
     assert.match(text, /cloud-init: hostname testvm\n/);
@@ -56,6 +68,10 @@ test('disk boot with a NoCloud seed: hostname, keys, user-data, shell, HTTP, ACP
     assert.deepEqual(await vm.console.run('cat /root/.ssh/authorized_keys'), { output: `${KEY}\n`, status: 0 });
     assert.deepEqual(await vm.console.run('stat -c %a /root/.ssh/authorized_keys'), { output: '600\n', status: 0 });
     assert.equal((await vm.console.run('false')).status, 1);
+    const before = vm.console.text.length;
+    vm.console.write('exit\n');
+    await vm.console.waitFor(/Enter 'help'[\s\S]*testvm:~ # $/, 30_000, before); // init respawns the shell
+    assert.deepEqual(await vm.console.run('echo again'), { output: 'again\n', status: 0 });
 
     const res = await fetch(`http://127.0.0.1:${httpPort}/`, { signal: AbortSignal.timeout(30_000) });
     assert.equal(res.status, 200);
@@ -81,7 +97,7 @@ test('kernelBoot with a ConfigDrive seed: keys and user-data applied, DHCP names
   });
   try {
     await vm.console.waitFor(Marker.ready, BOOT_TIMEOUT_MS);
-    t.diagnostic(`kernelBoot to ready: ${vm.elapsedMs()} ms under ${accel}`);
+    t.diagnostic(`kernelBoot to ready: ${vm.elapsedMs()} ms wall, ${await vm.cpuMs()} ms QEMU CPU, under ${accel}`);
     assert.match(vm.console.text, /cloud-init: configdrive seed on \/dev\/vd/);
     assert.match(vm.console.text, /cloud-init: user-data done rc=7\n/);
     await vm.console.waitFor(PROMPT, 30_000);

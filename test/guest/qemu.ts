@@ -2,10 +2,11 @@
 // unix sockets in a private temp dir, user-mode networking (loopback only) with optional
 // host port forwards, KVM only when it really runs a guest, otherwise TCG.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdtemp, rm } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultCacheDir } from './build.js';
 import { GuestConsole } from './console.js';
 import { Qmp } from './qmp.js';
 import { until } from '../fixtures/wait.js';
@@ -38,6 +39,9 @@ export interface RunningGuest {
   readonly accel: Accel;
   /** Milliseconds since QEMU was spawned. */
   elapsedMs(): number;
+  /** CPU time QEMU used so far (user + system, ms): what the boot costs on an idle machine,
+   *  since a one-vCPU TCG guest is CPU-bound. */
+  cpuMs(): Promise<number>;
   /** Resolves with QEMU's exit code (null when killed) or rejects after timeoutMs. */
   waitExit(timeoutMs: number): Promise<number | null>;
   /** Kills QEMU if it still runs and removes the temp dir. */
@@ -114,6 +118,7 @@ export async function bootGuest(opts: BootOptions): Promise<RunningGuest> {
       qmp,
       accel,
       elapsedMs: () => Date.now() - started,
+      cpuMs: () => processCpuMs(child.pid ?? 0),
       waitExit: (timeoutMs) =>
         Promise.race([
           exited,
@@ -130,18 +135,37 @@ export async function bootGuest(opts: BootOptions): Promise<RunningGuest> {
   }
 }
 
+/** User + system CPU time of a process from /proc/<pid>/stat, in ms (clock ticks of 10 ms). */
+export async function processCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 let probed: Promise<Accel> | undefined;
 
 /** KVM when $KUBEVIRT_TS_ACCEL says so or when /dev/kvm is usable and actually runs the
- *  guest kernel (it may exist yet fail, e.g. under nested virtualisation); TCG otherwise. */
-export function probeAccel(kernel: string): Promise<Accel> {
-  probed ??= probe(kernel);
+ *  guest kernel (it may exist yet fail, e.g. under nested virtualisation); TCG otherwise.
+ *  The answer is kept per process and, per host boot, in cacheDir (the probe takes seconds). */
+export function probeAccel(kernel: string, cacheDir = defaultCacheDir()): Promise<Accel> {
+  probed ??= probeCached(kernel, cacheDir);
   return probed;
 }
 
-async function probe(kernel: string): Promise<Accel> {
+async function probeCached(kernel: string, cacheDir: string): Promise<Accel> {
   const forced = process.env.KUBEVIRT_TS_ACCEL;
   if (forced === 'kvm' || forced === 'tcg') return forced;
+  const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+  const file = join(cacheDir, `accel-${bootId}`);
+  const saved = await readFile(file, 'utf8').catch(() => '');
+  if (saved === 'kvm' || saved === 'tcg') return saved;
+  const accel = await probe(kernel);
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(file, accel);
+  return accel;
+}
+
+async function probe(kernel: string): Promise<Accel> {
   try {
     await access('/dev/kvm', constants.R_OK | constants.W_OK);
   } catch {

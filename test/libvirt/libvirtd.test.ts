@@ -10,9 +10,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import {
+  AffectFlags,
   domainVirtType,
+  DomainStatsTypes,
   libvirtdInstalled,
   LibvirtError,
+  MigrateFlags,
   startPrivateLibvirtd,
   ShutdownFlags,
   VIR_ERR_AGENT_UNRESPONSIVE,
@@ -29,9 +32,9 @@ const SKIP = libvirtdInstalled() ? false : 'libvirtd is not installed (apt-get i
 /** QEMU capability probing costs seconds per daemon; the cache only depends on the QEMU binary. */
 const CAPS_CACHE = join(tmpdir(), 'kvts-libvirt-caps-cache');
 
-async function tinyDomainXML(name: string, devices = ''): Promise<string> {
+async function tinyDomainXML(name: string, devices = '', type?: 'kvm' | 'qemu'): Promise<string> {
   // No disk: SeaBIOS finds nothing to boot and spins, which is all these tests need.
-  return `<domain type="${await domainVirtType()}">
+  return `<domain type="${type ?? (await domainVirtType())}">
   <name>${name}</name>
   <memory unit="MiB">32</memory>
   <vcpu>1</vcpu>
@@ -133,6 +136,26 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await unsubscribe();
   });
 
+  test('a QEMU killed behind libvirt\'s back is reported as Stopped/Failed and Shutoff (Crashed)', async () => {
+    const events: DomainEvent[] = [];
+    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['lifecycle'] });
+    // Always TCG here, so that the emulated path runs even where KVM works.
+    const dom = await conn.domainDefineXML(await tinyDomainXML('doomed', '', 'qemu'));
+    try {
+      assert.equal(d.qemuPid('doomed'), null);
+      await conn.domainCreate(dom);
+      const pid = d.qemuPid('doomed');
+      assert.ok(pid !== null && d.processes().includes(pid));
+      process.kill(pid, 'SIGKILL');
+      await waitFor('Stopped event', () => lifecycle(events).some((e) => e.startsWith('Stopped/')));
+      assert.ok(lifecycle(events).includes('Stopped/Failed'), lifecycle(events).join(', '));
+      assert.equal(await virsh(d, 'domstate', '--reason', 'doomed'), 'shut off (crashed)');
+    } finally {
+      await unsubscribe();
+      await conn.domainUndefine(dom);
+    }
+  });
+
   test('unknown domains fail with VIR_ERR_NO_DOMAIN and libvirt\'s message', async () => {
     await assert.rejects(conn.lookupDomainByName('nope'), (e: unknown) => {
       assert.ok(e instanceof LibvirtError);
@@ -143,9 +166,9 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
     await assert.rejects(conn.lookupDomainByUUID('00000000-0000-0000-0000-0000000000aa'), (e: unknown) => e instanceof LibvirtError && e.code === VIR_ERR_NO_DOMAIN);
   });
 
-  test('guest agent events and errors, block and interface stats of a running domain', async () => {
+  test('guest agent, device hotplug, and block, interface and domain stats of a running domain', async () => {
     const events: DomainEvent[] = [];
-    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle'] });
+    const unsubscribe = await conn.subscribeDomainEvents((e) => events.push(e), { kinds: ['agentLifecycle', 'deviceAdded', 'deviceRemoved'] });
     const disk = join(d.layout.dir, 'disk.img');
     writeFileSync(disk, Buffer.alloc(1024 * 1024));
     // A uniquely named tap: private daemons share the host's network namespace outside pods.
@@ -171,6 +194,8 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
       for (const attempt of [
         () => conn.domainQemuAgentCommand(dom, '{"execute":"guest-ping"}', 1),
         () => conn.domainShutdown(dom, ShutdownFlags.GUEST_AGENT),
+        () => conn.domainGetGuestInfo(dom),
+        () => conn.domainInterfaceAddresses(dom, 'agent'),
       ]) {
         await assert.rejects(attempt(), (e: unknown) => {
           assert.ok(e instanceof LibvirtError);
@@ -181,6 +206,23 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
       }
       assert.deepEqual(await conn.domainInterfaceAddresses(dom, 'lease'), []);
       assert.equal((await conn.domainGetJobStats(dom)).typeName, 'None');
+
+      // USB unplug needs no guest cooperation, so the removal completes with no OS running.
+      const tablet = '<input type="tablet" bus="usb"><alias name="ua-tablet"/></input>';
+      await conn.domainAttachDevice(dom, tablet, AffectFlags.LIVE);
+      assert.match(await conn.domainGetXMLDesc(dom), /<alias name='ua-tablet'\/>/);
+      await conn.domainDetachDevice(dom, tablet, AffectFlags.LIVE);
+      await waitFor('deviceRemoved event', () => events.some((e) => e.kind === 'deviceRemoved'));
+      assert.deepEqual(
+        events.flatMap((e) => (e.kind === 'deviceAdded' || e.kind === 'deviceRemoved' ? [`${e.kind}:${e.devAlias}`] : [])),
+        ['deviceAdded:ua-tablet', 'deviceRemoved:ua-tablet'],
+      );
+
+      const [rec] = await conn.getDomainStats(DomainStatsTypes.STATE | DomainStatsTypes.BALLOON | DomainStatsTypes.VCPU, 0, [dom]);
+      assert.equal(rec?.domain.name, 'with-agent');
+      assert.equal(rec?.stats['state.state'], 1);
+      assert.equal(rec?.stats['balloon.maximum'], 32 * 1024);
+      assert.equal(rec?.stats['vcpu.current'], 1);
     } finally {
       await unsubscribe();
       await conn.domainDestroy(dom);
@@ -213,7 +255,11 @@ describe('libvirt client against a private libvirtd', { skip: SKIP }, () => {
 
 describe('two private daemons at once', { skip: SKIP }, () => {
   test('each sees only its own domains, and stop leaves no process, mount or directory', async () => {
-    const [a, b] = await Promise.all([startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }), startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE })]);
+    // b runs without virtlogd: QEMU then writes its log file itself.
+    const [a, b] = await Promise.all([
+      startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }),
+      startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE, virtlogd: false }),
+    ]);
     try {
       assert.notEqual(a.mountNamespace, b.mountNamespace);
       const [ca, cb] = await Promise.all([a.connect(), b.connect()]);
@@ -225,15 +271,53 @@ describe('two private daemons at once', { skip: SKIP }, () => {
       assert.equal(await virsh(b, 'domstate', 'same-name'), 'shut off');
       assert.ok(existsSync(join(a.layout.logDir, 'qemu', 'same-name.log')), 'QEMU log in the private log dir');
       assert.ok(a.processes().length >= 3, 'libvirtd, virtlogd and QEMU share the namespace');
+      assert.equal(b.virtlogdPid, null);
+      await cb.domainCreate(db);
+      assert.ok(existsSync(join(b.layout.logDir, 'qemu', 'same-name.log')), 'QEMU log written without virtlogd');
+      assert.deepEqual(b.processes().sort(), [b.pid, b.qemuPid('same-name')].sort());
+      // Both QEMUs are still running: stop() has to take them down too.
       await Promise.all([ca.close(), cb.close()]);
     } finally {
       await Promise.all([a.stop(), b.stop()]);
     }
+    await Promise.all([a.exited, b.exited]);
     for (const x of [a, b]) {
       assert.throws(() => process.kill(x.pid, 0), 'libvirtd is gone');
       assert.deepEqual(x.processes(), [], 'nothing left in the namespace (QEMU included)');
       assert.ok(!existsSync(x.layout.dir), 'temp state dir removed');
       assert.ok(!readFileSync('/proc/self/mountinfo', 'utf8').includes(x.layout.dir));
+    }
+  });
+});
+
+describe('live migration between two private daemons', { skip: SKIP }, () => {
+  test('Begin3/Prepare3/Perform3/Finish3/Confirm3 with typed params move a running domain over loopback', async () => {
+    const [a, b] = await Promise.all([startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE }), startPrivateLibvirtd({ capsCacheDir: CAPS_CACHE })]);
+    try {
+      const [src, dst] = await Promise.all([a.connect(), b.connect()]);
+      const srcEvents: DomainEvent[] = [];
+      const dstEvents: DomainEvent[] = [];
+      await src.subscribeDomainEvents((e) => srcEvents.push(e), { kinds: ['lifecycle'] });
+      await dst.subscribeDomainEvents((e) => dstEvents.push(e), { kinds: ['lifecycle'] });
+      const dom = await src.domainCreateXML(await tinyDomainXML('mig'));
+      const flags = MigrateFlags.LIVE;
+
+      const begin = await src.domainMigrateBegin3(dom, {}, flags);
+      assert.match(begin.xml, /<name>mig<\/name>/);
+      const prep = await dst.domainMigratePrepare3({ destXml: begin.xml, uri: 'tcp://127.0.0.1', listenAddress: '127.0.0.1' }, begin.cookieOut, flags);
+      assert.match(prep.uriOut ?? '', /^tcp:\/\/127\.0\.0\.1:\d+$/);
+      const perf = await src.domainMigratePerform3(dom, null, { uri: prep.uriOut ?? undefined }, prep.cookieOut, flags);
+      const fin = await dst.domainMigrateFinish3({ destName: 'mig' }, perf.cookieOut, flags, false);
+      assert.equal(fin.domain.uuid, dom.uuid);
+      await src.domainMigrateConfirm3(dom, {}, fin.cookieOut, flags, false);
+
+      assert.equal(await virsh(b, 'domstate', '--reason', 'mig'), 'running (migrated)');
+      assert.equal(await virsh(a, 'list', '--all', '--name'), '');
+      await waitFor('migration events', () => lifecycle(srcEvents).includes('Stopped/Migrated') && lifecycle(dstEvents).includes('Started/Migrated'));
+      await dst.domainDestroy(fin.domain);
+      await Promise.all([src.close(), dst.close()]);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
     }
   });
 });

@@ -19,3 +19,4 @@ export * from './kubevirt-cr.js';
 export * from './quantity.js';
 export * from './label-selector.js';
 export * from './firmware-uuid.js';
+export * from './helpers.js';

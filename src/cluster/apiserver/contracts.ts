@@ -77,7 +77,12 @@ export interface PatchModule {
     info: ResourceInfo,
     live: KubeObject | undefined,
     applied: KubeObject,
-    opts: { manager: string; force: boolean },
+    opts: {
+      manager: string;
+      force: boolean;
+      /** Apply through a subresource ('status'): only that part of `applied` is applied and owned. */
+      subresource?: string;
+    },
   ): ApplyResult;
   /** managedFields after a non-apply write by `manager` (operation Update). */
   updateManagedFields(
@@ -112,6 +117,8 @@ export interface CompiledCrdVersion {
   validate(obj: KubeObject): FieldError[];
   /** The version's schema as OpenAPI v3, for /openapi/v3 and `kubectl explain`. */
   readonly openAPIV3Schema: unknown;
+  /** The same for /openapi/v2 (junctors and nullable stripped; metadata refers to #/definitions). */
+  readonly openAPIV2Schema?: unknown;
   /**
    * Paths pruning would drop (`spec.foo`, `spec.items[0].bar`), without changing obj: for
    * fieldValidation=Strict (400 `strict decoding error: unknown field "spec.foo"`) and Warn.

@@ -6,6 +6,7 @@ import type { DomainSpec } from '../vmi-spec.js';
 import { DEFAULT_CLUSTER_CONFIG } from './cluster-config.js';
 import { defaultVMI } from './vmi.js';
 import { applyPresets, PRESET_DEPRECATION_WARNING, PRESET_EXCLUSION_ANNOTATION } from './presets.js';
+import { applyJSONPatch, jsonPatchDiff } from './patch.js';
 import { newVMI, withLabels, withResources } from './testing.js';
 import type { LimitRange } from './limit-ranges.js';
 
@@ -57,6 +58,11 @@ test('defaultVMI applies presets before defaults and warns about their deprecati
     now: '2026-01-01T00:00:00Z',
   });
   assert.deepEqual(res.warnings, [PRESET_DEPRECATION_WARNING]);
+  const input = newVMI('a', withLabels({ os: 'linux' }));
+  const ops = jsonPatchDiff(input, res.object);
+  assert.ok(ops.some((o) => o.path === '/metadata/annotations'), 'annotations added');
+  assert.deepEqual(applyJSONPatch(input, ops), res.object, 'keys with "/" survive the patch');
+  assert.ok(JSON.stringify(jsonPatchDiff(res.object, { ...res.object, metadata: { ...res.object.metadata, annotations: {} } })).includes('virtualmachinepreset.kubevirt.io~1linux'));
   assert.equal(res.object.spec.domain.memory?.guest, '64Mi');
   assert.deepEqual(defaultVMI(newVMI('b'), DEFAULT_CLUSTER_CONFIG).warnings, []);
 });

@@ -9,7 +9,7 @@ import type { VirtualMachineInstanceSpec } from '../vmi-spec.js';
 import { DEFAULT_GRACE_PERIOD_SECONDS, VMI_FINALIZER } from '../constants.js';
 import type { VirtualMachineInstancePreset } from '../preset.js';
 import { firmwareUUID } from '../firmware-uuid.js';
-import { isFeatureGateEnabled, type ClusterConfig } from './cluster-config.js';
+import { isFeatureGateEnabled, machineTypeFor, type ClusterConfig } from './cluster-config.js';
 import { setDefaultGuestCPUTopology, setDefaultResourceRequests, setGuestMemory, setupHotplug } from './resources.js';
 import {
   setArchBootloader,
@@ -53,7 +53,7 @@ export const NON_ROOT_UID = 107;
 export function applySpecDefaults(config: ClusterConfig, spec: VirtualMachineInstanceSpec): void {
   if (!spec.architecture) spec.architecture = config.defaultArchitecture;
   const machine = (spec.domain.machine ??= {});
-  if (!machine.type) machine.type = config.architectures[spec.architecture as keyof ClusterConfig['architectures']]?.machineType ?? config.architectures[config.defaultArchitecture].machineType;
+  if (!machine.type) machine.type = machineTypeFor(config, spec.architecture);
   setDefaultResourceRequests(config, spec);
   setGuestMemory(spec);
   setDefaultGuestCPUTopology(spec);

@@ -8,7 +8,10 @@
  *   Includes what the defaulting admission plugins add to pods (serviceAccountName, priority,
  *   not-ready/unreachable tolerations) and the initial status strategies set (pod Pending + qosClass,
  *   namespace Active, PV/PVC Pending). Idempotent: call it on updates too (kube-apiserver defaults
- *   every decoded object), before validation.
+ *   every decoded object), before validation. `prepareBuiltinForCreate(info, obj)` resets status
+ *   first, as the registry strategies do.
+ * - `admitPodServiceAccount(pod, opts?)`: the ServiceAccount admission's kube-api-access-xxxxx
+ *   projected volume and mounts (token, kube-root-ca.crt, namespace); call it on pod create only.
  * - `validateBuiltin(info, obj, old?)`: FieldError[] (empty = valid) for metadata and the kind's rules;
  *   `old` set on update enables the immutability rules. The core turns errors into 422 Invalid
  *   with `invalidObject()`. `validateObjectMeta(info, meta, old?)` is the metadata part alone
@@ -27,13 +30,26 @@
  *   generated models, so `kubectl explain` shows upstream's field descriptions. They are shared:
  *   copy before merging CRD schemas in. PATCH operations advertise dryRun/fieldManager/
  *   fieldValidation, which kubectl takes as server-side field validation support.
+ *   client-go fetches /openapi/v2 only as protobuf: when Accept holds `OPENAPI_V2_PROTOBUF`, answer
+ *   `openApiV2Protobuf(doc)` (cached per document object) with Content-Type
+ *   `OPENAPI_V2_PROTOBUF_CONTENT_TYPE`; JSON otherwise.
+ * - For the server core's registry: `builtinHooks(info, now?)` gives `{ defaults, validate (kind
+ *   rules only, as the core checks ObjectMeta itself), prepareForCreate (status reset as the
+ *   registry strategies do), printer { columns, cells } }`; `builtinOpenApiV3Documents()` gives the
+ *   per-group-version documents keyed "v1" / "apps/v1" (fresh maps each call, safe to extend).
  */
 export { builtinResources, findBuiltin, findBuiltinByKind, apiVersionOf, builtinGroupVersions } from './catalogue.js';
 export { defaultBuiltin } from './defaults/index.js';
-export { validateBuiltin } from './validation/index.js';
+export { validateBuiltin, validateBuiltinKind } from './validation/index.js';
+export { prepareBuiltinForCreate } from './defaults/prepare.js';
+export { admitPodServiceAccount, SERVICE_ACCOUNT_MOUNT_PATH, ROOT_CA_CONFIGMAP } from './defaults/service-account.js';
+export { builtinHooks, builtinOpenApiV3Documents, builtinServed, type BuiltinHooks } from './hooks.js';
 export { builtinTable } from './tables/index.js';
 export { humanDuration, translateTimestampSince } from './tables/duration.js';
 export { summarizePod } from './tables/pods.js';
-export { builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, openApiV3Path, type EncodedDocument } from './openapi/index.js';
+export {
+  builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, openApiV3Path, type EncodedDocument,
+  encodeOpenApiV2Protobuf, openApiV2Protobuf, OPENAPI_V2_PROTOBUF, OPENAPI_V2_PROTOBUF_CONTENT_TYPE,
+} from './openapi/index.js';
 export { validateObjectMeta, validateLabels, validateLabelSelector, nameValidatorFor } from './validation/meta.js';
 export { isDNS1123Label, isDNS1123Subdomain, isDNS1035Label, isQualifiedName, isValidLabelValue } from './validation/names.js';

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fieldErrorMessage, type KubeObject } from '../../../api/meta/index.js';
 import { compileCrd } from './compile.js';
+import { definitionName } from './openapi.js';
 import type { JSONSchemaProps } from './schema.js';
 import { newCrd, objectSchema } from './testdata.js';
 
@@ -88,6 +89,12 @@ const validationCases: { name: string; spec: Record<string, JSONSchemaProps>; va
     spec: { p: { 'x-kubernetes-int-or-string': true } },
     value: { p: true },
     want: ['spec.p: Invalid value: "boolean": spec.p in body must be of type integer,string: "boolean"'],
+  },
+  {
+    name: 'int-or-string quantity via anyOf',
+    spec: { memory: { anyOf: [{ type: 'integer' }, { type: 'string' }], pattern: '^\\d+[KMG]i?$', 'x-kubernetes-int-or-string': true } },
+    value: { memory: '128Xi' },
+    want: ["spec.memory: Invalid value: \"128Xi\": spec.memory in body should match '^\\d+[KMG]i?$'"],
   },
   { name: 'nullable null', spec: { n: { type: 'string', nullable: true } }, value: { n: null }, want: [] },
   {
@@ -281,5 +288,33 @@ test('unknownFieldPaths lists what pruning drops without changing the object', (
   const obj = cr({ l: [{ a: 'x', b: 1 }], extra: true }, { top: 1 });
   const before = JSON.stringify(obj);
   assert.deepEqual(v.unknownFieldPaths?.(obj), ['spec.l[0].b', 'spec.extra', 'top']);
+  const e = compiled(objectSchema({ tpl: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } }));
+  assert.deepEqual(e.unknownFieldPaths?.(cr({ tpl: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bogus: 1 } } })), ['spec.tpl.metadata.bogus']);
   assert.equal(JSON.stringify(obj), before);
+});
+
+test('the OpenAPI v2 schema drops what v2 cannot express', () => {
+  const v = compiled(
+    objectSchema(
+      {
+        n: { type: 'string', nullable: true },
+        free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true, properties: { a: { type: 'string' } } },
+        p: { 'x-kubernetes-int-or-string': true, anyOf: [{ type: 'integer' }, { type: 'string' }] },
+        keep: { type: 'array', items: { type: 'string' } },
+      },
+      { required: ['n', 'keep'] },
+    ),
+  );
+  const spec = ((v.openAPIV2Schema as JSONSchemaProps).properties?.['spec'] ?? {});
+  assert.deepEqual(spec, {
+    type: 'object',
+    properties: { n: {}, free: { type: 'object', 'x-kubernetes-preserve-unknown-fields': true }, p: { 'x-kubernetes-int-or-string': true }, keep: { type: 'array', items: { type: 'string' } } },
+    required: ['keep'],
+  });
+  assert.equal(((v.openAPIV2Schema as JSONSchemaProps).properties?.['metadata'] as JSONSchemaProps).$ref, '#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta');
+});
+
+test('definition names reverse the group like kube-openapi', () => {
+  assert.equal(definitionName('kubevirt.io', 'v1', 'VirtualMachine'), 'io.kubevirt.v1.VirtualMachine');
+  assert.equal(definitionName('', 'v1', 'Pod'), 'v1.Pod');
 });

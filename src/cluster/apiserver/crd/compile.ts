@@ -8,7 +8,7 @@ import type { CompiledCrdVersion, PrinterColumn, ResourceInfo, Verb } from '../c
 import { crdSpec, type CrdSpec, type CrdVersion } from './crd-types.js';
 import { applyDefaults } from './defaults.js';
 import { validateEmbeddedResources } from './embedded.js';
-import { openAPIV3For } from './openapi.js';
+import { openAPIV2For, openAPIV3For } from './openapi.js';
 import { prune, pruneNonNullableNulls } from './prune.js';
 import { cloneJSON, type JSONSchemaProps } from './schema.js';
 import { validateListTypes, validateValue } from './validate-value.js';
@@ -95,6 +95,7 @@ function compileVersion(spec: CrdSpec, v: CrdVersion): CompiledCrdVersion {
       return prune(cloneJSON(obj), schema, true);
     },
     openAPIV3Schema: openAPIV3For(schema, { group: info.group, version: info.version, kind: info.kind }),
+    openAPIV2Schema: openAPIV2For(schema, { group: info.group, version: info.version, kind: info.kind }),
   };
 }
 

@@ -212,10 +212,38 @@ function walk(s: JSONSchemaProps, lvl: Level, p: FieldPath, ctx: Ctx): void {
   if (s.items && !Array.isArray(s.items)) walk(s.items, 'item', p.child('items'), ctx);
 }
 
+/** Properties and items named under a junctor must also be specified in the structural part. */
+function checkCompleteness(v: JSONSchemaProps, s: JSONSchemaProps, sPath: FieldPath, vPath: FieldPath, e: FieldError[]): void {
+  for (const [k, vf] of Object.entries(v.properties ?? {})) {
+    const sf = s.properties?.[k];
+    if (!sf) e.push(required(sPath.child('properties').key(k), `because it is defined in ${String(vPath.child('properties').key(k))}`));
+    else checkCompleteness(vf, sf, sPath.child('properties').key(k), vPath.child('properties').key(k), e);
+  }
+  if (v.items && !Array.isArray(v.items)) {
+    const si = s.items && !Array.isArray(s.items) ? s.items : undefined;
+    if (!si) e.push(required(sPath.child('items'), `because it is defined in ${String(vPath.child('items'))}`));
+    else checkCompleteness(v.items, si, sPath.child('items'), vPath.child('items'), e);
+  }
+  forEachJunctor(v, vPath, (sub, subPath) => checkCompleteness(sub, s, sPath, subPath, e));
+}
+
+function forEachJunctor(s: JSONSchemaProps, p: FieldPath, f: (sub: JSONSchemaProps, path: FieldPath) => void): void {
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) s[k]?.forEach((sub, i) => f(sub, p.child(k).index(i)));
+  if (s.not) f(s.not, p.child('not'));
+}
+
+function walkCompleteness(s: JSONSchemaProps, p: FieldPath, e: FieldError[]): void {
+  forEachJunctor(s, p, (sub, subPath) => checkCompleteness(sub, s, p, subPath, e));
+  for (const [k, sub] of Object.entries(s.properties ?? {})) walkCompleteness(sub, p.child('properties').key(k), e);
+  if (isObject(s.additionalProperties)) walkCompleteness(s.additionalProperties, p.child('additionalProperties'), e);
+  if (s.items && !Array.isArray(s.items)) walkCompleteness(s.items, p.child('items'), e);
+}
+
 /** All errors of a version's openAPIV3Schema at `p` (…schema.openAPIV3Schema). */
 export function validateStructuralSchema(schema: JSONSchemaProps, p: FieldPath): FieldError[] {
   const errs: FieldError[] = [];
   if (schema.nullable === true) errs.push(forbidden(p.child('nullable'), 'nullable cannot be true at the root'));
   walk(schema, 'root', p, { errs, insideMeta: false });
+  walkCompleteness(schema, p, errs);
   return errs;
 }

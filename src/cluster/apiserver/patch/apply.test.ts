@@ -241,3 +241,54 @@ test('set lists (finalizers) are owned per value and pruned per value', () => {
   live = patches.serverSideApply(cmInfo, live, cm(['b/y']), { manager: 'one', force: false }).object;
   assert.deepEqual(live.metadata?.finalizers, ['b/y', 'c/z']);
 });
+
+test('lists keyed only for apply (CRD spec.versions) are keyed in SSA and replaced by strategic merge', () => {
+  const crds = resourceInfo('apiextensions.k8s.io', 'CustomResourceDefinition', { namespaced: false });
+  const crd = (versions: Record<string, unknown>[]): KubeObject => ({
+    apiVersion: 'apiextensions.k8s.io/v1',
+    kind: 'CustomResourceDefinition',
+    metadata: { name: 'ws.example.com' },
+    spec: { group: 'example.com', versions },
+  });
+  const { object } = patches.serverSideApply(crds, undefined, crd([{ name: 'v1', served: true }]), { manager: 'm', force: false });
+  assert.deepEqual((fieldsOf(object, 'm') as { 'f:spec': Record<string, unknown> })['f:spec']['f:versions'], {
+    'k:{"name":"v1"}': { '.': {}, 'f:name': {}, 'f:served': {} },
+  });
+  const other = patches.serverSideApply(crds, object, crd([{ name: 'v2', served: true }]), { manager: 'n', force: false }).object;
+  assert.deepEqual((other.spec as { versions: { name: string }[] }).versions.map((v) => v.name), ['v1', 'v2']);
+  const smp = patches.applyPatch('strategic', crds, other, { spec: { versions: [{ name: 'v3' }] } });
+  assert.deepEqual((smp.spec as { versions: unknown[] }).versions, [{ name: 'v3' }]);
+});
+
+test('apply through the status subresource applies and owns status only', () => {
+  const pods = resourceInfo('', 'Pod');
+  const live: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'i' }] } };
+  live.metadata = { ...live.metadata, managedFields: patches.updateManagedFields(pods, undefined, live, 'kubectl-create') };
+  const config: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'other' }] }, status: { phase: 'Running' } };
+  const { object, managedFields } = patches.serverSideApply(pods, live, config, { manager: 'kubelet', force: false, subresource: 'status' });
+  assert.deepEqual(object.spec, live.spec);
+  assert.deepEqual(object.status, { phase: 'Running' });
+  const entry = managedFields.find((e) => e.manager === 'kubelet');
+  assert.equal(entry?.subresource, 'status');
+  assert.deepEqual(entry?.fieldsV1, { 'f:status': { 'f:phase': {} } });
+});
+
+test('apply orders keyed lists as structured-merge-diff does', () => {
+  const withContainers = (names: string[]): KubeObject => {
+    const d = deployment(1, 'x');
+    (d.spec as { template: { spec: { containers: unknown[] } } }).template.spec.containers = names.map((name) => ({ name, image: 'i' }));
+    return d;
+  };
+  const names = (o: KubeObject): string[] =>
+    (o.spec as { template: { spec: { containers: { name: string }[] } } }).template.spec.containers.map((c) => c.name);
+  const live = patches.serverSideApply(deploy, undefined, withContainers(['a', 'b', 'c']), { manager: 'one', force: false }).object;
+  const table: [string[], string[]][] = [
+    [['c', 'a'], ['b', 'c', 'a']],
+    [['a', 'd'], ['a', 'b', 'c', 'd']],
+    [['d', 'a'], ['d', 'a', 'b', 'c']],
+    [['b', 'a', 'c'], ['b', 'a', 'c']],
+  ];
+  for (const [config, want] of table) {
+    assert.deepEqual(names(patches.serverSideApply(deploy, live, withContainers(config), { manager: 'two', force: true }).object), want, config.join());
+  }
+});

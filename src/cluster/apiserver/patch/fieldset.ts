@@ -6,8 +6,10 @@
 
 /** One path element in its FieldsV1 spelling, e.g. `f:spec` or `k:{"name":"c"}`. */
 export type PathElement = string;
+/** A path from the object root. */
 export type Path = readonly PathElement[];
 
+/** A set of field paths (members), stored as a trie. */
 export class FieldSet {
   readonly members = new Set<PathElement>();
   readonly children = new Map<PathElement, FieldSet>();

@@ -6,6 +6,7 @@
 import { StatusError, type ManagedFieldsEntry, type StatusCause } from '../../../api/meta/index.js';
 import { FieldSet, pathString, type Path } from './fieldset.js';
 
+/** One managedFields entry in memory: its identity, time and owned set. */
 export interface Manager {
   readonly manager: string;
   readonly operation: 'Apply' | 'Update';

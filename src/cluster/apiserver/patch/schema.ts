@@ -11,7 +11,10 @@ export interface FieldSchema {
   /** patchStrategy "retainKeys" (volumes, resourceClaims): honours `$retainKeys`. */
   readonly retainKeys?: boolean;
   readonly mergeKey?: string;
-  /** SSA `+listMapKey`s when they differ from [mergeKey] (container ports: containerPort, protocol). */
+  /**
+   * SSA `+listMapKey`s when they differ from [mergeKey] (container ports: containerPort, protocol), or
+   * for lists SSA keys although strategic merge replaces them (CRD spec.versions).
+   */
   readonly listMapKeys?: readonly string[];
   /** Defaults of list-map key fields an element may omit (protocol "TCP"). */
   readonly keyDefaults?: Readonly<Record<string, string | number>>;
@@ -25,6 +28,7 @@ export interface FieldSchema {
   readonly fields?: StructSchema;
 }
 
+/** The described fields of a struct, by JSON name. */
 export type StructSchema = Readonly<Record<string, FieldSchema>>;
 
 /** The schema of one named field of a struct, or an empty one when the field is not described. */
@@ -35,9 +39,11 @@ export function fieldOf(s: StructSchema | undefined, name: string): FieldSchema 
 /** SSA list semantics of a field: keyed map, set of scalars, or atomic. */
 export type ListType = { readonly type: 'map'; readonly keys: readonly string[] } | { readonly type: 'set' } | { readonly type: 'atomic' };
 
+/** The SSA list type of a field, from its SSA markers or, failing those, its SMP strategy. */
 export function listTypeOf(f: FieldSchema): ListType {
-  if (!f.merge || f.ssaAtomic) return { type: 'atomic' };
+  if (f.ssaAtomic) return { type: 'atomic' };
   if (f.listMapKeys) return { type: 'map', keys: f.listMapKeys };
+  if (!f.merge) return { type: 'atomic' };
   if (f.mergeKey) return { type: 'map', keys: [f.mergeKey] };
   return { type: 'set' };
 }
@@ -141,7 +147,10 @@ const kinds: Readonly<Record<string, StructSchema>> = {
   'admissionregistration.k8s.io/MutatingWebhookConfiguration': { webhooks: byName() },
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': { webhooks: byName() },
   'apiregistration.k8s.io/APIService': { status: conditionsStatus },
-  'apiextensions.k8s.io/CustomResourceDefinition': { status: conditionsStatus },
+  'apiextensions.k8s.io/CustomResourceDefinition': {
+    spec: { fields: { versions: { listMapKeys: ['name'] } } },
+    status: conditionsStatus,
+  },
   'storage.k8s.io/StorageClass': { parameters: mapField },
 };
 

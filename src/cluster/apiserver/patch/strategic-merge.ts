@@ -71,7 +71,8 @@ function elementKind(...lists: unknown[][]): Kind | undefined {
 }
 
 function indexIn(list: readonly unknown[], v: unknown, mergeKey: string, kind: Kind | undefined): number {
-  if (kind === 'map') return list.findIndex((x) => isObject(x) && same(x[mergeKey], (v as Obj)[mergeKey]));
+  if (kind === 'map' && mergeKey) return list.findIndex((x) => isObject(x) && same(x[mergeKey], (v as Obj)[mergeKey]));
+  if (kind === 'map') return list.findIndex((x) => JSON.stringify(x) === JSON.stringify(v)); // no key: whole items
   return list.findIndex((x) => same(x, v));
 }
 

@@ -83,6 +83,7 @@ function addAll(v: unknown, f: FieldSchema, path: Path, entry: boolean, target: 
   if (v === null || entry || f.map === true || isEmptyObject(v)) target.insert(path);
 }
 
+/** Fields added, changed and removed between two objects. */
 export interface Comparison {
   readonly added: FieldSet;
   readonly modified: FieldSet;
@@ -158,29 +159,55 @@ export function compareObjects(a: Obj, b: Obj, schema: StructSchema): Comparison
 }
 
 /**
- * Merges list items by element key, keeping live order and placing config items as structured-merge-diff
- * does: live-only items stay where they are, config items come in config order.
+ * Merges list items by element key in structured-merge-diff's order: live-only items keep their
+ * place, config items come in config order, and shared items move to where the config puts them.
  */
 function mergeItems(l: unknown[], c: unknown[], f: FieldSchema, path: Path, mergeItem: (a: unknown, b: unknown) => unknown): unknown[] {
   const lk = l.map((x, i) => itemElement(x, f, path, i));
   const ck = c.map((x, i) => itemElement(x, f, path, i));
+  const inLive = new Map(lk.map((k, i) => [k, i]));
   const inConfig = new Set(ck);
-  const done = new Set<PathElement>();
+  const shared = ck.filter((k) => inLive.has(k));
+  let nextShared = 0;
+  const merged = new Set<PathElement>();
   const out: unknown[] = [];
+  const takeConfig = (j: number): void => {
+    const key = ck[j] as PathElement;
+    const at = inLive.get(key);
+    out.push(at !== undefined ? mergeItem(l[at], c[j]) : structuredClone(c[j]));
+    merged.add(key);
+    if (shared[nextShared] === key) nextShared++;
+  };
   let i = 0;
   let j = 0;
   while (i < l.length || j < c.length) {
-    const key = lk[i];
-    if (key !== undefined && (!inConfig.has(key) || done.has(key))) {
-      if (!inConfig.has(key)) out.push(l[i]);
-      i++;
-      continue;
+    if (i < l.length && j < c.length) {
+      const key = lk[i] as PathElement;
+      if (key === ck[j]) {
+        takeConfig(j);
+        i++;
+        j++;
+        continue;
+      }
+      if (inConfig.has(key) && nextShared < shared.length && shared[nextShared] !== key) {
+        i++; // a shared item the config places later
+        continue;
+      }
+    }
+    if (i < l.length) {
+      const key = lk[i] as PathElement;
+      if (!inConfig.has(key)) {
+        out.push(l[i]);
+        i++;
+        continue;
+      }
+      if (merged.has(key)) {
+        i++;
+        continue;
+      }
     }
     if (j < c.length) {
-      const ckey = ck[j] as PathElement;
-      const at = lk.indexOf(ckey);
-      out.push(at >= 0 ? mergeItem(l[at], c[j]) : structuredClone(c[j]));
-      done.add(ckey);
+      takeConfig(j);
       j++;
     } else i++;
   }

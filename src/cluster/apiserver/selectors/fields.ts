@@ -5,6 +5,7 @@
 import { badRequest } from '../../../api/meta/index.js';
 import type { FieldMatcher } from '../contracts.js';
 
+/** One `field=value` / `field!=value` term (values unescaped). */
 export interface FieldTerm {
   readonly field: string;
   readonly op: '=' | '!=';

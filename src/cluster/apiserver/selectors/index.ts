@@ -24,3 +24,4 @@ export {
 } from './labels.js';
 export { convertFieldLabel, parseFieldSelectorFor, supportedFieldSelectors } from './selectable-fields.js';
 export { escapeValue as escapeFieldValue } from './fields.js';
+export { validateLabelName, validateLabelSelector, validateLabels } from './validation.js';

@@ -7,6 +7,7 @@ import { aggregateText, invalidText, labelKeyErrors, labelValueErrors } from './
 /** selection.Operator values as apimachinery spells them. */
 export type Operator = 'in' | 'notin' | '=' | '==' | '!=' | 'gt' | 'lt' | 'exists' | '!';
 
+/** A parsed or converted label requirement. */
 export interface Requirement {
   readonly key: string;
   readonly operator: Operator;

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { defaultBuiltin } from './index.js';
 import { imageTag, podQOSClass } from './pod.js';
+import { admitPodServiceAccount, apiAccessVolume } from './service-account.js';
 import type { KubeObject } from '../../../../api/meta/index.js';
 
 const run = (group: string, kind: string, obj: KubeObject): KubeObject => {
@@ -131,6 +132,7 @@ test('table of simple kind defaults', () => {
     ['', 'ConfigMap', { data: {} }, { data: {} }],
     ['', 'Node', { status: { capacity: { cpu: '2' } } }, { status: { capacity: { cpu: '2' }, allocatable: { cpu: '2' } } }],
     ['', 'Endpoints', { subsets: [{ ports: [{ port: 1 }] }] }, { subsets: [{ ports: [{ port: 1, protocol: 'TCP' }] }] }],
+    ['discovery.k8s.io', 'EndpointSlice', { addressType: 'IPv4', ports: [{ port: 1 }] }, { addressType: 'IPv4', ports: [{ port: 1, protocol: 'TCP', name: '' }] }],
     [
       'apiextensions.k8s.io',
       'CustomResourceDefinition',
@@ -202,4 +204,26 @@ test('workload defaults', () => {
   const cs = cj.spec as Record<string, unknown>;
   assert.deepEqual([cs.concurrencyPolicy, cs.suspend, cs.successfulJobsHistoryLimit, cs.failedJobsHistoryLimit], ['Allow', false, 3, 1]);
   assert.equal((cs.jobTemplate as { spec: Record<string, unknown> }).spec.backoffLimit, 6);
+});
+
+test('service account admission mounts the API access volume', () => {
+  const pod = {
+    spec: { serviceAccountName: 'sa', initContainers: [{ name: 'i' }], containers: [{ name: 'c', volumeMounts: [{ name: 'data', mountPath: '/data' }] }], volumes: [{ name: 'data', emptyDir: {} }] },
+  };
+  admitPodServiceAccount(pod, { suffix: 'abcde' });
+  assert.deepEqual(pod.spec.volumes[1], apiAccessVolume('kube-api-access-abcde'));
+  const mount = { name: 'kube-api-access-abcde', readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' };
+  assert.deepEqual(pod.spec.containers[0]!.volumeMounts, [{ name: 'data', mountPath: '/data' }, mount]);
+  assert.deepEqual((pod.spec.initContainers[0] as Record<string, unknown>).volumeMounts, [mount]);
+  admitPodServiceAccount(pod);
+  assert.equal(pod.spec.volumes.length, 2, 'idempotent');
+  const off = { spec: { automountServiceAccountToken: false, containers: [{ name: 'c' }] } };
+  admitPodServiceAccount(off);
+  assert.equal((off.spec as Record<string, unknown>).volumes, undefined);
+  const saOff = { spec: { containers: [{ name: 'c' }] } };
+  admitPodServiceAccount(saOff, { serviceAccountAutomount: false });
+  assert.equal((saOff.spec as Record<string, unknown>).volumes, undefined);
+  const random = { spec: { containers: [{ name: 'c' }] } };
+  admitPodServiceAccount(random);
+  assert.match(String(((random.spec as Record<string, unknown>).volumes as { name: string }[])[0]!.name), /^kube-api-access-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { gunzipSync } from 'node:zlib';
 import { builtinResources } from '../catalogue.js';
-import { builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, openApiV3Path } from './index.js';
+import { builtinOpenApiV2, builtinOpenApiV3, builtinOpenApiV3Paths, encodeDocument, encodeOpenApiV2Protobuf, openApiV2Protobuf, openApiV3Path } from './index.js';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- walking parsed JSON documents
 type Obj = Record<string, any>;
@@ -101,4 +101,13 @@ test('encoded documents are cached and gzip round-trips', () => {
   assert.equal(encodeDocument(doc), a);
   assert.deepEqual(JSON.parse(gunzipSync(a.gzip).toString()), doc);
   assert.match(a.hash, /^[0-9A-F]{128}$/);
+});
+
+test('the v2 protobuf encoding follows gnostic field numbers', () => {
+  const bytes = encodeOpenApiV2Protobuf({ swagger: '2.0', info: { title: 'T', version: 'v' } });
+  assert.equal(bytes.toString('hex'), '0a03322e30' + '1206' + '0a0154' + '120176' + '4200' + '4a00');
+  const withDef = encodeOpenApiV2Protobuf({ definitions: { A: { type: 'string', 'x-k': 1 } } });
+  // definitions(9) { NamedSchema(1) { name(1) "A", value(2) Schema { type(22) {value(1) "string"}, vendor_extension(31) {name "x-k", value Any{yaml "1"}} } } }
+  assert.equal(withDef.toString('hex'), '1200' + '4200' + '4a1f' + '0a1d' + '0a0141' + '1218' + 'b20108' + '0a06737472696e67' + 'fa010a' + '0a03782d6b' + '1203' + '120131');
+  assert.ok(openApiV2Protobuf(builtinOpenApiV2()).length > 100_000);
 });

@@ -63,7 +63,12 @@ const validators: Record<string, KindValidator> = {
  */
 export function validateBuiltin(info: Pick<ResourceInfo, 'group' | 'kind' | 'namespaced' | 'virtual'>, obj: KubeObject, old?: KubeObject): FieldError[] {
   const errs = info.virtual ? [] : validateObjectMeta(info, obj.metadata, old?.metadata);
-  const v = validators[`${info.group}/${info.kind}`];
-  if (v) errs.push(...v(obj, old ? (rec(old) ?? {}) : undefined));
+  errs.push(...validateBuiltinKind(info, obj, old));
   return errs;
+}
+
+/** The kind's own rules only (no metadata checks), for a core that validates ObjectMeta itself. */
+export function validateBuiltinKind(info: Pick<ResourceInfo, 'group' | 'kind'>, obj: KubeObject, old?: KubeObject): FieldError[] {
+  const v = validators[`${info.group}/${info.kind}`];
+  return v ? v(obj, old ? (rec(old) ?? {}) : undefined) : [];
 }
