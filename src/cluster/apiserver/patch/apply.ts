@@ -11,7 +11,7 @@ import { FieldSet, field } from './fieldset.js';
 import { lastAppliedFieldSet, kubectlManager, syncLastApplied } from './last-applied.js';
 import { applyConflict, capUpdateManagers, decodeManagers, encodeManagers, identity, rfc3339, type Manager } from './managed-fields.js';
 import { isObject } from './merge-patch.js';
-import { schemaFor } from './schema.js';
+import { schemaFor, type StructSchema } from './schema.js';
 import { TypedError, compareObjects, mergeObjects, removeFields, toFieldSet, type Comparison } from './typed.js';
 
 type Obj = Record<string, unknown>;
@@ -69,10 +69,14 @@ function typed<T>(info: ResourceInfo, f: () => T): T {
 const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
   entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
 
-/** Where managedFields timestamps come from. */
-export interface Clock {
+/** What the patch module depends on: a clock for managedFields times, and optionally schemas. */
+export interface PatchDeps {
   now(): Date;
+  /** The patch schema of a resource; defaults to the built-in table (CRDs: see schemaFromOpenAPIV3). */
+  schemaOf?(info: ResourceInfo): StructSchema | undefined;
 }
+
+const schemaOf = (info: ResourceInfo, deps: PatchDeps): StructSchema => deps.schemaOf?.(info) ?? schemaFor(info.group, info.kind);
 
 /** Managed fields after a non-apply write (create, update, patch, subresource write) by `manager`. */
 export function updateManagedFields(
@@ -81,7 +85,7 @@ export function updateManagedFields(
   newObj: KubeObject,
   manager: string,
   subresource: string | undefined,
-  clock: Clock,
+  deps: PatchDeps,
 ): ManagedFieldsEntry[] {
   const sent = newObj.metadata?.managedFields;
   if (isReset(sent)) return [];
@@ -89,7 +93,7 @@ export function updateManagedFields(
   const managers = decodeManagers(base);
   const before = withoutManagedFields(oldObj);
   const after = withoutManagedFields(newObj);
-  const schema = schemaFor(info.group, info.kind);
+  const schema = schemaOf(info, deps);
   const ignored = ignoredFields(info, subresource, before, after);
   const cmp = cleanComparison(typed(info, () => compareObjects(before, after, schema)), ignored);
   const me: Manager = {
@@ -107,7 +111,7 @@ export function updateManagedFields(
   if (!set.empty()) {
     // As upstream, the time moves only when this write changed fields (removals alone keep it).
     const touched = !changed.empty();
-    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(clock.now()) } : prev?.time ? { time: prev.time } : {}) });
+    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(deps.now()) } : prev?.time ? { time: prev.time } : {}) });
   } else managers.delete(myId);
   return encodeManagers(capUpdateManagers(managers).values());
 }
@@ -156,8 +160,8 @@ function applyOnce(
   applied: KubeObject,
   opts: ApplyOptions,
   now: string,
+  schema: StructSchema,
 ): { object: Obj; managers: Map<string, Manager> } | { conflicts: Conflicts } {
-  const schema = schemaFor(info.group, info.kind);
   const liveObj = withoutManagedFields(live);
   const config = applicablePart(info, applied, opts.subresource);
   const ignored = ignoredFields(info, opts.subresource, liveObj, config);
@@ -207,19 +211,20 @@ export function serverSideApply(
   live: KubeObject | undefined,
   applied: KubeObject,
   opts: ApplyOptions,
-  clock: Clock,
+  deps: PatchDeps,
 ): ApplyResult {
   checkApplyConfig(info, applied);
-  const now = rfc3339(clock.now());
-  let res = applyOnce(info, live, applied, opts, now);
+  const now = rfc3339(deps.now());
+  const schema = schemaOf(info, deps);
+  let res = applyOnce(info, live, applied, opts, now, schema);
   if ('conflicts' in res && opts.manager === kubectlManager) {
-    const allowed = lastAppliedFieldSet(live, (o) => owned(toFieldSet(o, schemaFor(info.group, info.kind)), new FieldSet()));
+    const allowed = lastAppliedFieldSet(live, (o) => owned(toFieldSet(o, schema), new FieldSet()));
     const remaining: Conflicts = new Map();
     for (const [id, c] of res.conflicts) {
       const rest = c.set.difference(allowed);
       if (!rest.empty()) remaining.set(id, { manager: c.manager, set: rest });
     }
-    res = remaining.size === 0 ? applyOnce(info, live, applied, { ...opts, force: true }, now) : { conflicts: remaining };
+    res = remaining.size === 0 ? applyOnce(info, live, applied, { ...opts, force: true }, now, schema) : { conflicts: remaining };
   }
   if ('conflicts' in res) throw applyConflict(res.conflicts);
   const object = res.object as KubeObject;

@@ -4,7 +4,7 @@
  */
 import type { KubeObject } from '../../../api/meta/index.js';
 import type { PatchModule, PatchType, ResourceInfo } from '../contracts.js';
-import { serverSideApply, updateManagedFields, type Clock } from './apply.js';
+import { serverSideApply, updateManagedFields, type PatchDeps } from './apply.js';
 import { unsupportedPatchType } from './errors.js';
 import { applyJsonPatch } from './json-patch.js';
 import { applyMergePatch } from './merge-patch.js';
@@ -74,14 +74,17 @@ export function applyPatch(type: Exclude<PatchType, 'apply'>, info: ResourceInfo
   }
 }
 
-/** A PatchModule whose managedFields timestamps come from `clock` (tests pass a fixed one). */
-export function createPatchModule(clock: Clock = { now: () => new Date() }): PatchModule {
+/**
+ * A PatchModule whose managedFields timestamps come from `deps.now` (tests pass a fixed one) and,
+ * optionally, whose apply/managed-fields schema comes from `deps.schemaOf` (e.g. CRD schemas).
+ */
+export function createPatchModule(deps: PatchDeps = { now: () => new Date() }): PatchModule {
   return {
     patchTypeOf,
     applyPatch,
-    serverSideApply: (info, live, applied, opts) => serverSideApply(info, live, applied, opts, clock),
+    serverSideApply: (info, live, applied, opts) => serverSideApply(info, live, applied, opts, deps),
     updateManagedFields: (info, oldObj, newObj, manager, subresource) =>
-      updateManagedFields(info, oldObj, newObj, manager, subresource, clock),
+      updateManagedFields(info, oldObj, newObj, manager, subresource, deps),
   };
 }
 
@@ -90,4 +93,5 @@ export const patches: PatchModule = createPatchModule();
 
 export { beforeFirstApplyManager } from './apply.js';
 export { schemaFor } from './schema.js';
+export { schemaFromOpenAPIV3 } from './openapi-schema.js';
 export { unsupportedPatchType } from './errors.js';

@@ -68,8 +68,15 @@ export function defaultNode(node: Obj): void {
   if (status && rec(status.capacity) && status.allocatable === undefined) status.allocatable = { ...rec(status.capacity) };
 }
 
-/** core/v1 Endpoints and discovery.k8s.io/v1 EndpointSlice: port protocol TCP. */
+/** core/v1 Endpoints: port protocol TCP. */
 export function defaultEndpoints(ep: Obj): void {
   for (const subset of recs(ep.subsets)) for (const p of recs(subset.ports)) setDefault(p, 'protocol', 'TCP');
-  for (const p of recs(ep.ports)) setDefault(p, 'protocol', 'TCP');
+}
+
+/** discovery.k8s.io/v1 EndpointSlice: port protocol TCP and name "". */
+export function defaultEndpointSlice(slice: Obj): void {
+  for (const p of recs(slice.ports)) {
+    setDefault(p, 'protocol', 'TCP');
+    setDefault(p, 'name', '');
+  }
 }

@@ -132,6 +132,7 @@ test('table of simple kind defaults', () => {
     ['', 'ConfigMap', { data: {} }, { data: {} }],
     ['', 'Node', { status: { capacity: { cpu: '2' } } }, { status: { capacity: { cpu: '2' }, allocatable: { cpu: '2' } } }],
     ['', 'Endpoints', { subsets: [{ ports: [{ port: 1 }] }] }, { subsets: [{ ports: [{ port: 1, protocol: 'TCP' }] }] }],
+    ['discovery.k8s.io', 'EndpointSlice', { addressType: 'IPv4', ports: [{ port: 1 }] }, { addressType: 'IPv4', ports: [{ port: 1, protocol: 'TCP', name: '' }] }],
     [
       'apiextensions.k8s.io',
       'CustomResourceDefinition',

@@ -6,7 +6,7 @@ import type { ResourceInfo } from '../../contracts.js';
 import type { KubeObject } from '../../../../api/meta/index.js';
 import type { Obj } from '../util.js';
 import { defaultPod } from './pod.js';
-import { defaultEndpoints, defaultNamespace, defaultNode, defaultPV, defaultPVC, defaultSecret, defaultService } from './core.js';
+import { defaultEndpoints, defaultEndpointSlice, defaultNamespace, defaultNode, defaultPV, defaultPVC, defaultSecret, defaultService } from './core.js';
 import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from './workloads.js';
 import { defaultAPIService, defaultCRD, defaultPriorityClass, defaultStorageClass, defaultWebhookConfiguration } from './cluster.js';
 
@@ -19,7 +19,7 @@ const defaulters: Record<string, (o: Obj) => void> = {
   '/Namespace': defaultNamespace,
   '/Node': defaultNode,
   '/Endpoints': defaultEndpoints,
-  'discovery.k8s.io/EndpointSlice': defaultEndpoints,
+  'discovery.k8s.io/EndpointSlice': defaultEndpointSlice,
   'apps/Deployment': defaultDeployment,
   'apps/ReplicaSet': defaultReplicaSet,
   'apps/DaemonSet': defaultDaemonSet,

@@ -2,7 +2,7 @@
  * Container validation (ValidateContainers and friends): names, image, ports, env, volume
  * mounts, resources, probes' enums. Shared by pods and every pod template.
  */
-import { duplicate, invalid, notSupported, required, type FieldError, type FieldPath } from '../../../../api/meta/index.js';
+import { duplicate, forbidden, invalid, notSupported, required, type FieldError, type FieldPath } from '../../../../api/meta/index.js';
 import { notFound } from './errors.js';
 import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
 import { arr, rec, recs, str, type Obj, text } from '../util.js';
@@ -89,6 +89,27 @@ export function validateResources(resources: unknown, path: FieldPath): FieldErr
   return errs;
 }
 
+const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'];
+
+function validateProbe(probe: unknown, path: FieldPath): FieldError[] {
+  const p = rec(probe);
+  if (!p) return [];
+  const present = PROBE_HANDLERS.filter((h) => p[h] !== undefined && p[h] !== null);
+  if (present.length === 0) return [required(path, 'must specify a handler type')];
+  const errs = present.slice(1).map((h) => forbidden(path.child(h), 'may not specify more than 1 handler type'));
+  for (const h of ['httpGet', 'tcpSocket'] as const) {
+    const port = rec(p[h])?.port;
+    if (rec(p[h]) && port === undefined) errs.push(required(path.child(h, 'port'), ''));
+    else if (typeof port === 'number') errs.push(...isValidPortNum(port).map((m) => invalid(path.child(h, 'port'), port, m)));
+    else if (typeof port === 'string') errs.push(...isValidPortName(port).map((m) => invalid(path.child(h, 'port'), port, m)));
+  }
+  for (const f of ['periodSeconds', 'timeoutSeconds', 'successThreshold', 'failureThreshold']) {
+    const v = p[f];
+    if (typeof v === 'number' && v < 1) errs.push(invalid(path.child(f), v, 'must be greater than or equal to 1'));
+  }
+  return errs;
+}
+
 function validateContainer(c: Obj, path: FieldPath, volumes: ReadonlySet<string>, portNames: Set<string>): FieldError[] {
   const errs: FieldError[] = [];
   if (!str(c.image)) errs.push(required(path.child('image'), ''));
@@ -102,6 +123,7 @@ function validateContainer(c: Obj, path: FieldPath, volumes: ReadonlySet<string>
   errs.push(...validateEnv(c.env, path.child('env')));
   errs.push(...validateVolumeMounts(c.volumeMounts, path.child('volumeMounts'), volumes));
   errs.push(...validateResources(c.resources, path.child('resources')));
+  for (const probe of ['livenessProbe', 'readinessProbe', 'startupProbe']) errs.push(...validateProbe(c[probe], path.child(probe)));
   return errs;
 }
 

@@ -52,7 +52,7 @@ export function validateAnnotations(annotations: unknown, path: FieldPath): Fiel
   let size = 0;
   for (const [k, v] of Object.entries(rec(annotations) ?? {})) {
     for (const m of isQualifiedName(k.toLowerCase())) errs.push(invalid(path, k, m));
-    size += k.length + (typeof v === 'string' ? v.length : 0);
+    size += Buffer.byteLength(k) + (typeof v === 'string' ? Buffer.byteLength(v) : 0);
   }
   if (size > TOTAL_ANNOTATION_SIZE_LIMIT) errs.push(tooLong(path, undefined, TOTAL_ANNOTATION_SIZE_LIMIT));
   return errs;

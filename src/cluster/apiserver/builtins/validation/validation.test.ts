@@ -116,6 +116,15 @@ test('pod validation', () => {
       ['spec.containers[0].resources.requests: Invalid value: "2": must be less than or equal to cpu limit of 1500m'],
     ],
     [
+      'probes need exactly one handler',
+      { containers: [ctr({ livenessProbe: {}, readinessProbe: { exec: { command: ['true'] }, httpGet: { port: 80 } }, startupProbe: { tcpSocket: { port: 0 } } })] },
+      [
+        'spec.containers[0].livenessProbe: Required value: must specify a handler type',
+        'spec.containers[0].readinessProbe.httpGet: Forbidden: may not specify more than 1 handler type',
+        'spec.containers[0].startupProbe.tcpSocket.port: Invalid value: 0: must be between 1 and 65535, inclusive',
+      ],
+    ],
+    [
       'bad quantity',
       { containers: [ctr({ resources: { limits: { memory: '1GB' } } })] },
       ["spec.containers[0].resources.limits[memory]: Invalid value: \"1GB\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"],
