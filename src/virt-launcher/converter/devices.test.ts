@@ -35,17 +35,17 @@ test('VNC on a unix socket with a video card', () => {
 });
 
 test('inputs: usb and virtio tablets, and the auto-attached one', () => {
-  assert.deepEqual(convertInputs(spec({ inputs: [{ name: 't', type: 'tablet', bus: 'virtio' }, { name: 'k', type: 'keyboard', bus: 'usb' }] }), VM), [
-    { $: { type: 'tablet', bus: 'virtio', model: VM }, alias: { $: { name: 'ua-t' } } },
+  assert.deepEqual(convertInputs(spec({ inputs: [{ name: 't', type: 'tablet', bus: 'virtio' }, { name: 'k', type: 'keyboard', bus: 'usb' }] })), [
+    { $: { type: 'tablet', bus: 'virtio', model: 'virtio' }, alias: { $: { name: 'ua-t' } } },
     { $: { type: 'keyboard', bus: 'usb' }, alias: { $: { name: 'ua-k' } } },
   ]);
-  assert.deepEqual(convertInputs(spec({ autoattachInputDevice: true }), VM), [{ $: { type: 'tablet', bus: 'usb' }, alias: { $: { name: 'ua-default-0' } } }]);
-  assert.deepEqual(convertInputs(spec({}), VM), []);
+  assert.deepEqual(convertInputs(spec({ autoattachInputDevice: true })), [{ $: { type: 'tablet', bus: 'usb' }, alias: { $: { name: 'ua-default-0' } } }]);
+  assert.deepEqual(convertInputs(spec({})), []);
 });
 
 test('rng, guest agent channel and watchdog', () => {
-  assert.deepEqual(convertRng(spec({}), VM), []);
-  assert.deepEqual(convertRng(spec({ rng: {} }), VM), [{ $: { model: VM }, backend: { $: { model: 'random' }, _: '/dev/urandom' } }]);
+  assert.deepEqual(convertRng(spec({})), []);
+  assert.deepEqual(convertRng(spec({ rng: {} })), [{ $: { model: VM }, backend: { $: { model: 'random' }, _: '/dev/urandom' } }]);
   assert.deepEqual(convertGuestAgentChannel().target, { $: { type: 'virtio', name: 'org.qemu.guest_agent.0' } });
   const cases: [Devices['watchdog'], unknown][] = [
     [undefined, []],

@@ -46,13 +46,13 @@ export function convertGraphics(spec: Spec, privateDir: string): { graphics: Gra
   };
 }
 
-/** Input devices; a USB tablet when autoattachInputDevice asks for one and none is listed. */
-export function convertInputs(spec: Spec, virtioModel: string): InputSpec[] {
+/** Input devices (virtio ones with libvirt's plain `virtio` model); a USB tablet when autoattachInputDevice asks for one and none is listed. */
+export function convertInputs(spec: Spec): InputSpec[] {
   const devices = spec.domain.devices;
   const inputs = devices.inputs?.length ? devices.inputs : devices.autoattachInputDevice ? [{ name: 'default-0', type: 'tablet' as const, bus: 'usb' as const }] : [];
   return inputs.map((i) => {
     const bus = i.bus ?? 'usb';
-    return { $: { type: i.type, bus, ...(bus === 'virtio' ? { model: virtioModel } : {}) }, alias: { $: { name: userAlias(i.name) } } };
+    return { $: { type: i.type, bus, ...(bus === 'virtio' ? { model: 'virtio' } : {}) }, alias: { $: { name: userAlias(i.name) } } };
   });
 }
 
