@@ -44,8 +44,8 @@ test('inputs: usb and virtio tablets, and the auto-attached one', () => {
 });
 
 test('rng, guest agent channel and watchdog', () => {
-  assert.deepEqual(convertRng(spec({})), []);
-  assert.deepEqual(convertRng(spec({ rng: {} })), [{ $: { model: VM }, backend: { $: { model: 'random' }, _: '/dev/urandom' } }]);
+  assert.deepEqual(convertRng(spec({}), VM), []);
+  assert.deepEqual(convertRng(spec({ rng: {} }), VM), [{ $: { model: VM }, backend: { $: { model: 'random' }, _: '/dev/urandom' } }]);
   assert.deepEqual(convertGuestAgentChannel().target, { $: { type: 'virtio', name: 'org.qemu.guest_agent.0' } });
   const cases: [Devices['watchdog'], unknown][] = [
     [undefined, []],
