@@ -55,3 +55,10 @@ test('rng, guest agent channel and watchdog', () => {
   ];
   for (const [w, want] of cases) assert.deepEqual(convertWatchdog(spec(w ? { watchdog: w } : {})), want);
 });
+
+test('a private directory too long for a unix socket is a clear error', () => {
+  const dir = `/run/${'x'.repeat(100)}`;
+  assert.throws(() => convertSerialConsole(spec({}), dir, true), /longer than 107 bytes/);
+  assert.throws(() => convertGraphics(spec({}), dir), /longer than 107 bytes/);
+  assert.deepEqual(convertGraphics(spec({ autoattachGraphicsDevice: false }), dir), { graphics: [], video: [] });
+});
