@@ -30,8 +30,8 @@ test('the API server dispatcher calls virt-api over HTTPS: defaults applied, bad
   try {
     const [mutating, validating] = webhookConfigurations(Buffer.from(cert.certPem).toString('base64'), { service: { namespace: 'kubevirt', name: 'virt-api' } });
     const dispatcher = new WebhookDispatcher({
-      mutatingConfigurations: () => [mutating as KubeObject],
-      validatingConfigurations: () => [validating as KubeObject],
+      mutatingConfigurations: () => [mutating],
+      validatingConfigurations: () => [validating],
       namespaceLabels: () => ({}),
       resolveService: (ns, name, p) => (ns === 'kubevirt' && name === 'virt-api' && p === 443 ? Promise.resolve({ host: '127.0.0.1', port }) : Promise.reject(new Error(`no service ${ns}/${name}`))),
     });
