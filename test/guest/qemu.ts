@@ -2,10 +2,11 @@
 // unix sockets in a private temp dir, user-mode networking (loopback only) with optional
 // host port forwards, KVM only when it really runs a guest, otherwise TCG.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createConnection, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { defaultCacheDir } from './build.js';
 import { GuestConsole } from './console.js';
 import { Qmp } from './qmp.js';
 import { until } from '../fixtures/wait.js';
@@ -144,15 +145,27 @@ export async function processCpuMs(pid: number): Promise<number> {
 let probed: Promise<Accel> | undefined;
 
 /** KVM when $KUBEVIRT_TS_ACCEL says so or when /dev/kvm is usable and actually runs the
- *  guest kernel (it may exist yet fail, e.g. under nested virtualisation); TCG otherwise. */
-export function probeAccel(kernel: string): Promise<Accel> {
-  probed ??= probe(kernel);
+ *  guest kernel (it may exist yet fail, e.g. under nested virtualisation); TCG otherwise.
+ *  The answer is kept per process and, per host boot, in cacheDir (the probe takes seconds). */
+export function probeAccel(kernel: string, cacheDir = defaultCacheDir()): Promise<Accel> {
+  probed ??= probeCached(kernel, cacheDir);
   return probed;
 }
 
-async function probe(kernel: string): Promise<Accel> {
+async function probeCached(kernel: string, cacheDir: string): Promise<Accel> {
   const forced = process.env.KUBEVIRT_TS_ACCEL;
   if (forced === 'kvm' || forced === 'tcg') return forced;
+  const bootId = (await readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => 'unknown')).trim();
+  const file = join(cacheDir, `accel-${bootId}`);
+  const saved = await readFile(file, 'utf8').catch(() => '');
+  if (saved === 'kvm' || saved === 'tcg') return saved;
+  const accel = await probe(kernel);
+  await mkdir(cacheDir, { recursive: true });
+  await writeFile(file, accel);
+  return accel;
+}
+
+async function probe(kernel: string): Promise<Accel> {
   try {
     await access('/dev/kvm', constants.R_OK | constants.W_OK);
   } catch {

@@ -288,6 +288,8 @@ test('unknownFieldPaths lists what pruning drops without changing the object', (
   const obj = cr({ l: [{ a: 'x', b: 1 }], extra: true }, { top: 1 });
   const before = JSON.stringify(obj);
   assert.deepEqual(v.unknownFieldPaths?.(obj), ['spec.l[0].b', 'spec.extra', 'top']);
+  const e = compiled(objectSchema({ tpl: { type: 'object', 'x-kubernetes-embedded-resource': true, 'x-kubernetes-preserve-unknown-fields': true } }));
+  assert.deepEqual(e.unknownFieldPaths?.(cr({ tpl: { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p', bogus: 1 } } })), ['spec.tpl.metadata.bogus']);
   assert.equal(JSON.stringify(obj), before);
 });
 

@@ -5,6 +5,7 @@
 import type { KubeObject } from '../../../api/meta/index.js';
 import type { JSONSchemaProps } from './schema.js';
 
+/** spec.names (and status.acceptedNames). */
 export interface CrdNames {
   plural?: string;
   singular?: string;
@@ -14,6 +15,7 @@ export interface CrdNames {
   categories?: string[];
 }
 
+/** One entry of additionalPrinterColumns. */
 export interface CrdColumn {
   name?: string;
   type?: string;
@@ -23,12 +25,14 @@ export interface CrdColumn {
   jsonPath?: string;
 }
 
+/** subresources.scale: JSONPaths of the replica counts and label selector. */
 export interface CrdScale {
   specReplicasPath?: string;
   statusReplicasPath?: string;
   labelSelectorPath?: string;
 }
 
+/** One entry of spec.versions. */
 export interface CrdVersion {
   name?: string;
   served?: boolean;
@@ -41,6 +45,7 @@ export interface CrdVersion {
   selectableFields?: { jsonPath?: string }[];
 }
 
+/** CustomResourceDefinition spec. */
 export interface CrdSpec {
   group?: string;
   names?: CrdNames;

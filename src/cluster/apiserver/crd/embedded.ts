@@ -4,7 +4,7 @@
  */
 import { invalid, required, type FieldError } from '../../../api/meta/index.js';
 import { isObject, itemsSchema, type JSONSchemaProps } from './schema.js';
-import { dns1035Errors } from './names.js';
+import { isDNS1035Label as dns1035Errors } from '../builtins/validation/names.js';
 
 function typeMeta(x: Record<string, unknown>, path: string): FieldError[] {
   const errs: FieldError[] = [];

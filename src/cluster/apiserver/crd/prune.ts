@@ -30,7 +30,7 @@ function pruneNode(x: unknown, s: JSONSchemaProps | undefined, isRoot: boolean, 
   for (const k of Object.keys(x)) {
     if (embedded && metaFields.has(k)) {
       // metadata is coerced by the object-meta layer, never pruned by the schema (except embedded: see below)
-      if (k === 'metadata' && !isRoot && isObject(x[k])) pruneEmbeddedMetadata(x[k]);
+      if (k === 'metadata' && !isRoot && isObject(x[k])) pruneEmbeddedMetadata(x[k], join(path, k), dropped);
       continue;
     }
     const prop = s?.properties?.[k];
@@ -56,8 +56,12 @@ const embeddedMetaFields = new Set([
 ]);
 
 /** Embedded ObjectMeta keeps only ObjectMeta's fields (as schemaobjectmeta.Coerce does). */
-function pruneEmbeddedMetadata(meta: Record<string, unknown>): void {
-  for (const k of Object.keys(meta)) if (!embeddedMetaFields.has(k)) delete meta[k];
+function pruneEmbeddedMetadata(meta: Record<string, unknown>, path: string, dropped: string[]): void {
+  for (const k of Object.keys(meta)) {
+    if (embeddedMetaFields.has(k)) continue;
+    delete meta[k];
+    dropped.push(join(path, k));
+  }
 }
 
 /** Removes `null` values whose schema is neither nullable nor has a default (they are defaulted later otherwise). */

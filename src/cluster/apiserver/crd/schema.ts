@@ -3,6 +3,7 @@
  * Field names match the upstream JSON exactly.
  */
 
+/** One node of an openAPIV3Schema, including the x-kubernetes-* extensions. */
 export interface JSONSchemaProps {
   type?: string;
   format?: string;

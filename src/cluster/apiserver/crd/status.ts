@@ -7,6 +7,7 @@
 import type { KubeObject } from '../../../api/meta/index.js';
 import { crdSpec, type CrdNames } from './crd-types.js';
 
+/** A CustomResourceDefinitionCondition (NamesAccepted, Established). */
 export interface CrdCondition {
   type: string;
   status: 'True' | 'False' | 'Unknown';
@@ -15,6 +16,7 @@ export interface CrdCondition {
   message?: string;
 }
 
+/** The CRD status fields this module computes. */
 export interface CrdStatus {
   acceptedNames: CrdNames;
   conditions: CrdCondition[];

@@ -6,7 +6,7 @@
  */
 import { FieldPath, invalid, notSupported, required, type FieldError, type KubeObject } from '../../../api/meta/index.js';
 import { crdSpec, type CrdColumn, type CrdNames, type CrdScale, type CrdSpec, type CrdVersion } from './crd-types.js';
-import { dns1035Errors, dns1123SubdomainErrors } from './names.js';
+import { FIELD_IMMUTABLE, isDNS1035Label as dns1035Errors, isDNS1123Subdomain as dns1123SubdomainErrors } from '../builtins/validation/names.js';
 import { validateStructuralSchema } from './structural.js';
 
 const columnTypes = ['boolean', 'date', 'integer', 'number', 'string'];
@@ -126,7 +126,7 @@ function established(crd: KubeObject): boolean {
 }
 
 function immutable(p: FieldPath, now: unknown, before: unknown): FieldError[] {
-  return now === before ? [] : [invalid(p, now, 'field is immutable')];
+  return now === before ? [] : [invalid(p, now, FIELD_IMMUTABLE)];
 }
 
 function validateUpdate(spec: CrdSpec, oldCrd: KubeObject, p: FieldPath): FieldError[] {

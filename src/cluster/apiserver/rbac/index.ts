@@ -1,6 +1,12 @@
 /**
  * RBAC for the embedded API server: the authoriser, ClusterRole aggregation, the bootstrap
  * policy, escalation checks on RBAC writes, and kube-apiserver's Forbidden responses.
+ *
+ * Wiring: store bootstrapPolicy() objects at start (creating missing ones); whenever a
+ * ClusterRole changes, store aggregate(allClusterRoles) (the aggregation controller's job), so
+ * authorize() reads aggregated rules from RbacSource. A denial becomes forbiddenStatus(attrs,
+ * decision.reason). On Role/ClusterRole/binding writes call checkRoleEscalation /
+ * checkBindingEscalation. SelfSubjectRulesReview: subjectRulesReviewStatus.
  */
 import type { KubeObject } from '../../../api/meta/index.js';
 import type { RbacModule } from '../contracts.js';
@@ -13,6 +19,7 @@ export { forbiddenMessage, forbiddenReasonText, forbiddenStatus } from './messag
 export { aggregate } from './aggregate.js';
 export { checkBindingEscalation, checkRoleEscalation, uncoveredRules, compactString } from './escalation.js';
 export { ruleAllows } from './rules.js';
+export { subjectRulesReviewStatus, type SubjectRulesReviewStatus } from './reviews.js';
 export type { PolicyRule, Subject, RoleRef } from './types.js';
 
 /** Bootstrap roles (with aggregated rules already filled in) followed by their bindings. */

@@ -6,15 +6,17 @@ import type { PolicyRule } from './types.js';
 
 const has = (list: readonly string[] | undefined, v: string): boolean => (list ?? []).includes(v);
 
+/** The request verb is listed, or the rule has `*`. */
 export function verbMatches(rule: PolicyRule, verb: string): boolean {
   return has(rule.verbs, '*') || has(rule.verbs, verb);
 }
 
+/** The request API group is listed, or the rule has `*`. */
 export function apiGroupMatches(rule: PolicyRule, group: string): boolean {
   return has(rule.apiGroups, '*') || has(rule.apiGroups, group);
 }
 
-// `combined` is `resource` or `resource/subresource`; a rule `*/sub` matches any resource's `sub`.
+/** `combined` is `resource` or `resource/subresource`; a rule `* /sub` (no space) matches any resource's `sub`. */
 export function resourceMatches(rule: PolicyRule, combined: string, subresource: string): boolean {
   for (const r of rule.resources ?? []) {
     if (r === '*' || r === combined) return true;
@@ -23,10 +25,12 @@ export function resourceMatches(rule: PolicyRule, combined: string, subresource:
   return false;
 }
 
+/** No resourceNames means any name; otherwise the request name must be listed (so nameless requests never match). */
 export function resourceNameMatches(rule: PolicyRule, name: string): boolean {
   return (rule.resourceNames ?? []).length === 0 || has(rule.resourceNames, name);
 }
 
+/** Exact path, `*`, or a `prefix*` entry. */
 export function nonResourceURLMatches(rule: PolicyRule, path: string): boolean {
   for (const u of rule.nonResourceURLs ?? []) {
     if (u === '*' || u === path) return true;

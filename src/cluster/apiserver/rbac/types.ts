@@ -4,6 +4,7 @@
  */
 import type { KubeObject, LabelSelector } from '../../../api/meta/index.js';
 
+/** rbac/v1 PolicyRule. */
 export interface PolicyRule {
   readonly verbs?: readonly string[];
   readonly apiGroups?: readonly string[];
@@ -12,6 +13,7 @@ export interface PolicyRule {
   readonly nonResourceURLs?: readonly string[];
 }
 
+/** A binding subject: User, Group or ServiceAccount. */
 export interface Subject {
   readonly kind: string;
   readonly name: string;
@@ -19,12 +21,14 @@ export interface Subject {
   readonly apiGroup?: string;
 }
 
+/** A binding's roleRef: Role or ClusterRole by name. */
 export interface RoleRef {
   readonly apiGroup?: string;
   readonly kind: string;
   readonly name: string;
 }
 
+/** A ClusterRole's aggregationRule. */
 export interface AggregationRule {
   readonly clusterRoleSelectors?: readonly LabelSelector[];
 }
