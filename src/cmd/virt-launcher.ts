@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { LAUNCHER_SOCKET_NAME } from '../launcher-rpc/index.js';
 import { startLauncher, type LauncherConfig } from '../virt-launcher/launcher.js';
 import type { ConvertVMI, NetworkSetup } from '../virt-launcher/domain-manager.js';
-import { noPodNetworkError, userNetwork } from '../virt-launcher/network/index.js';
+import { userNetwork } from '../virt-launcher/network/index.js';
+import { MasqueradeNetwork } from '../virt-launcher/network/masquerade.js';
 
 /** Parses argv into a LauncherConfig. */
 export function parseLauncherFlags(argv: readonly string[]): LauncherConfig {
@@ -37,11 +38,10 @@ export function parseLauncherFlags(argv: readonly string[]): LauncherConfig {
   };
 }
 
-/** The network setup for the given mode (pod network: masquerade/bridge in the pod's namespace). */
-export const defaultNetwork: NetworkSetup = (vmi, mode) => {
-  if (mode === 'user') return Promise.resolve(userNetwork(vmi));
-  return Promise.reject(noPodNetworkError('not implemented in this build'));
-};
+/** The network setup for a mode: QEMU user-mode, or masquerade in the pod's namespace. */
+export function podOrUserNetwork(masq: MasqueradeNetwork): NetworkSetup {
+  return (vmi, mode) => (mode === 'user' ? Promise.resolve(userNetwork(vmi)) : masq.setup(vmi));
+}
 
 /** Loads the converter (src/virt-launcher/converter/convert.ts) at run time. */
 async function loadConverter(): Promise<ConvertVMI> {
@@ -54,7 +54,12 @@ async function loadConverter(): Promise<ConvertVMI> {
 /** Runs the launcher with `deps` overriding the converter/network; returns the exit code. */
 export async function main(argv: readonly string[], deps: { convert?: ConvertVMI; network?: NetworkSetup } = {}): Promise<number> {
   const cfg = parseLauncherFlags(argv);
-  const launcher = await startLauncher(cfg, { convert: deps.convert ?? (await loadConverter()), network: deps.network ?? defaultNetwork });
+  const log = (m: string): void => { process.stderr.write(`virt-launcher: ${m}\n`); };
+  const masq = new MasqueradeNetwork('eth0', log);
+  const launcher = await startLauncher(cfg, {
+    convert: deps.convert ?? (await loadConverter()), network: deps.network ?? podOrUserNetwork(masq),
+    teardownNetwork: () => masq.teardown(), log,
+  });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => launcher.terminate(sig));
   return launcher.done;
 }

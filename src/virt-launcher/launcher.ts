@@ -28,6 +28,8 @@ export interface LauncherConfig {
 export interface LauncherDeps {
   readonly convert: ConvertVMI;
   readonly network: NetworkSetup;
+  /** Undoes the network setup; called on every exit path after QEMU is gone. */
+  readonly teardownNetwork?: () => Promise<void>;
   readonly log?: (msg: string) => void;
 }
 
@@ -61,7 +63,7 @@ export async function startLauncher(cfg: LauncherConfig, deps: LauncherDeps): Pr
       disks: { ...(cfg.containerDiskDir ? { containerDiskDir: cfg.containerDiskDir } : {}), ...(cfg.pvcDir ? { pvcDir: cfg.pvcDir } : {}) },
       ...(cfg.uid ? { uid: cfg.uid } : {}),
     });
-    const lifecycle = new Lifecycle(daemon, mgr, cfg.gracePeriodSeconds, log, () => server);
+    const lifecycle = new Lifecycle(daemon, mgr, cfg.gracePeriodSeconds, log, () => server, deps.teardownNetwork);
     await conn.subscribeDomainEvents((ev) => void mgr.onEvent(ev).then(() => lifecycle.afterEvent()));
     server = await LauncherServer.listen(cfg.socketPath, handlers(mgr, cfg, domainName, lifecycle));
     void daemon.exited.then(() => lifecycle.terminate('libvirtd exited', 1));
@@ -70,6 +72,7 @@ export async function startLauncher(cfg: LauncherConfig, deps: LauncherDeps): Pr
   } catch (err) {
     await server?.close();
     await daemon.stop();
+    await deps.teardownNetwork?.();
     throw err;
   }
 }
@@ -105,6 +108,7 @@ class Lifecycle {
   constructor(
     private readonly daemon: PrivateLibvirtd, private readonly mgr: DomainManager, private readonly grace: number,
     private readonly log: (m: string) => void, private readonly server: () => LauncherServer | undefined,
+    private readonly teardownNetwork?: () => Promise<void>,
   ) {}
 
   /** After each domain event: exit when a started domain is no longer running. */
@@ -135,6 +139,7 @@ class Lifecycle {
       this.server()?.broadcast({ type: 'exiting', reason });
       await this.server()?.close().catch(() => undefined);
       await this.daemon.stop().catch((e: unknown) => this.log(`stopping libvirtd: ${String(e)}`));
+      await this.teardownNetwork?.().catch((e: unknown) => this.log(`network teardown: ${String(e)}`));
       this.resolveDone(code);
     }
   }
