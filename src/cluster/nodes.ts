@@ -6,6 +6,7 @@ import { cpus, totalmem } from 'node:os';
 import { mkdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClient } from '../client/kube-client.js';
+import { ImageStore } from './images/index.js';
 import { NodeAgent, type NodeAgentOptions } from './kubelet/node-agent.js';
 import { nodeCapacity, nodeName, type MachineResources } from './kubelet/node-object.js';
 
@@ -38,6 +39,8 @@ export function machineResources(dataDir: string): MachineResources {
 export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes> {
   mkdirSync(join(opts.dataDir, 'nodes'), { recursive: true });
   const capacity = nodeCapacity(machineResources(opts.dataDir), opts.count);
+  // One image cache for all nodes of this machine: layers are shared by digest.
+  const imageStore = new ImageStore({ dir: join(opts.dataDir, 'images') });
   const agents: NodeAgent[] = [];
   const stop = async (s: { releasePods?: boolean } = {}): Promise<void> => {
     await Promise.all(agents.map((a) => a.stop(s)));
@@ -54,6 +57,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
         heartbeatMs: opts.heartbeatMs,
         port: 10250 + i - 1,
         log: opts.log,
+        imageStore,
         ...opts.perNode?.(name, i),
       });
       await agent.start();

@@ -171,3 +171,27 @@ test('restartPolicy Never: the pod succeeds or fails with the exit code, init co
     await newWorker(api, state).forget(uid);
   }
 });
+
+test('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff', { skip }, async () => {
+  const api = new FakeApi();
+  const state = new StateDir(join(root, 'e'));
+  const pod = hostPod('uid-e', 'true');
+  const bad: Pod = { ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0]!, image: 'docker.io/library/busybox:1.36' }] } };
+  const w = newWorker(api, state);
+  const first = await syncUntil(w, api, bad, (s) => s?.containerStatuses?.[0]?.state.waiting?.reason === 'ErrImagePull');
+  assert.equal(first?.phase, 'Pending');
+  const second = await syncUntil(w, api, bad, (s) => s?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff');
+  assert.match(second?.containerStatuses?.[0]?.state.waiting?.message ?? '', /Back-off pulling image "docker.io\/library\/busybox:1.36"/);
+  await w.forget('uid-e');
+});
+
+test('a failing liveness probe (run in the pod namespace) restarts the container', { skip }, async () => {
+  const api = new FakeApi();
+  const state = new StateDir(join(root, 'f'));
+  const pod = hostPod('uid-f', 'touch /tmp/healthy; sleep 1; rm /tmp/healthy; exec sleep 60');
+  const probed: Pod = { ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0]!, livenessProbe: { exec: { command: ['test', '-f', '/tmp/healthy'] }, periodSeconds: 1, failureThreshold: 1 } }] } };
+  const w = newWorker(api, state);
+  const s = await syncUntil(w, api, probed, (st) => (st?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
+  assert.equal(s?.containerStatuses?.[0]?.lastState.terminated?.exitCode, 143);
+  await w.forget('uid-f');
+});

@@ -7,9 +7,39 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
+/** Registry credentials, as ImageStore takes them. */
+export interface PullCredential {
+  readonly registry: string;
+  readonly username: string;
+  readonly password: string;
+}
+
+/** Credentials from a kubernetes.io/dockerconfigjson (or legacy .dockercfg) secret value. */
+export function dockerConfigCredentials(json: string): PullCredential[] {
+  let parsed: { auths?: Record<string, { username?: string; password?: string; auth?: string }> } & Record<string, unknown>;
+  try {
+    parsed = JSON.parse(json) as typeof parsed;
+  } catch {
+    return [];
+  }
+  const auths = parsed.auths ?? (parsed as Record<string, { username?: string; password?: string; auth?: string }>);
+  const out: PullCredential[] = [];
+  for (const [registry, a] of Object.entries(auths)) {
+    if (!a || typeof a !== 'object') continue;
+    let { username, password } = a;
+    if ((!username || password === undefined) && a.auth) {
+      const dec = Buffer.from(a.auth, 'base64').toString('utf8');
+      const i = dec.indexOf(':');
+      if (i >= 0) [username, password] = [dec.slice(0, i), dec.slice(i + 1)];
+    }
+    if (username && password !== undefined) out.push({ registry: registry.replace(/^https?:\/\//, '').replace(/\/.*$/, ''), username, password });
+  }
+  return out;
+}
+
 /** The ImageStore contract of src/cluster/images, as the agent consumes it. */
 export interface ImagePuller {
-  pull(ref: string, opts: { policy: 'Always' | 'IfNotPresent' | 'Never'; pullSecrets?: { registry: string; username: string; password: string }[] }): Promise<{ digest: string; rootfs: string; config: { entrypoint?: string[]; cmd?: string[]; env?: string[]; workingDir?: string } }>;
+  pull(ref: string, opts: { policy: 'Always' | 'IfNotPresent' | 'Never'; pullSecrets?: readonly PullCredential[] }): Promise<{ digest: string; rootfs: string; config: { entrypoint?: string[]; cmd?: string[]; env?: string[]; workingDir?: string } }>;
 }
 
 /** What a container runs from. */
@@ -52,7 +82,7 @@ export interface ImageResolverOptions {
 }
 
 /** Resolves an image reference for a container. */
-export async function resolveImage(image: string, policy: 'Always' | 'IfNotPresent' | 'Never' | undefined, opts: ImageResolverOptions, pullSecrets?: { registry: string; username: string; password: string }[]): Promise<ResolvedImage> {
+export async function resolveImage(image: string, policy: 'Always' | 'IfNotPresent' | 'Never' | undefined, opts: ImageResolverOptions, pullSecrets?: readonly PullCredential[]): Promise<ResolvedImage> {
   const component = componentOf(image);
   if (component === 'host') return { imageID: `kubevirt-ts://host`, env: [] };
   if (component) {

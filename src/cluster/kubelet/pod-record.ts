@@ -21,6 +21,8 @@ export interface ContainerRecord {
   lastState: ContainerState;
   /** Earliest restart time (epoch ms) under back-off. */
   nextStartMs?: number;
+  /** Consecutive failures to start (image pull, config), for their back-off. */
+  startFailures?: number;
   /** Set when the agent killed it for a failed liveness/startup probe. */
   killedForProbe?: string;
 }

@@ -8,7 +8,7 @@ import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
-import { ImageResolveError, resolveImage, type ImageResolverOptions } from './images.js';
+import { dockerConfigCredentials, ImageResolveError, resolveImage, type ImageResolverOptions, type PullCredential } from './images.js';
 import { metaTime } from './node-object.js';
 import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
 import { computePodStatus, statusChanged } from './pod-status.js';
@@ -151,6 +151,10 @@ export class PodWorker {
     const rec = r.containers[key(c.name, init)];
     if (!rec) return;
     if (rec.proc) return this.probe(pod, r, c, rec);
+    if (rec.state.waiting && (rec.nextStartMs ?? 0) > this.now()) {
+      if (rec.state.waiting.reason === 'ErrImagePull') rec.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
+      return;
+    }
     const t = rec.state.terminated;
     const neverStarted = !t && rec.restartCount === 0 && !rec.lastState.terminated && !rec.containerID;
     if (!neverStarted) {
@@ -176,7 +180,7 @@ export class PodWorker {
     const sandbox = r.sandbox;
     if (!sandbox) return;
     try {
-      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images);
+      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await this.pullSecrets(pod));
       rec.imageID = image.imageID;
       const env = containerEnv(pod, c, await this.envSources(pod));
       const imageEnv = Object.fromEntries(image.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -195,16 +199,28 @@ export class PodWorker {
         cgroupProcs: cg.procs,
       });
       rec.proc = proc;
+      rec.startFailures = 0;
       rec.containerID = `kubevirt-ts://${r.uid}-${c.name}-${rec.restartCount}`;
       rec.state = { running: { startedAt: metaTime(new Date(this.now())) } };
       for (const kind of ['startup', 'liveness', 'readiness']) this.probes.delete(`${r.uid}/${c.name}/${kind}`);
     } catch (e) {
       const reason = e instanceof ImageResolveError || e instanceof ContainerConfigError ? e.reason : 'RunContainerError';
       rec.state = { waiting: { reason, message: (e as Error).message } };
-      rec.nextStartMs = this.now() + backoffDelay(Math.max(1, rec.restartCount));
-      if (rec.restartCount > 0) rec.restartCount--;
+      rec.startFailures = (rec.startFailures ?? 0) + 1;
+      rec.nextStartMs = this.now() + backoffDelay(rec.startFailures);
+      if (rec.restartCount > 0 && !rec.lastState.terminated) rec.restartCount--;
       this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${(e as Error).message}`);
     }
+  }
+
+  private async pullSecrets(pod: Pod): Promise<PullCredential[]> {
+    const out: PullCredential[] = [];
+    for (const ref of pod.spec.imagePullSecrets ?? []) {
+      const data = await this.d.api.secret(pod.metadata?.namespace ?? 'default', ref.name);
+      const json = data?.['.dockerconfigjson'] ?? data?.['.dockercfg'];
+      if (json) out.push(...dockerConfigCredentials(json));
+    }
+    return out;
   }
 
   private async envSources(pod: Pod): Promise<EnvSources> {
