@@ -108,6 +108,25 @@ test('static PVs bind by class, size, access modes and selector, smallest first'
   await until('st-mid Released', async () => ((await client.get<PersistentVolume>('/api/v1/persistentvolumes/st-mid')).status?.phase === 'Released' ? true : undefined), 10_000, 50);
 });
 
+test('an Immediate local class provisions at once on a cluster node', async () => {
+  await client.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'node01', labels: { 'kubernetes.io/hostname': 'node01' } } });
+  await client.create('/apis/storage.k8s.io/v1/storageclasses', {
+    apiVersion: 'storage.k8s.io/v1',
+    kind: 'StorageClass',
+    metadata: { name: 'local-now' },
+    provisioner: 'kubevirt-ts.io/local',
+    volumeBindingMode: 'Immediate',
+    reclaimPolicy: 'Retain',
+  });
+  const c = await bound((await claim('now', { storageClassName: 'local-now' })).metadata!.name!);
+  const pv = await client.get<PersistentVolume>(`/api/v1/persistentvolumes/${c.spec?.volumeName}`);
+  assert.deepEqual(pv.spec?.nodeAffinity?.required?.nodeSelectorTerms[0]?.matchExpressions?.[0]?.values, ['node01']);
+  assert.equal(pv.spec?.persistentVolumeReclaimPolicy, 'Retain');
+  await client.delete(`${NS}/persistentvolumeclaims/now`);
+  await until('Retain volume Released', async () => ((await client.get<PersistentVolume>(`/api/v1/persistentvolumes/${c.spec?.volumeName}`)).status?.phase === 'Released' ? true : undefined), 10_000, 50);
+  assert.ok(existsSync(pv.spec?.hostPath?.path ?? ''), 'Retain keeps the directory');
+});
+
 function loopDevicesWork(): boolean {
   try {
     execFileSync('/usr/sbin/losetup', ['--find'], { stdio: 'pipe' });
