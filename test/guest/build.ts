@@ -6,7 +6,7 @@
 //
 // Outputs, in <cache>/<content-hash>/ (default cache: <repo>/.cache/guest, or $KUBEVIRT_TS_GUEST_CACHE):
 //   vmlinuz, initrd.img   the kernelBoot pair (append GUEST_CMDLINE)
-//   disk.qcow2            bootable disk (MBR + FAT16 + syslinux), about 15 MB
+//   disk.qcow2            bootable disk (MBR + FAT16 + syslinux), qcow2, about 16 MB
 //   oci/                  OCI image layout of the containerDisk (disk/disk.qcow2, owner 107:107)
 //   build.json            what went in: package versions, modules, digests
 // The hash covers this builder's sources, init/, and the resolved package versions, so a new

@@ -5,11 +5,12 @@
 // ACPI power-off.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGuest, type GuestImage } from './build.js';
 import { Marker, PROMPT } from './console.js';
+import { run } from './exec.js';
 import { bootGuest, probeAccel, type Accel, type RunningGuest } from './qemu.js';
 import { freePort } from '../fixtures/wait.js';
 import { buildSeedIso } from './seed.js';
@@ -25,6 +26,17 @@ before(async () => {
   accel = await probeAccel(guest.kernel);
   work = await mkdtemp(join(tmpdir(), 'kvts-guest-test-'));
   return async () => rm(work, { recursive: true, force: true });
+});
+
+test('the build is reused from the cache and the disk is a small qcow2', async () => {
+  const stamp = (await stat(join(guest.dir, 'build.json'))).mtimeMs;
+  const again = await buildGuest();
+  assert.equal(again.dir, guest.dir);
+  assert.equal((await stat(join(guest.dir, 'build.json'))).mtimeMs, stamp, 'not rebuilt');
+  const info = JSON.parse(await run('qemu-img', ['info', '--output=json', guest.disk])) as { format: string; 'actual-size': number };
+  assert.equal(info.format, 'qcow2');
+  assert.ok(info['actual-size'] < 20 * 2 ** 20, `disk is ${info['actual-size']} bytes`);
+  assert.ok((await stat(guest.kernel)).size > 0 && (await stat(guest.initrd)).size > 0);
 });
 
 async function powerOff(vm: RunningGuest): Promise<void> {

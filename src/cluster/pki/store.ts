@@ -3,7 +3,6 @@
  * reloaded on every restart so kubeconfigs and issued certificates stay valid.
  */
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
-import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { createCa, issueClientCert, issueServerCert, loadCa, type CertificateAuthority, type CertKeyPem } from './certs.js';
 
@@ -20,8 +19,6 @@ export interface ClusterPki {
   readonly frontProxyClient: CertKeyPem;
   /** A cluster-admin client certificate (O=system:masters) for the admin kubeconfig. */
   readonly admin: CertKeyPem;
-  /** Service-account token signing key pair (PKCS#8 / SPKI PEM, ECDSA P-256 -> ES256). */
-  readonly serviceAccountKey: CertKeyPem & { readonly publicKeyPem: string };
 }
 
 /** Options for loadOrCreatePki; dnsNames are added to the serving certificate's SANs. */
@@ -66,21 +63,6 @@ export async function loadOrCreateCa(dir: string, name: string, commonName: stri
   return loadCa(p.certPem, p.keyPem);
 }
 
-async function saKey(dir: string): Promise<CertKeyPem & { publicKeyPem: string }> {
-  const keyPath = join(dir, 'sa.key');
-  const pubPath = join(dir, 'sa.pub');
-  const [keyPem, publicKeyPem] = await Promise.all([readMaybe(keyPath), readMaybe(pubPath)]);
-  if (keyPem && publicKeyPem) return { keyPem, publicKeyPem, certPem: '' };
-  const kp = generateKeyPairSync('ec', {
-    namedCurve: 'P-256',
-    publicKeyEncoding: { type: 'spki', format: 'pem' },
-    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
-  });
-  await writeSecret(keyPath, kp.privateKey);
-  await writeSecret(pubPath, kp.publicKey);
-  return { keyPem: kp.privateKey, publicKeyPem: kp.publicKey, certPem: '' };
-}
-
 /** Loads the cluster PKI from `dir` (e.g. DATA_DIR/pki), creating whatever is missing. */
 export async function loadOrCreatePki(dir: string, opts: PkiOptions = {}): Promise<ClusterPki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
@@ -92,6 +74,5 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions = {}): Promi
   );
   const frontProxyClient = await pair(dir, 'front-proxy-client', () => issueClientCert(frontProxyCa, 'front-proxy-client'));
   const admin = await pair(dir, 'admin', () => issueClientCert(ca, 'kubernetes-admin', ['system:masters']));
-  const serviceAccountKey = await saKey(dir);
-  return { dir, ca, server, frontProxyCa, frontProxyClient, admin, serviceAccountKey };
+  return { dir, ca, server, frontProxyCa, frontProxyClient, admin };
 }

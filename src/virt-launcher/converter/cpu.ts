@@ -42,10 +42,10 @@ export function convertCPU(spec: VirtualMachineInstanceSpec, emulation: boolean,
   const t = topologyOf(spec);
   const topology = { $: { sockets: t.maxSockets, dies: 1, cores: t.cores, threads: t.threads } };
   const requested = cpu.model || CPU_MODE_HOST_MODEL;
-  const hostMode = requested === CPU_MODE_HOST_MODEL || requested === CPU_MODE_HOST_PASSTHROUGH;
+  const hostMode = requested === CPU_MODE_HOST_MODEL || requested === CPU_MODE_HOST_PASSTHROUGH ? requested : undefined;
   const feature = (cpu.features ?? []).map((f) => ({ $: { name: f.name, policy: f.policy ?? 'require' } }));
   const features = feature.length > 0 ? { feature } : {};
-  if (hostMode && !emulation) return { $: { mode: requested as 'host-model' | 'host-passthrough' }, topology, ...features };
+  if (hostMode && !emulation) return { $: { mode: hostMode }, topology, ...features };
   const model = hostMode ? tcgModel : requested;
   return { $: { mode: 'custom', match: 'exact' }, model: { $: { fallback: 'allow' }, _: model }, topology, ...features };
 }

@@ -34,7 +34,7 @@ function toBuilderValue(node: unknown): unknown {
   for (const [key, value] of Object.entries(node as Record<string, unknown>)) {
     if (value === undefined) continue;
     if (key === '$') {
-      for (const [attr, v] of Object.entries(value as Record<string, unknown>)) {
+      for (const [attr, v] of Object.entries(value as Record<string, string | number | undefined>)) {
         if (v !== undefined) out[`@_${attr}`] = typeof v === 'string' ? xmlSafe(v) : String(v);
       }
     } else if (key === '_') {
@@ -51,5 +51,6 @@ function toBuilderValue(node: unknown): unknown {
 
 /** The `<domain>` document of `spec`. */
 export function renderDomainXML(spec: DomainSpec): string {
-  return builder.build({ domain: toBuilderValue(spec) }) as string;
+  const xml: string = builder.build({ domain: toBuilderValue(spec) });
+  return xml.endsWith('\n') ? xml : `${xml}\n`;
 }

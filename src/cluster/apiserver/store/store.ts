@@ -18,6 +18,8 @@ export interface StoreEvent {
   readonly name: string;
   readonly rv: number;
   readonly object: KubeObject;
+  /** The object before this change (live events only; replayed history lacks it). */
+  readonly prev?: KubeObject;
 }
 
 /** Receives every committed event, synchronously, in resourceVersion order. */
@@ -167,7 +169,7 @@ export class Store {
     const { namespace, name } = this.keyOf(obj);
     return this.write(() => {
       if (this.get(gr, namespace, name)) throw alreadyExists(gr, name);
-      return this.commit('ADDED', gr, namespace, name, obj);
+      return this.commit('ADDED', gr, namespace, name, obj, undefined);
     });
   }
 
@@ -182,7 +184,7 @@ export class Store {
       if (expectedRv !== undefined && expectedRv !== '' && cur.metadata?.resourceVersion !== expectedRv) {
         throw conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
-      return this.commit('MODIFIED', gr, namespace, name, obj);
+      return this.commit('MODIFIED', gr, namespace, name, obj, cur);
     });
   }
 
@@ -195,7 +197,7 @@ export class Store {
       const cur = this.mustGet(gr, namespace, name);
       const next = fn(structuredClone(cur));
       if (next === undefined) return cur;
-      return this.commit('MODIFIED', gr, namespace, name, next);
+      return this.commit('MODIFIED', gr, namespace, name, next, cur);
     });
   }
 
@@ -213,7 +215,7 @@ export class Store {
           `Precondition failed: ResourceVersion in precondition: ${precondition.resourceVersion}, ResourceVersion in meta: ${cur.metadata?.resourceVersion ?? ''}`,
         );
       }
-      return this.commit('DELETED', gr, namespace, name, cur);
+      return this.commit('DELETED', gr, namespace, name, cur, cur);
     });
   }
 
@@ -272,7 +274,7 @@ export class Store {
     return result;
   }
 
-  private commit(type: EventType, gr: GroupResource, namespace: string, name: string, obj: KubeObject): KubeObject {
+  private commit(type: EventType, gr: GroupResource, namespace: string, name: string, obj: KubeObject, prev: KubeObject | undefined): KubeObject {
     const rv = this.rv + 1;
     const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
     const data = JSON.stringify(stored);
@@ -283,7 +285,7 @@ export class Store {
     this.st.event.run(rv, type, res, namespace, name, data);
     this.st.setMeta.run(rv, 'rv');
     this.rv = rv;
-    this.pending.push({ type, resource: res, namespace, name, rv, object: stored });
+    this.pending.push({ type, resource: res, namespace, name, rv, object: stored, prev });
     return stored;
   }
 

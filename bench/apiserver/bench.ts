@@ -1,0 +1,160 @@
+/**
+ * API server benchmark: creates/s and updates/s with 1 and 16 clients, watch delivery latency
+ * (p50/p99) to 20 watchers at 500 writes/s, LIST of 10,000 objects, server RSS.
+ * Usage: node --import tsx bench/apiserver/bench.ts   (prints a Markdown table)
+ */
+import { spawn } from 'node:child_process';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Agent, request } from 'undici';
+import { loadOrCreatePki } from '../../src/cluster/pki/index.js';
+
+interface Started {
+  url: string;
+  dataDir: string;
+  pid: number;
+}
+
+const root = new URL('../..', import.meta.url).pathname;
+
+async function startServer(): Promise<{ info: Started; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/apiserver/server-process.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: child.stdout });
+  const info = await new Promise<Started>((resolve, reject) => {
+    rl.once('line', (l) => resolve(JSON.parse(l) as Started));
+    child.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
+  });
+  return {
+    info,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const { info, stop } = await startServer();
+  const pki = await loadOrCreatePki(join(info.dataDir, 'pki'));
+  const agent = new Agent({ connections: 64, pipelining: 1, connect: { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem } });
+  const req = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
+    const res = await request(`${info.url}${path}`, {
+      method: method as 'GET',
+      dispatcher: agent,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    });
+    const text = await res.body.text();
+    return { status: res.statusCode, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+  };
+  const results: [string, string][] = [];
+  await req('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
+
+  // creates/s and updates/s
+  for (const clients of [1, 16]) {
+    const perClient = clients === 1 ? 500 : 125;
+    let t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        for (let i = 0; i < perClient; i++) {
+          const r = await req('POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: `c${clients}-${c}-${i}` }, data: { i: String(i) } });
+          if (r.status !== 201) throw new Error(`create failed: ${r.status}`);
+        }
+      }),
+    );
+    const creates = (clients * perClient) / ((performance.now() - t0) / 1000);
+    t0 = performance.now();
+    await Promise.all(
+      Array.from({ length: clients }, async (_, c) => {
+        let obj = (await req('GET', `/api/v1/namespaces/bench/configmaps/c${clients}-${c}-0`)).json;
+        for (let i = 0; i < perClient; i++) {
+          const r = await req('PUT', `/api/v1/namespaces/bench/configmaps/c${clients}-${c}-0`, { ...obj, data: { i: String(i + 1) } });
+          if (r.status !== 200) throw new Error(`update failed: ${r.status}`);
+          obj = r.json;
+        }
+      }),
+    );
+    const updates = (clients * perClient) / ((performance.now() - t0) / 1000);
+    results.push([`creates/s, ${clients} client${clients > 1 ? 's' : ''}`, creates.toFixed(0)]);
+    results.push([`updates/s, ${clients} client${clients > 1 ? 's' : ''}`, updates.toFixed(0)]);
+  }
+
+  // watch latency: 20 watchers, 500 writes/s for 4 s
+  await req('POST', '/api/v1/namespaces', { metadata: { name: 'watched' } });
+  const latencies: number[] = [];
+  const aborts: AbortController[] = [];
+  const watchAgent = new Agent({ connections: 32, connect: { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem } });
+  const rv = ((await req('GET', '/api/v1/namespaces/watched/configmaps')).json.metadata as { resourceVersion: string }).resourceVersion;
+  let received = 0;
+  for (let w = 0; w < 20; w++) {
+    const ac = new AbortController();
+    aborts.push(ac);
+    const res = await request(`${info.url}/api/v1/namespaces/watched/configmaps?watch=true&resourceVersion=${rv}`, { dispatcher: watchAgent, signal: ac.signal });
+    let buf = '';
+    res.body.on('data', (chunk: Buffer) => {
+      buf += chunk.toString();
+      let i: number;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        const ev = JSON.parse(line) as { object: { data?: { t?: string } } };
+        const t = Number(ev.object.data?.t);
+        if (t) latencies.push(performance.timeOrigin + performance.now() - t);
+        received++;
+      }
+    });
+    res.body.on('error', () => undefined);
+  }
+  const writes = 2000;
+  const start = performance.now();
+  const inflight: Promise<unknown>[] = [];
+  for (let i = 0; i < writes; i++) {
+    const due = start + (i * 1000) / 500;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    inflight.push(req('POST', '/api/v1/namespaces/watched/configmaps', { metadata: { name: `w${i}` }, data: { t: String(performance.timeOrigin + performance.now()) } }));
+  }
+  await Promise.all(inflight);
+  const achieved = writes / ((performance.now() - start) / 1000);
+  const deadline = Date.now() + 10_000;
+  while (received < writes * 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  for (const a of aborts) a.abort();
+  results.push(['watch writes/s achieved', achieved.toFixed(0)]);
+  results.push(['watch events delivered (20 watchers)', `${received} / ${writes * 20}`]);
+  results.push(['watch latency p50 (ms)', percentile(latencies, 50).toFixed(1)]);
+  results.push(['watch latency p99 (ms)', percentile(latencies, 99).toFixed(1)]);
+
+  // LIST of 10,000 objects
+  await req('POST', '/api/v1/namespaces', { metadata: { name: 'listed' } });
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, c) => {
+      for (let i = c; i < 10_000; i += 16) await req('POST', '/api/v1/namespaces/listed/configmaps', { metadata: { name: `l${i}`, labels: { app: 'bench' } }, data: { v: 'x'.repeat(64) } });
+    }),
+  );
+  const times: number[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const r = await req('GET', '/api/v1/namespaces/listed/configmaps');
+    times.push(performance.now() - t0);
+    if ((r.json.items as unknown[]).length !== 10_000) throw new Error('list size');
+  }
+  results.push(['LIST 10,000 objects (ms, median of 3)', percentile(times, 50).toFixed(0)]);
+  const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${info.pid}/status`, 'utf8'))?.[1];
+  results.push(['server RSS after the run (MiB)', rss ? (Number(rss) / 1024).toFixed(0) : '?']);
+
+  await agent.close();
+  await watchAgent.destroy();
+  await stop();
+  rmSync(info.dataDir, { recursive: true, force: true });
+  console.log('| measure | result |\n|---|---|');
+  for (const [k, v] of results) console.log(`| ${k} | ${v} |`);
+}
+
+await main();

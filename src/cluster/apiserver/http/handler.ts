@@ -1,0 +1,137 @@
+/**
+ * The request pipeline: authenticate, authorise, then route to health, discovery, OpenAPI or a
+ * resource. Every failure leaves through writeError as a metav1.Status.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { StatusError, unauthorized, type KubeObject } from '../../../api/meta/index.js';
+import type { UserInfo } from '../contracts.js';
+import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from '../discovery/discovery.js';
+import type { OpenApi } from '../discovery/openapi.js';
+import type { ServedResource } from '../registry/registry.js';
+import type { Caller } from '../rest/context.js';
+import { anonymousAllowed, anonymousUser, authenticate } from './authn.js';
+import { attributesOf, authorize, forbiddenFor, type StoreRbacSource } from './authz.js';
+import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { serveResource, type ResourceHandlerDeps } from './resources.js';
+import { writeError, writeJson } from './respond.js';
+import { readBody, decodeObject } from './body.js';
+import { bindPod, evictPod } from '../rest/pod-subresources.js';
+
+/** Handles create-only kinds (TokenReview, SubjectAccessReview, serviceaccounts/token, ...). */
+export type VirtualHandler = (call: {
+  resource: ServedResource;
+  info: RequestInfo;
+  body: KubeObject;
+  user: UserInfo;
+}) => Promise<KubeObject | undefined>;
+
+/** Dependencies of the pipeline. */
+export interface HandlerDeps extends ResourceHandlerDeps {
+  readonly rbacSource: StoreRbacSource;
+  readonly openapi: OpenApi;
+  readonly serverAddress: () => string;
+  readonly ready: () => boolean;
+  readonly virtual?: VirtualHandler;
+  readonly log?: (msg: string, fields?: Record<string, unknown>) => void;
+}
+
+const notFoundStatus = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+
+function fieldManagerOf(req: IncomingMessage, url: URL): string {
+  const fm = url.searchParams.get('fieldManager');
+  if (fm) return fm;
+  const ua = req.headers['user-agent'] ?? 'unknown';
+  return ua.split('/')[0] || 'unknown';
+}
+
+function serveHealth(res: ServerResponse, ok: boolean): void {
+  const body = ok ? 'ok' : '[-]poststarthook/bootstrap failed: not finished\nreadyz check failed';
+  res.writeHead(ok ? 200 : 500, { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL): void {
+  const p = url.pathname.replace(/\/+$/, '') || '/';
+  if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(p)) {
+    serveHealth(res, !p.startsWith('/readyz') || deps.ready());
+    return;
+  }
+  const parts = p.split('/').filter(Boolean);
+  let body: unknown;
+  if (p === '/version') body = versionInfo();
+  else if (p === '/api') body = apiVersions(deps.serverAddress());
+  else if (p === '/apis') body = apiGroupList(deps.registry);
+  else if (parts[0] === 'api' && parts.length === 2) body = apiResourceList(deps.registry, '', parts[1] ?? '');
+  else if (parts[0] === 'apis' && parts.length === 2) body = apiGroup(deps.registry, parts[1] ?? '');
+  else if (parts[0] === 'apis' && parts.length === 3) body = apiResourceList(deps.registry, parts[1] ?? '', parts[2] ?? '');
+  else if (p === '/openapi/v2') {
+    const v2 = deps.modules.openapiV2;
+    const doc = deps.openapi.swagger();
+    if (v2 && (req.headers.accept ?? '').includes(v2.protobufAccept)) {
+      const data = v2.toProtobuf(doc);
+      res.writeHead(200, { 'Content-Type': v2.protobufContentType, 'Content-Length': data.length });
+      res.end(data);
+      return;
+    }
+    body = doc;
+  }
+  else if (p === '/openapi/v3') body = deps.openapi.index();
+  else if (p.startsWith('/openapi/v3/')) body = deps.openapi.groupVersion(p.slice('/openapi/v3/'.length));
+  if (body === undefined) throw notFoundStatus();
+  writeJson(res, 200, body);
+}
+
+async function serveVirtual(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, info: RequestInfo, r: ServedResource, user: UserInfo): Promise<boolean> {
+  if (!deps.virtual) return false;
+  const body = decodeObject(await readBody(req), req.headers['content-type']) as KubeObject;
+  const out = await deps.virtual({ resource: r, info, body, user });
+  if (!out) throw notFoundStatus();
+  writeJson(res, 201, out);
+  return true;
+}
+
+/** One request, end to end. */
+async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'https://localhost');
+  const info = parseRequestInfo(req.method ?? 'GET', url);
+  const open = anonymousAllowed(url.pathname);
+  const user = (await authenticate(req, deps.modules.tokens)) ?? (open ? anonymousUser : undefined);
+  if (!user) throw unauthorized();
+  if (!open) {
+    const attrs = attributesOf(info, user);
+    const d = authorize(attrs, deps.modules.rbac, deps.rbacSource);
+    if (!d.allowed) throw forbiddenFor(attrs, d.reason);
+  }
+  if (!info.isResourceRequest) {
+    serveNonResource(deps, req, res, url);
+    return;
+  }
+  const r = deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource);
+  if (!r) throw notFoundStatus();
+  const caller: Caller = { user, dryRun: url.searchParams.getAll('dryRun').includes('All'), fieldManager: fieldManagerOf(req, url) };
+  const isCreateSub = info.verb === 'create' && info.subresource !== '' && info.subresource !== 'status';
+  if (isCreateSub && r.info.group === '' && r.info.plural === 'pods' && (info.subresource === 'binding' || info.subresource === 'eviction')) {
+    const body = decodeObject(await readBody(req), req.headers['content-type']) as KubeObject;
+    const out = info.subresource === 'binding' ? bindPod(deps, r, info.namespace, info.name, body) : await evictPod(deps, r, info.namespace, info.name, body, caller);
+    writeJson(res, 201, out);
+    return;
+  }
+  if ((r.info.virtual || isCreateSub) && info.verb === 'create') {
+    if (await serveVirtual(deps, req, res, info, r, user)) return;
+  }
+  await serveResource(deps, { req, res, url, info, resource: r, caller });
+}
+
+/** The node request listener for the API server. */
+export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const started = Date.now();
+    handle(deps, req, res).then(
+      () => deps.log?.('request', { method: req.method, url: req.url, code: res.statusCode, ms: Date.now() - started }),
+      (err: unknown) => {
+        const se = writeError(res, err);
+        if (se.code >= 500) deps.log?.('request failed', { method: req.method, url: req.url, code: se.code, err: String((err as Error)?.stack ?? err) });
+      },
+    );
+  };
+}

@@ -1,0 +1,43 @@
+/**
+ * What every REST operation needs: storage, the resource registry, the optional modules and a
+ * clock; and who is calling with which options.
+ */
+import type { GroupResource, KubeObject } from '../../../api/meta/index.js';
+import type { UserInfo } from '../contracts.js';
+import type { ApiModules } from '../modules.js';
+import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
+import { apiVersionOf } from '../registry/registry.js';
+import type { Store } from '../store/store.js';
+
+/** Dependencies of the REST layer. */
+export interface RestDeps {
+  readonly store: Store;
+  readonly registry: ResourceRegistry;
+  readonly modules: ApiModules;
+  readonly now: () => Date;
+}
+
+/** The caller of one request and its write options. */
+export interface Caller {
+  readonly user: UserInfo;
+  readonly dryRun: boolean;
+  /** fieldManager query parameter, or derived from the User-Agent. */
+  readonly fieldManager: string;
+}
+
+/** The storage key prefix of a served resource (all its versions share it). */
+export const storageGr = (r: ServedResource): GroupResource => ({ group: r.info.group, resource: r.info.plural });
+
+/** The object as served at r's version (versions of one resource share a schema). */
+export function asServed(r: ServedResource, obj: KubeObject): KubeObject {
+  const { apiVersion: _a, kind: _k, ...rest } = obj;
+  return { apiVersion: apiVersionOf(r.info), kind: r.info.kind, ...rest };
+}
+
+/** The object as stored (storage version). */
+export function asStored(r: ServedResource, obj: KubeObject): KubeObject {
+  return { ...obj, apiVersion: apiVersionOf({ group: r.info.group, version: r.storageVersion }), kind: r.info.kind };
+}
+
+/** The user a request runs as when the server itself acts (controllers). */
+export const systemUser: UserInfo = { name: 'system:apiserver', groups: ['system:masters'] };

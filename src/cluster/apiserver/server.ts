@@ -1,0 +1,135 @@
+/**
+ * startApiServer: the embedded kube-apiserver in-process — PKI, SQLite store, HTTPS listener on
+ * 127.0.0.1, bootstrap objects and in-server controllers; stop() shuts all of it down.
+ */
+import { createServer, type Server } from 'node:https';
+import { mkdir, writeFile, rename } from 'node:fs/promises';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { loadOrCreatePki, renderKubeconfig, type ClusterPki } from '../pki/index.js';
+import { bootstrap } from './bootstrap.js';
+import { startControllers, type Controllers } from './controllers/index.js';
+import { withCoreHooks } from './registry/core-hooks.js';
+import { OpenApi } from './discovery/openapi.js';
+import { StoreRbacSource, authorize } from './http/authz.js';
+import { wireAuthn } from './authn-wiring.js';
+import { wireAdmission } from './admission-wiring.js';
+import { createHandler, type HandlerDeps, type VirtualHandler } from './http/handler.js';
+import type { ApiModules } from './modules.js';
+import { ResourceRegistry } from './registry/registry.js';
+import type { RestDeps } from './rest/context.js';
+import { Store } from './store/store.js';
+import { WatchHub } from './watch/hub.js';
+
+/** Options of startApiServer. */
+export interface ApiServerOptions {
+  readonly dataDir: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly host?: string;
+  readonly modules: ApiModules;
+  /** Extra DNS names for the serving certificate. */
+  readonly dnsNames?: readonly string[];
+  readonly virtual?: VirtualHandler;
+  readonly log?: HandlerDeps['log'];
+  /** Watch history size (events). */
+  readonly historySize?: number;
+  readonly now?: () => Date;
+}
+
+/** A running server. */
+export interface RunningApiServer {
+  readonly url: string;
+  readonly port: number;
+  readonly pki: ClusterPki;
+  /** Admin kubeconfig (O=system:masters) as YAML, also written to DATA_DIR/kubeconfig. */
+  readonly adminKubeconfig: string;
+  readonly kubeconfigPath: string;
+  readonly deps: RestDeps;
+  /** Resolves when the in-server controllers are idle (tests). */
+  controllersIdle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function writeAtomic(path: string, data: string): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data, { mode: 0o600 });
+  await rename(tmp, path);
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Starts the API server and resolves once it answers /readyz (bootstrap done, kubeconfig written). */
+export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const host = opts.host ?? '127.0.0.1';
+  const pki = await loadOrCreatePki(join(opts.dataDir, 'pki'), { dnsNames: opts.dnsNames });
+  const store = new Store(join(opts.dataDir, 'state.db'), { historySize: opts.historySize });
+  const registry = new ResourceRegistry(withCoreHooks(opts.modules.builtins ?? [], store));
+  const modules: { -readonly [K in keyof ApiModules]: ApiModules[K] } = { ...opts.modules };
+  const deps: RestDeps = { store, registry, modules, now: opts.now ?? (() => new Date()) };
+  const hub = new WatchHub(store);
+  const rbacSource = new StoreRbacSource(store);
+  const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));
+  modules.tokens ??= authn.tokens;
+  const admission = modules.admission ? undefined : wireAdmission(store);
+  modules.admission ??= admission;
+  let ready = false;
+  let port = opts.port;
+  const handlerDeps: HandlerDeps = {
+    ...deps,
+    hub,
+    rbacSource,
+    openapi: new OpenApi(registry, opts.modules.builtinOpenAPI, opts.modules.openapiV2 ? () => opts.modules.openapiV2!.document() : undefined),
+    serverAddress: () => `${host}:${port}`,
+    ready: () => ready,
+    virtual: opts.virtual ?? authn.virtual,
+    log: opts.log,
+  };
+  const server = createServer(
+    { key: pki.server.keyPem, cert: pki.server.certPem, ca: [pki.ca.certPem], requestCert: true, rejectUnauthorized: false },
+    createHandler(handlerDeps),
+  );
+  server.keepAliveTimeout = 65_000;
+  let controllers: Controllers | undefined;
+  try {
+    port = await listen(server, opts.port, host);
+    await bootstrap(deps, opts.modules.rbac?.bootstrapPolicy() ?? []);
+    controllers = startControllers(deps);
+    await controllers.ready();
+  } catch (err) {
+    server.closeAllConnections();
+    server.close();
+    hub.close();
+    rbacSource.close();
+    store.close();
+    throw err;
+  }
+  ready = true;
+  const url = `https://${host}:${port}`;
+  const adminKubeconfig = renderKubeconfig({ server: url, caPem: pki.ca.certPem, credentials: pki.admin, userName: 'kubernetes-admin' });
+  const kubeconfigPath = join(opts.dataDir, 'kubeconfig');
+  await writeAtomic(kubeconfigPath, adminKubeconfig);
+  let stopped: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopped ??= (async () => {
+      ready = false;
+      await controllers?.stop();
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await closed;
+      admission?.close();
+      hub.close();
+      rbacSource.close();
+      store.close();
+    })());
+  return { url, port, pki, adminKubeconfig, kubeconfigPath, deps, stop, controllersIdle: () => controllers?.idle() ?? Promise.resolve() };
+}

@@ -1,0 +1,90 @@
+/** The launcher's end of the contract: serves LauncherMethods on a unix socket and pushes events. */
+import { createServer, type Server, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import {
+  encodeFrame, LAUNCHER_METHODS, LauncherError, LineSplitter,
+  type LauncherEvent, type LauncherMethod, type LauncherMethods,
+} from './protocol.js';
+
+/** One implementation per method; params are as the client sent them (validate what you use). */
+export type LauncherHandlers = {
+  [M in LauncherMethod]: (params: LauncherMethods[M]['params']) => Promise<LauncherMethods[M]['result']>;
+};
+
+/** A listening launcher-rpc server. */
+export class LauncherServer {
+  private readonly clients = new Set<Socket>();
+  private constructor(private readonly server: Server, readonly socketPath: string, private readonly handlers: LauncherHandlers) {}
+
+  /** Listens on socketPath (replacing a stale socket file) with mode 0600. */
+  static async listen(socketPath: string, handlers: LauncherHandlers): Promise<LauncherServer> {
+    rmSync(socketPath, { force: true });
+    const holder: { self?: LauncherServer } = {};
+    const server = createServer((sock) => holder.self?.accept(sock));
+    const self = new LauncherServer(server, socketPath, handlers);
+    holder.self = self;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(socketPath, () => resolve());
+    });
+    return self;
+  }
+
+  /** Sends an event to every connected client. */
+  broadcast(event: LauncherEvent): void {
+    const line = encodeFrame({ event });
+    for (const c of this.clients) if (!c.destroyed) c.write(line);
+  }
+
+  /** Number of connected clients. */
+  get clientCount(): number {
+    return this.clients.size;
+  }
+
+  /** Stops listening, drops clients and removes the socket file. */
+  async close(): Promise<void> {
+    for (const c of this.clients) c.end();
+    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const c of this.clients) c.destroySoon();
+    await closed;
+    rmSync(this.socketPath, { force: true });
+  }
+
+  private accept(sock: Socket): void {
+    this.clients.add(sock);
+    sock.setEncoding('utf8');
+    const splitter = new LineSplitter();
+    sock.on('close', () => this.clients.delete(sock));
+    sock.on('error', () => sock.destroy());
+    sock.on('data', (chunk: string) => {
+      let lines: string[];
+      try {
+        lines = splitter.push(chunk);
+      } catch {
+        sock.destroy();
+        return;
+      }
+      for (const line of lines) void this.dispatch(sock, line);
+    });
+  }
+
+  private async dispatch(sock: Socket, line: string): Promise<void> {
+    let id = 0;
+    try {
+      const frame: unknown = JSON.parse(line);
+      if (typeof frame !== 'object' || frame === null) throw new LauncherError('BadRequest', 'BadRequest', 'request is not an object');
+      const { id: rawId, method, params } = frame as Record<string, unknown>;
+      if (typeof rawId !== 'number' || !Number.isInteger(rawId)) throw new LauncherError('BadRequest', 'BadRequest', 'request id must be an integer');
+      id = rawId;
+      if (typeof method !== 'string' || !(LAUNCHER_METHODS as readonly string[]).includes(method)) {
+        throw new LauncherError('UnknownMethod', 'UnknownMethod', `unknown method ${JSON.stringify(method)}`);
+      }
+      const handler = this.handlers[method as LauncherMethod] as (p: unknown) => Promise<unknown>;
+      const result = await handler(params ?? {});
+      if (!sock.destroyed) sock.write(encodeFrame({ id, result: result ?? null }));
+    } catch (err) {
+      const e = err instanceof LauncherError ? err : new LauncherError('Internal', 'InternalError', err instanceof Error ? err.message : String(err));
+      if (!sock.destroyed) sock.write(encodeFrame({ id, error: e.toBody() }));
+    }
+  }
+}

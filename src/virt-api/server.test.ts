@@ -1,0 +1,63 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import https from 'node:https';
+import { close, createVirtApiServer, listen } from './server.js';
+import { selfSignedServingCert } from './serving-cert.js';
+import { WEBHOOK_PATHS } from './handlers.js';
+import { memoryDeps, reviewFor } from './testing.js';
+import { validVMI } from '../api/validation/testing.js';
+import type { AdmissionReview } from './admission.js';
+
+function request(port: number, ca: string, method: string, path: string, body?: string, contentType = 'application/json'): Promise<{ code: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port, method, path, ca, servername: 'localhost', headers: body ? { 'Content-Type': contentType } : {}, timeout: 10_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ code: res.statusCode ?? 0, text: Buffer.concat(chunks).toString() }));
+    });
+    req.on('error', reject);
+    req.on('timeout', () => req.destroy(new Error('request timed out')));
+    req.end(body);
+  });
+}
+
+test('virt-api answers AdmissionReviews over HTTPS with its own certificate', async () => {
+  const cert = await selfSignedServingCert(['localhost', '127.0.0.1']);
+  let ready = false;
+  const server = createVirtApiServer({ ...cert, deps: memoryDeps(), ready: () => ready });
+  const port = await listen(server, 0, '127.0.0.1');
+  try {
+    assert.deepEqual(await request(port, cert.certPem, 'GET', '/healthz'), { code: 200, text: 'ok' });
+    assert.equal((await request(port, cert.certPem, 'GET', '/readyz')).code, 503);
+    ready = true;
+    assert.equal((await request(port, cert.certPem, 'GET', '/readyz')).code, 200);
+
+    const bad = validVMI((v) => (v.spec.domain.devices.disks![0]!.bootOrder = 0));
+    const review = reviewFor(bad);
+    const res = await request(port, cert.certPem, 'POST', WEBHOOK_PATHS.vmiCreate, JSON.stringify(review));
+    assert.equal(res.code, 200);
+    const out = JSON.parse(res.text) as AdmissionReview;
+    assert.equal(out.kind, 'AdmissionReview');
+    assert.equal(out.response?.uid, (review.request as { uid: string }).uid);
+    assert.equal(out.response?.allowed, false);
+    assert.equal(out.response?.status?.code, 422);
+    assert.deepEqual(out.response?.status?.details?.causes, [
+      { reason: 'FieldValueInvalid', field: 'spec.domain.devices.disks[0].bootOrder', message: 'spec.domain.devices.disks[0] must have a boot order > 0, if supplied' },
+    ]);
+
+    const ok = JSON.parse((await request(port, cert.certPem, 'POST', WEBHOOK_PATHS.vmiCreate, JSON.stringify(reviewFor(validVMI())))).text) as AdmissionReview;
+    assert.equal(ok.response?.allowed, true);
+
+    const garbage = JSON.parse((await request(port, cert.certPem, 'POST', WEBHOOK_PATHS.vmiCreate, '{not json')).text) as AdmissionReview;
+    assert.equal(garbage.response?.allowed, false);
+    assert.equal(garbage.response?.status?.code, 400);
+
+    const wrongType = JSON.parse((await request(port, cert.certPem, 'POST', WEBHOOK_PATHS.vmiCreate, JSON.stringify(review), 'text/plain')).text) as AdmissionReview;
+    assert.equal(wrongType.response?.status?.message, 'contentType=text/plain, expect application/json');
+
+    assert.equal((await request(port, cert.certPem, 'GET', WEBHOOK_PATHS.vmiCreate)).code, 405);
+    assert.equal((await request(port, cert.certPem, 'POST', '/elsewhere', '{}')).code, 404);
+  } finally {
+    await close(server);
+  }
+});

@@ -1,0 +1,94 @@
+/**
+ * virt-api's HTTPS server: POST AdmissionReviews to the webhook paths, GET /healthz (alive) and
+ * /readyz (cluster config listed). Every webhook request gets an AdmissionReview back with HTTP
+ * 200, even when the body is not one; bodies over 3 MiB are refused.
+ */
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { parseReview, requestError, reviewOf } from './admission.js';
+import { HANDLERS, type AdmissionDeps } from './handlers.js';
+import { reviewAdmission } from './review.js';
+
+const MAX_BODY = 3 * 1024 * 1024;
+
+export interface ServerOptions {
+  readonly certPem: string;
+  readonly keyPem: string;
+  readonly deps: AdmissionDeps;
+  readonly ready?: () => boolean;
+  readonly onError?: (err: unknown) => void;
+}
+
+function send(res: ServerResponse, code: number, body: unknown): void {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': typeof body === 'string' ? 'text/plain' : 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > MAX_BODY) {
+        resolve(undefined);
+        req.destroy();
+      } else chunks.push(c);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+async function serveWebhook(req: IncomingMessage, res: ServerResponse, path: string, opts: ServerOptions): Promise<void> {
+  const body = await readBody(req);
+  if (body === undefined) return send(res, 413, reviewOf(requestError('', `request body exceeds ${MAX_BODY} bytes`)));
+  const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
+  let decoded: unknown;
+  try {
+    decoded = JSON.parse(body.toString('utf8'));
+  } catch (e) {
+    return send(res, 200, reviewOf(requestError('', `could not decode the admission review: ${e instanceof Error ? e.message : String(e)}`)));
+  }
+  if (contentType !== 'application/json') {
+    const parsed = parseReview(decoded);
+    return send(res, 200, reviewOf(requestError('request' in parsed ? parsed.request.uid : parsed.uid, `contentType=${contentType}, expect application/json`)));
+  }
+  send(res, 200, await reviewAdmission(path, decoded, opts.deps, opts.onError));
+}
+
+/** Creates (does not start) the HTTPS server. */
+export function createVirtApiServer(opts: ServerOptions): https.Server {
+  return https.createServer({ cert: opts.certPem, key: opts.keyPem }, (req, res) => {
+    const path = new URL(req.url ?? '/', 'https://virt-api').pathname;
+    if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok');
+    if (req.method === 'GET' && path === '/readyz') return (opts.ready?.() ?? true) ? send(res, 200, 'ok') : send(res, 503, 'cluster configuration not synced');
+    if (!HANDLERS[path]) return send(res, 404, `no handler for ${path}`);
+    if (req.method !== 'POST') return send(res, 405, `${req.method ?? ''} is not allowed on ${path}`);
+    serveWebhook(req, res, path, opts).catch((err: unknown) => {
+      opts.onError?.(err);
+      if (!res.headersSent) send(res, 200, reviewOf(requestError('', 'virt-api failed to answer the admission request')));
+    });
+  });
+}
+
+/** Listens on host:port (port 0 picks one); resolves with the bound port. */
+export function listen(server: https.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
+}
+
+/** Closes the server and its open connections. */
+export function close(server: https.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeAllConnections();
+  });
+}
