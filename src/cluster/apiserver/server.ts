@@ -13,6 +13,7 @@ import { withCoreHooks } from './registry/core-hooks.js';
 import { OpenApi } from './discovery/openapi.js';
 import { StoreRbacSource, authorize } from './http/authz.js';
 import { wireAuthn } from './authn-wiring.js';
+import { wireAdmission } from './admission-wiring.js';
 import { createHandler, type HandlerDeps, type VirtualHandler } from './http/handler.js';
 import type { ApiModules } from './modules.js';
 import { ResourceRegistry } from './registry/registry.js';
@@ -79,6 +80,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const rbacSource = new StoreRbacSource(store);
   const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));
   modules.tokens ??= authn.tokens;
+  const admission = modules.admission ? undefined : wireAdmission(store);
+  modules.admission ??= admission;
   let ready = false;
   let port = opts.port;
   const handlerDeps: HandlerDeps = {
@@ -123,6 +126,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      admission?.close();
       hub.close();
       rbacSource.close();
       store.close();
