@@ -4,8 +4,11 @@
  */
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeClient } from '../client/kube-client.js';
 import { startApiServer, type RunningApiServer } from './apiserver/server.js';
 import { defaultModules } from './apiserver/wiring.js';
+import { startStack } from './stack.js';
 
 /** Options of `up`. */
 export interface UpOptions {
@@ -13,7 +16,12 @@ export interface UpOptions {
   readonly port: number;
   readonly nodes: number;
   readonly log: (line: string) => void;
+  /** Run only the API server (no KubeVirt components, scheduler or nodes). */
+  readonly controlPlaneOnly?: boolean;
 }
+
+/** The repository root (holding dist/ and deploy/), from this module's location in src/ or dist/. */
+export const repoDir = (): string => fileURLToPath(new URL('../..', import.meta.url));
 
 /** The default data dir, ~/.kubevirt-ts. */
 export const defaultDataDir = (): string => join(homedir(), '.kubevirt-ts');
@@ -24,7 +32,7 @@ export interface RunningCluster {
   stop(): Promise<void>;
 }
 
-/** Starts everything `up` runs (today: the API server; nodes and KubeVirt components come later). */
+/** Starts everything `up` runs: the API server, then (unless controlPlaneOnly) the stack on top of it. */
 export async function startCluster(opts: UpOptions): Promise<RunningCluster> {
   const apiServer = await startApiServer({
     dataDir: opts.dataDir,
@@ -32,7 +40,23 @@ export async function startCluster(opts: UpOptions): Promise<RunningCluster> {
     modules: defaultModules(),
     log: process.env.KUBEVIRT_TS_DEBUG ? (msg, fields) => opts.log(`${msg} ${JSON.stringify(fields ?? {})}`) : undefined,
   });
-  return { apiServer, stop: () => apiServer.stop() };
+  if (opts.controlPlaneOnly) return { apiServer, stop: () => apiServer.stop() };
+  const admin = await KubeClient.fromKubeconfig(apiServer.kubeconfigPath);
+  try {
+    const stack = await startStack({ api: apiServer, admin, dataDir: opts.dataDir, repoDir: repoDir(), nodes: opts.nodes, log: opts.log });
+    return {
+      apiServer,
+      stop: async () => {
+        await stack.stop();
+        admin.close();
+        await apiServer.stop();
+      },
+    };
+  } catch (e) {
+    admin.close();
+    await apiServer.stop();
+    throw e;
+  }
 }
 
 /** Runs until a signal arrives; resolves after a clean stop. A signal during start-up stops right after it. */
@@ -50,7 +74,6 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const cluster = await startCluster(opts);
   opts.log(`kubevirt-ts: API server listening on ${cluster.apiServer.url}`);
   opts.log(`kubevirt-ts: export KUBECONFIG=${cluster.apiServer.kubeconfigPath}`);
-  if (opts.nodes !== 1) opts.log(`kubevirt-ts: --nodes ${opts.nodes} noted; nodes are not started by this version yet`);
   await signalled;
   await cluster.stop();
   opts.log('kubevirt-ts: stopped');

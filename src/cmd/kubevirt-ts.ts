@@ -21,8 +21,9 @@ export function buildCli(): Command {
     .option('--data-dir <dir>', 'where all state is kept', defaultDataDir())
     .option('--port <port>', 'HTTPS port of the API server on 127.0.0.1', intArg(0, 65535), 6443)
     .option('--nodes <n>', 'number of nodes to run', intArg(1, 64), 1)
-    .action(async (o: { dataDir: string; port: number; nodes: number }) => {
-      await runUp({ dataDir: o.dataDir, port: o.port, nodes: o.nodes, log: (l) => console.log(l) });
+    .option('--control-plane-only', 'run only the API server: no scheduler, nodes or KubeVirt components')
+    .action(async (o: { dataDir: string; port: number; nodes: number; controlPlaneOnly?: boolean }) => {
+      await runUp({ dataDir: o.dataDir, port: o.port, nodes: o.nodes, controlPlaneOnly: o.controlPlaneOnly, log: (l) => console.log(l) });
     });
   return program;
 }
