@@ -8,6 +8,7 @@ import { LAUNCHER_SOCKET_NAME } from '../launcher-rpc/index.js';
 import { startLauncher, type LauncherConfig } from '../virt-launcher/launcher.js';
 import type { ConvertVMI, NetworkSetup } from '../virt-launcher/domain-manager.js';
 import { userNetwork } from '../virt-launcher/network/index.js';
+import { convertVMI } from '../virt-launcher/converter/index.js';
 import { MasqueradeNetwork } from '../virt-launcher/network/masquerade.js';
 
 /** Parses argv into a LauncherConfig. */
@@ -43,21 +44,13 @@ export function podOrUserNetwork(masq: MasqueradeNetwork): NetworkSetup {
   return (vmi, mode) => (mode === 'user' ? Promise.resolve(userNetwork(vmi)) : masq.setup(vmi));
 }
 
-/** Loads the converter (src/virt-launcher/converter/convert.ts) at run time. */
-async function loadConverter(): Promise<ConvertVMI> {
-  const specifier = '../virt-launcher/converter/convert.js';
-  const mod = (await import(specifier)) as { convertVMI?: ConvertVMI };
-  if (!mod.convertVMI) throw new Error('virt-launcher: the converter module exports no convertVMI');
-  return mod.convertVMI;
-}
-
 /** Runs the launcher with `deps` overriding the converter/network; returns the exit code. */
 export async function main(argv: readonly string[], deps: { convert?: ConvertVMI; network?: NetworkSetup } = {}): Promise<number> {
   const cfg = parseLauncherFlags(argv);
   const log = (m: string): void => { process.stderr.write(`virt-launcher: ${m}\n`); };
   const masq = new MasqueradeNetwork('eth0', log);
   const launcher = await startLauncher(cfg, {
-    convert: deps.convert ?? (await loadConverter()), network: deps.network ?? podOrUserNetwork(masq),
+    convert: deps.convert ?? convertVMI, network: deps.network ?? podOrUserNetwork(masq),
     teardownNetwork: () => masq.teardown(), log,
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => launcher.terminate(sig));

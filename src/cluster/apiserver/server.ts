@@ -14,7 +14,8 @@ import { OpenApi } from './discovery/openapi.js';
 import { StoreRbacSource, authorize } from './http/authz.js';
 import { wireAuthn } from './authn-wiring.js';
 import { wireAdmission } from './admission-wiring.js';
-import { createHandler, type HandlerDeps, type VirtualHandler } from './http/handler.js';
+import { createHandler, createUpgradeHandler, type HandlerDeps, type VirtualHandler } from './http/handler.js';
+import { wireAggregation } from './aggregator-wiring.js';
 import type { ApiModules } from './modules.js';
 import { ResourceRegistry } from './registry/registry.js';
 import type { RestDeps } from './rest/context.js';
@@ -81,6 +82,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));
   modules.tokens ??= authn.tokens;
   const admission = modules.admission ? undefined : wireAdmission(store);
+  const aggregation = wireAggregation(store, pki);
   modules.admission ??= admission;
   let ready = false;
   let port = opts.port;
@@ -92,12 +94,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     serverAddress: () => `${host}:${port}`,
     ready: () => ready,
     virtual: opts.virtual ?? authn.virtual,
+    aggregation,
     log: opts.log,
   };
   const server = createServer(
     { key: pki.server.keyPem, cert: pki.server.certPem, ca: [pki.ca.certPem], requestCert: true, rejectUnauthorized: false },
     createHandler(handlerDeps),
   );
+  server.on('upgrade', createUpgradeHandler(handlerDeps));
   server.keepAliveTimeout = 65_000;
   let controllers: Controllers | undefined;
   try {
@@ -108,6 +112,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   } catch (err) {
     server.closeAllConnections();
     server.close();
+    aggregation.stop();
+    admission?.close();
     hub.close();
     rbacSource.close();
     store.close();
@@ -127,6 +133,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       server.closeAllConnections();
       await closed;
       admission?.close();
+      aggregation.stop();
       hub.close();
       rbacSource.close();
       store.close();

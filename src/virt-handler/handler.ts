@@ -1,0 +1,197 @@
+/**
+ * virt-handler's loop: watches the VMIs on its node, connects to their launchers, syncs Scheduled
+ * VMIs, shuts down deleted ones within their grace period, and writes the status it owns (only
+ * when it changed). Launcher events and lost connections re-enqueue the VMI.
+ */
+import type { VirtualMachineInstance } from '../api/kubevirt/index.js';
+import { DEFAULT_GRACE_PERIOD_SECONDS, NODE_NAME_LABEL } from '../api/kubevirt/constants.js';
+import { StatusError } from '../api/meta/index.js';
+import type { KubeClient } from '../client/kube-client.js';
+import { Informer, keyOf } from '../client/informer.js';
+import { WorkQueue, type ReconcileResult } from '../client/workqueue.js';
+import type { DomainSummary, SyncOptions } from '../launcher-rpc/index.js';
+import { beat, HEARTBEAT_PERIOD_MS } from './heartbeat.js';
+import { LauncherRegistry, type SocketResolver } from './launcher-registry.js';
+import { desiredStatus, statusPatch, type StatusInputs } from './status.js';
+
+const VMI_PATH = '/apis/kubevirt.io/v1/virtualmachineinstances';
+/** How often a running VMI is re-read from its launcher (guest IPs, agent info). */
+const RESYNC_RUNNING_MS = 15_000;
+/** Retry while the launcher socket is not there yet. */
+const LAUNCHER_WAIT_MS = 1000;
+
+/** What the launcher pod tells the handler (IP, QoS, image, liveness). */
+export interface LauncherPodInfo {
+  readonly alive: boolean;
+  readonly podIP?: string;
+  readonly podIPs?: readonly string[];
+  readonly qosClass?: StatusInputs['qosClass'];
+  readonly image?: string;
+}
+
+/** Dependencies of VirtHandler. */
+export interface VirtHandlerDeps {
+  readonly client: KubeClient;
+  readonly nodeName: string;
+  readonly resolveSocket: SocketResolver;
+  /** Whether /dev/kvm is usable here (node labels; the launcher decides per sync). */
+  readonly kvm: boolean;
+  readonly syncOptions?: SyncOptions;
+  readonly heartbeatMs?: number;
+  readonly now?: () => Date;
+  readonly log?: (msg: string) => void;
+}
+
+/** Reads the VMI's launcher pod (label kubevirt.io/created-by=<vmi uid>). */
+export async function launcherPod(client: KubeClient, vmi: VirtualMachineInstance): Promise<LauncherPodInfo> {
+  const ns = vmi.metadata?.namespace ?? 'default';
+  type Pod = { status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[]; qosClass?: string }; spec?: { containers?: { name: string; image?: string }[] }; metadata?: { deletionTimestamp?: string } };
+  const list = await client.get<{ items: Pod[] }>(`/api/v1/namespaces/${ns}/pods`, { query: { labelSelector: `kubevirt.io/created-by=${vmi.metadata?.uid ?? ''}` } });
+  const pod = list.items.find((p) => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
+  if (!pod) return { alive: false };
+  return {
+    alive: true,
+    podIP: pod.status?.podIP,
+    podIPs: pod.status?.podIPs?.map((p) => p.ip),
+    qosClass: pod.status?.qosClass as StatusInputs['qosClass'],
+    image: pod.spec?.containers?.find((c) => c.name === 'compute')?.image,
+  };
+}
+
+/** One virt-handler for one node. */
+export class VirtHandler {
+  readonly queue: WorkQueue;
+  private informer: Informer<VirtualMachineInstance> | undefined;
+  private readonly registry: LauncherRegistry;
+  private readonly lost = new Set<string>();
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: VirtHandlerDeps) {
+    this.queue = new WorkQueue((key) => this.reconcile(key), { workers: 4, onError: (key, err) => this.log(`reconcile ${key}: ${String(err)}`) });
+    this.registry = new LauncherRegistry(deps.resolveSocket, {
+      onEvent: (key) => this.queue.add(key),
+      onLost: (key) => {
+        this.lost.add(key);
+        this.queue.add(key);
+      },
+    });
+  }
+
+  /** Starts heartbeats and the VMI informer; resolves once the informer has listed. */
+  async start(): Promise<void> {
+    await this.heartbeat();
+    this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.deps.heartbeatMs ?? HEARTBEAT_PERIOD_MS);
+    this.heartbeatTimer.unref();
+    this.informer = await this.startInformer();
+  }
+
+  /** Stops the loop and closes launcher connections; guests keep running. */
+  async stop(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    this.queue.stop();
+    await this.informer?.stop();
+    this.registry.closeAll();
+  }
+
+  private log(msg: string): void {
+    this.deps.log?.(`virt-handler[${this.deps.nodeName}]: ${msg}`);
+  }
+
+  private async heartbeat(): Promise<void> {
+    try {
+      await beat(this.deps.client, this.deps.nodeName, this.deps.kvm, this.now());
+    } catch (e) {
+      this.log(`heartbeat: ${String(e)}`);
+    }
+  }
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  /** Field selector status.nodeName=<node>; falls back to the kubevirt.io/nodeName label if refused. */
+  private async startInformer(): Promise<Informer<VirtualMachineInstance>> {
+    const node = this.deps.nodeName;
+    try {
+      await this.deps.client.get(VMI_PATH, { query: { fieldSelector: `status.nodeName=${node}`, limit: 1 } });
+      return await this.runInformer({ fieldSelector: `status.nodeName=${node}` });
+    } catch (e) {
+      if (!(e instanceof StatusError) || e.code !== 400) throw e;
+      this.log(`field selector refused (${e.message}); using label ${NODE_NAME_LABEL}`);
+      return this.runInformer({ labelSelector: `${NODE_NAME_LABEL}=${node}` });
+    }
+  }
+
+  private async runInformer(sel: { fieldSelector?: string; labelSelector?: string }): Promise<Informer<VirtualMachineInstance>> {
+    const inf = new Informer<VirtualMachineInstance>(this.deps.client, { path: VMI_PATH, ...sel, resyncMs: 5 * 60_000 });
+    inf.addHandler({
+      add: (o) => this.queue.add(keyOf(o)),
+      update: (_o, n) => this.queue.add(keyOf(n)),
+      delete: (o) => {
+        this.lost.delete(keyOf(o));
+        this.registry.drop(keyOf(o));
+      },
+    });
+    await inf.start();
+    return inf;
+  }
+
+  /** Brings one VMI's launcher and status in line. */
+  async reconcile(key: string): Promise<ReconcileResult | void> {
+    const vmi = this.informer?.get(key);
+    if (!vmi) {
+      this.registry.drop(key);
+      return;
+    }
+    const phase = vmi.status?.phase;
+    if (phase === 'Succeeded' || phase === 'Failed') {
+      this.registry.drop(key);
+      return;
+    }
+    if (phase !== 'Scheduled' && phase !== 'Running') {
+      this.log(`${key}: phase ${phase ?? '""'}: nothing to do yet`);
+      return;
+    }
+    const pod = await launcherPod(this.deps.client, vmi);
+    const launcher = await this.registry.get(key, vmi);
+    if (!launcher) {
+      if (this.lost.has(key) && !pod.alive) {
+        await this.writeStatus(vmi, null, pod, { reason: 'LauncherLost', message: 'the virt-launcher is gone' });
+        return;
+      }
+      if (phase === 'Running' && !pod.alive) {
+        await this.writeStatus(vmi, null, pod, { reason: 'PodNotExists', message: 'the virt-launcher pod no longer exists' });
+        return;
+      }
+      this.log(`${key}: launcher not reachable yet`);
+      return { requeueAfterMs: LAUNCHER_WAIT_MS };
+    }
+    this.lost.delete(key);
+    let domain: DomainSummary | null = await launcher.call('getDomain', {});
+    if (vmi.metadata?.deletionTimestamp) {
+      if (domain && domain.state !== 'Shutoff') {
+        const grace = vmi.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
+        await launcher.call('shutdown', { gracePeriodSeconds: grace });
+        domain = await launcher.call('getDomain', {});
+      }
+    } else if (!domain && phase === 'Scheduled') {
+      await launcher.call('sync', { vmi, options: this.deps.syncOptions });
+      domain = await launcher.call('getDomain', {});
+    }
+    await this.writeStatus(vmi, domain, pod);
+    return { requeueAfterMs: RESYNC_RUNNING_MS };
+  }
+
+  private async writeStatus(vmi: VirtualMachineInstance, domain: DomainSummary | null, pod: LauncherPodInfo, launcherLost?: StatusInputs['launcherLost']): Promise<void> {
+    const desired = desiredStatus(vmi, {
+      domain, launcherLost, nodeName: this.deps.nodeName, podIP: pod.podIP, podIPs: pod.podIPs, qosClass: pod.qosClass,
+      launcherImage: pod.image, now: this.now().toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    });
+    const ops = statusPatch(vmi, desired);
+    if (ops.length === 0) return;
+    const ns = vmi.metadata?.namespace ?? 'default';
+    // Upstream's VMI CRD has no status subresource: status is patched on the object itself.
+    await this.deps.client.patch(`/apis/kubevirt.io/v1/namespaces/${ns}/virtualmachineinstances/${vmi.metadata?.name ?? ''}`, ops);
+    if (desired.phase !== vmi.status?.phase) this.log(`${keyOf(vmi)}: ${vmi.status?.phase ?? ''} -> ${desired.phase ?? ''}`);
+  }
+}
