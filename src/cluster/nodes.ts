@@ -7,6 +7,7 @@ import { mkdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClient } from '../client/kube-client.js';
 import { ImageStore } from './images/index.js';
+import { PodNetwork } from './network/index.js';
 import { NodeAgent, type NodeAgentOptions } from './kubelet/node-agent.js';
 import { nodeCapacity, nodeName, type MachineResources } from './kubelet/node-object.js';
 
@@ -19,6 +20,8 @@ export interface StartNodesOptions {
   /** Per-node extras (image store, pod network) built by the caller. */
   readonly perNode?: (name: string, index: number) => Partial<Pick<NodeAgentOptions, 'imageStore' | 'network' | 'hostIP'>>;
   readonly heartbeatMs?: number;
+  /** Give non-hostNetwork pods a veth on the node bridge (default true; needs ip and nft). */
+  readonly podNetwork?: boolean;
   readonly log?: (msg: string) => void;
 }
 
@@ -42,12 +45,20 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
   // One image cache for all nodes of this machine: layers are shared by digest.
   const imageStore = new ImageStore({ dir: join(opts.dataDir, 'images') });
   const agents: NodeAgent[] = [];
+  const networks: PodNetwork[] = [];
   const stop = async (s: { releasePods?: boolean } = {}): Promise<void> => {
     await Promise.all(agents.map((a) => a.stop(s)));
+    if (s.releasePods) for (const n of networks) await n.cleanupAll();
   };
   try {
     for (let i = 1; i <= opts.count; i++) {
       const name = nodeName(i);
+      let network: PodNetwork | undefined;
+      if (opts.podNetwork ?? true) {
+        network = new PodNetwork({ node: name, index: i, stateDir: join(opts.dataDir, 'nodes', name, 'network') });
+        await network.init();
+        networks.push(network);
+      }
       const agent = new NodeAgent({
         client: opts.client,
         name,
@@ -58,6 +69,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
         port: 10250 + i - 1,
         log: opts.log,
         imageStore,
+        network,
         ...opts.perNode?.(name, i),
       });
       await agent.start();

@@ -3,15 +3,13 @@
  * a pod bound to the node runs (env from a ConfigMap, a file in an emptyDir), its log is
  * readable, it survives an agent restart, and a graceful delete removes it and its processes.
  */
-import { test, after, before } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from '../apiserver/harness.js';
-import { KubeClient } from '../../src/client/kube-client.js';
+import { useCluster } from './harness.js';
 import { NodeAgent } from '../../src/cluster/kubelet/node-agent.js';
 import { sandboxSupported } from '../../src/cluster/kubelet/sandbox.js';
-import { removeNodeCgroups } from '../../src/cluster/kubelet/cgroups.js';
 import { readPodLog } from '../../src/cluster/kubelet/logs.js';
 import { isAlive } from '../../src/cluster/kubelet/procs.js';
 import { StateDir } from '../../src/cluster/kubelet/pod-record.js';
@@ -20,24 +18,11 @@ import { StatusError } from '../../src/api/meta/index.js';
 
 const skip = sandboxSupported() ? false : 'needs root, unshare and nsenter';
 const NODE = 'kt-e2e01';
-const stateDir = mkdtempSync('/var/tmp/kubelet-e2e-');
-let ts: TestServer;
-let client: KubeClient;
-
-before(async () => {
-  if (skip) return;
-  ts = await startTestServer();
-  client = await KubeClient.fromKubeconfig(ts.server.kubeconfigPath);
-});
-after(async () => {
-  client?.close();
-  await ts?.close();
-  rmSync(stateDir, { recursive: true, force: true });
-  removeNodeCgroups(NODE);
-});
+const cluster = useCluster({ skip, prefix: 'kubelet-e2e', nodes: [NODE] });
+const stateDir = cluster.dir;
 
 function newAgent(): NodeAgent {
-  return new NodeAgent({ client, name: NODE, capacity: { cpu: '1', memory: '1Gi', pods: '110', 'ephemeral-storage': '10Gi' }, stateDir, repoDir: process.cwd(), heartbeatMs: 500 });
+  return new NodeAgent({ client: cluster.client(), name: NODE, capacity: { cpu: '1', memory: '1Gi', pods: '110', 'ephemeral-storage': '10Gi' }, stateDir, repoDir: process.cwd(), heartbeatMs: 500 });
 }
 
 async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 20_000): Promise<T> {
@@ -58,6 +43,7 @@ async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, ms = 2
 const podPath = '/api/v1/namespaces/default/pods/web';
 
 test('the node agent registers, runs a pod, survives a restart and deletes it gracefully', { skip }, async () => {
+  const client = cluster.client();
   let agent = newAgent();
   await agent.start();
   try {
