@@ -103,7 +103,8 @@ export class VMIController {
 
   private async writeStatus(vmi: VirtualMachineInstance, status: VirtualMachineInstance['status']): Promise<void> {
     const [ns, name] = splitKey(keyOf(vmi));
-    await this.deps.client.replace(`${objectPath(PATHS.vmis, ns, name)}/status`, { ...vmi, status }).catch(ignoreNotFound);
+    // The VMI CRD has no status subresource (as upstream): status is written with the object.
+    await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, status }).catch(ignoreNotFound);
     const oldPhase = vmi.status?.phase ?? '';
     if (status?.phase && status.phase !== oldPhase) {
       const failed = status.phase === 'Failed';
