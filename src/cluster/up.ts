@@ -35,13 +35,9 @@ export async function startCluster(opts: UpOptions): Promise<RunningCluster> {
   return { apiServer, stop: () => apiServer.stop() };
 }
 
-/** Runs until a signal arrives; resolves after a clean stop. */
+/** Runs until a signal arrives; resolves after a clean stop. A signal during start-up stops right after it. */
 export async function runUp(opts: UpOptions): Promise<void> {
-  const cluster = await startCluster(opts);
-  opts.log(`kubevirt-ts: API server listening on ${cluster.apiServer.url}`);
-  opts.log(`kubevirt-ts: export KUBECONFIG=${cluster.apiServer.kubeconfigPath}`);
-  if (opts.nodes !== 1) opts.log(`kubevirt-ts: --nodes ${opts.nodes} noted; nodes are not started by this version yet`);
-  await new Promise<void>((resolve) => {
+  const signalled = new Promise<void>((resolve) => {
     const onSignal = (sig: NodeJS.Signals): void => {
       opts.log(`kubevirt-ts: ${sig} received, stopping`);
       process.off('SIGINT', onSignal);
@@ -51,6 +47,11 @@ export async function runUp(opts: UpOptions): Promise<void> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
+  const cluster = await startCluster(opts);
+  opts.log(`kubevirt-ts: API server listening on ${cluster.apiServer.url}`);
+  opts.log(`kubevirt-ts: export KUBECONFIG=${cluster.apiServer.kubeconfigPath}`);
+  if (opts.nodes !== 1) opts.log(`kubevirt-ts: --nodes ${opts.nodes} noted; nodes are not started by this version yet`);
+  await signalled;
   await cluster.stop();
   opts.log('kubevirt-ts: stopped');
 }

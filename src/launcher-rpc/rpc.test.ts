@@ -91,26 +91,30 @@ test('events reach every client; close rejects pending calls and removes the soc
   const dir = mkdtempSync(join(tmpdir(), 'lrpc-'));
   const path = join(dir, 'launcher.sock');
   const server = await LauncherServer.listen(path, slow);
-  const a = await LauncherClient.connect(path);
-  const b = await LauncherClient.connect(path);
-  const seen: LauncherEvent[][] = [[], []];
-  a.onEvent((e) => seen[0]?.push(e));
-  b.onEvent((e) => seen[1]?.push(e));
-  await a.call('ping', {});
-  await b.call('ping', {});
-  const ev: LauncherEvent = { type: 'lifecycle', state: 'Shutoff', reason: 'Crashed' };
-  server.broadcast(ev);
-  const pendingCall = a.call('shutdown', { gracePeriodSeconds: 1 });
-  const closed = new Promise<void>((resolve) => a.onClose(resolve));
-  await b.call('ping', {}); // events precede later replies on the same connection
-  assert.deepEqual(seen[1], [ev]);
-  await server.close();
-  await closed;
-  await assert.rejects(pendingCall, { code: 'Unavailable' });
-  assert.deepEqual(seen[0], [ev]);
-  release();
-  assert.equal(existsSync(path), false);
-  rmSync(dir, { recursive: true, force: true });
+  try {
+    const a = await LauncherClient.connect(path);
+    const b = await LauncherClient.connect(path);
+    const seen: LauncherEvent[][] = [[], []];
+    a.onEvent((e) => seen[0]?.push(e));
+    b.onEvent((e) => seen[1]?.push(e));
+    await a.call('ping', {});
+    await b.call('ping', {});
+    const ev: LauncherEvent = { type: 'lifecycle', state: 'Shutoff', reason: 'Crashed' };
+    server.broadcast(ev);
+    const pendingCall = a.call('shutdown', { gracePeriodSeconds: 1 });
+    const closed = new Promise<void>((resolve) => a.onClose(resolve));
+    await b.call('ping', {}); // events precede later replies on the same connection
+    assert.deepEqual(seen[1], [ev]);
+    await server.close();
+    await closed;
+    await assert.rejects(pendingCall, { code: 'Unavailable' });
+    assert.deepEqual(seen[0], [ev]);
+    release();
+    assert.equal(existsSync(path), false);
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('connecting to a missing socket fails as Unavailable', async () => {

@@ -103,3 +103,40 @@ test('errors are printed as kube-apiserver prints them', { skip }, async () => {
   assert.notEqual(r.code, 0);
   assert.match(r.stderr, /Error from server \(NotFound\): configmaps "does-not-exist" not found/);
 });
+
+const crdYaml = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: gadgets.example.com
+spec:
+  group: example.com
+  scope: Namespaced
+  names: {plural: gadgets, singular: gadget, kind: Gadget, shortNames: [gd]}
+  versions:
+  - name: v1
+    served: true
+    storage: true
+    additionalPrinterColumns:
+    - {name: Size, type: integer, jsonPath: .spec.size}
+    schema:
+      openAPIV3Schema:
+        type: object
+        properties:
+          spec:
+            type: object
+            description: The gadget's desired state.
+            properties:
+              size: {type: integer, description: How big the gadget is.}
+`;
+
+test('a CRD: wait --for=condition=Established, printer columns, explain, delete --wait', { skip }, async () => {
+  await ok(['apply', '-f', '-'], crdYaml);
+  await ok(['wait', '--for=condition=Established', 'crd/gadgets.example.com', '--timeout=10s']);
+  await ok(['apply', '-f', '-'], 'apiVersion: example.com/v1\nkind: Gadget\nmetadata:\n  name: g1\nspec:\n  size: 7\n');
+  const table = await ok(['get', 'gd']);
+  assert.match(table, /^NAME\s+SIZE/m);
+  assert.match(table, /^g1\s+7/m);
+  assert.match(await ok(['explain', 'gadget.spec.size']), /How big the gadget is/);
+  await ok(['delete', 'gadget', 'g1', '--wait=true', '--timeout=10s']);
+  await ok(['delete', 'crd', 'gadgets.example.com', '--wait=true', '--timeout=20s']);
+});

@@ -13,7 +13,9 @@ import { withCoreHooks } from './registry/core-hooks.js';
 import { OpenApi } from './discovery/openapi.js';
 import { StoreRbacSource, authorize } from './http/authz.js';
 import { wireAuthn } from './authn-wiring.js';
-import { createHandler, type HandlerDeps, type VirtualHandler } from './http/handler.js';
+import { wireAdmission } from './admission-wiring.js';
+import { createHandler, createUpgradeHandler, type HandlerDeps, type VirtualHandler } from './http/handler.js';
+import { wireAggregation } from './aggregator-wiring.js';
 import type { ApiModules } from './modules.js';
 import { ResourceRegistry } from './registry/registry.js';
 import type { RestDeps } from './rest/context.js';
@@ -79,6 +81,9 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const rbacSource = new StoreRbacSource(store);
   const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));
   modules.tokens ??= authn.tokens;
+  const admission = modules.admission ? undefined : wireAdmission(store);
+  const aggregation = wireAggregation(store, pki);
+  modules.admission ??= admission;
   let ready = false;
   let port = opts.port;
   const handlerDeps: HandlerDeps = {
@@ -89,12 +94,14 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     serverAddress: () => `${host}:${port}`,
     ready: () => ready,
     virtual: opts.virtual ?? authn.virtual,
+    aggregation,
     log: opts.log,
   };
   const server = createServer(
     { key: pki.server.keyPem, cert: pki.server.certPem, ca: [pki.ca.certPem], requestCert: true, rejectUnauthorized: false },
     createHandler(handlerDeps),
   );
+  server.on('upgrade', createUpgradeHandler(handlerDeps));
   server.keepAliveTimeout = 65_000;
   let controllers: Controllers | undefined;
   try {
@@ -105,6 +112,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   } catch (err) {
     server.closeAllConnections();
     server.close();
+    aggregation.stop();
+    admission?.close();
     hub.close();
     rbacSource.close();
     store.close();
@@ -123,6 +132,8 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await closed;
+      admission?.close();
+      aggregation.stop();
       hub.close();
       rbacSource.close();
       store.close();

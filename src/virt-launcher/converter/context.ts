@@ -79,7 +79,7 @@ export interface ConverterContext {
   readonly interfaces?: Readonly<Record<string, InterfaceBackend>>;
   /** OVMF files. Default DEBIAN_OVMF. */
   readonly ovmf?: OVMFPaths;
-  /** The EFI variable store of this VMI. Default `<privateDir>/nvram/<domain>_VARS.fd`. */
+  /** The EFI variable store of this VMI. Default `<privateDir>/<domain>_VARS.fd` (libvirt copies the vars template there on first start). */
   readonly nvramPath?: string;
   /** kernelBoot: the kernel and initrd extracted from the kernelBoot container. */
   readonly kernelBoot?: { readonly kernel?: string; readonly initrd?: string };

@@ -55,7 +55,7 @@ test('virtio transitional, reboot policy Terminate, EFI nvram default path, USB 
   const d = buildDomainSpec(v, ctx);
   assert.equal(d.on_reboot, 'destroy');
   assert.equal(d.devices.memballoon?.$.model, 'virtio-transitional');
-  assert.equal(d.os.nvram?._, '/run/p/nvram/default_vm_VARS.fd');
+  assert.equal(d.os.nvram?._, '/run/p/default_vm_VARS.fd');
   assert.equal(d.features.smm, undefined);
   assert.deepEqual(d.devices.controller[0], { $: { type: 'usb', index: 0, model: 'qemu-xhci' } });
 });

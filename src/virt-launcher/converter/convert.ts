@@ -17,7 +17,7 @@
  * - interfaces[interfaceName]: `{type: 'tap', tapDevice, mac?, mtu?}` for masquerade and bridge
  *   (default `tap<index>`), or `{type: 'user'}` for QEMU user networking. The VMI's macAddress wins.
  * - ovmf (default Debian's /usr/share/OVMF/*_4M files) and nvramPath (default
- *   `<privateDir>/nvram/<domain>_VARS.fd`) for EFI; kernelBoot {kernel, initrd} extracted paths.
+ *   `<privateDir>/<domain>_VARS.fd`) for EFI; kernelBoot {kernel, initrd} extracted paths.
  * - smbios (cluster SMBIOS values), logSerialConsole (default true), memBalloonStatsPeriod
  *   (default 10), dedicatedCPUs (host CPUs for dedicatedCpuPlacement), hotplugPorts, uid, architecture.
  * Errors are StatusErrors naming the field (a disk without a volume, an unsupported binding...).
@@ -97,7 +97,7 @@ export function buildDomainSpec(vmi: VirtualMachineInstance, ctx: ConverterConte
   const topology = topologyOf(spec);
   const vcpus = vcpuCount(topology);
   const { disks, iothreads, buses } = convertDisks(vmi, ctx, arch, virtioModel, vcpus);
-  const inputs = convertInputs(spec, virtioModel);
+  const inputs = convertInputs(spec);
   const cputune = convertCPUTune(spec, ctx.dedicatedCPUs);
   const uid = ctx.uid ?? vmi.metadata?.uid;
   return {
@@ -113,7 +113,7 @@ export function buildDomainSpec(vmi: VirtualMachineInstance, ctx: ConverterConte
     os: convertOS(spec, {
       architecture: arch,
       ovmf: ctx.ovmf ?? DEBIAN_OVMF,
-      nvramPath: ctx.nvramPath ?? `${ctx.privateDir}/nvram/${name}_VARS.fd`,
+      nvramPath: ctx.nvramPath ?? `${ctx.privateDir}/${name}_VARS.fd`,
       ...(ctx.kernelBoot ? { kernelBoot: ctx.kernelBoot } : {}),
     }),
     features: convertFeatures(spec, arch, usesSecureBoot(spec)),

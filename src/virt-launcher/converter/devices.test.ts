@@ -35,12 +35,12 @@ test('VNC on a unix socket with a video card', () => {
 });
 
 test('inputs: usb and virtio tablets, and the auto-attached one', () => {
-  assert.deepEqual(convertInputs(spec({ inputs: [{ name: 't', type: 'tablet', bus: 'virtio' }, { name: 'k', type: 'keyboard', bus: 'usb' }] }), VM), [
-    { $: { type: 'tablet', bus: 'virtio', model: VM }, alias: { $: { name: 'ua-t' } } },
+  assert.deepEqual(convertInputs(spec({ inputs: [{ name: 't', type: 'tablet', bus: 'virtio' }, { name: 'k', type: 'keyboard', bus: 'usb' }] })), [
+    { $: { type: 'tablet', bus: 'virtio', model: 'virtio' }, alias: { $: { name: 'ua-t' } } },
     { $: { type: 'keyboard', bus: 'usb' }, alias: { $: { name: 'ua-k' } } },
   ]);
-  assert.deepEqual(convertInputs(spec({ autoattachInputDevice: true }), VM), [{ $: { type: 'tablet', bus: 'usb' }, alias: { $: { name: 'ua-default-0' } } }]);
-  assert.deepEqual(convertInputs(spec({}), VM), []);
+  assert.deepEqual(convertInputs(spec({ autoattachInputDevice: true })), [{ $: { type: 'tablet', bus: 'usb' }, alias: { $: { name: 'ua-default-0' } } }]);
+  assert.deepEqual(convertInputs(spec({})), []);
 });
 
 test('rng, guest agent channel and watchdog', () => {
@@ -54,4 +54,11 @@ test('rng, guest agent channel and watchdog', () => {
     [{ name: 'w', diag288: { action: 'shutdown' } }, [{ $: { model: 'diag288', action: 'shutdown' }, alias: { $: { name: 'ua-w' } } }]],
   ];
   for (const [w, want] of cases) assert.deepEqual(convertWatchdog(spec(w ? { watchdog: w } : {})), want);
+});
+
+test('a private directory too long for a unix socket is a clear error', () => {
+  const dir = `/run/${'x'.repeat(100)}`;
+  assert.throws(() => convertSerialConsole(spec({}), dir, true), /longer than 107 bytes/);
+  assert.throws(() => convertGraphics(spec({}), dir), /longer than 107 bytes/);
+  assert.deepEqual(convertGraphics(spec({ autoattachGraphicsDevice: false }), dir), { graphics: [], video: [] });
 });

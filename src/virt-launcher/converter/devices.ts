@@ -3,6 +3,7 @@
  * unix socket with its video card, input devices, the virtio RNG, the guest agent channel and the watchdog.
  */
 import type { VirtualMachineInstanceSpec } from '../../api/kubevirt/index.js';
+import { StatusError } from '../../api/meta/index.js';
 import { userAlias } from './names.js';
 import type { ChannelSpec, ConsoleSpec, GraphicsSpec, InputSpec, RngSpec, SerialSpec, VideoSpec, WatchdogSpec } from './types.js';
 
@@ -11,10 +12,21 @@ type Spec = VirtualMachineInstanceSpec;
 /** The virtio-serial name the QEMU guest agent listens on. */
 export const GUEST_AGENT_CHANNEL = 'org.qemu.guest_agent.0';
 
+/** Longest unix socket path Linux accepts (sun_path is 108 bytes with its NUL). */
+export const MAX_SOCKET_PATH_BYTES = 107;
+
+function socketPath(privateDir: string, name: string): string {
+  const path = `${privateDir}/${name}`;
+  if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) {
+    throw new StatusError(500, 'InternalError', `socket path "${path}" is longer than ${MAX_SOCKET_PATH_BYTES} bytes; use a shorter private directory`);
+  }
+  return path;
+}
+
 /** Socket and log paths in the launcher's private directory. */
-export const serialSocketPath = (privateDir: string): string => `${privateDir}/virt-serial0`;
+export const serialSocketPath = (privateDir: string): string => socketPath(privateDir, 'virt-serial0');
 export const serialLogPath = (privateDir: string): string => `${privateDir}/virt-serial0-log`;
-export const vncSocketPath = (privateDir: string): string => `${privateDir}/virt-vnc`;
+export const vncSocketPath = (privateDir: string): string => socketPath(privateDir, 'virt-vnc');
 
 /** Serial port 0 on `<privateDir>/virt-serial0` (logged unless disabled) and a pty console on it; none when autoattachSerialConsole is false. */
 export function convertSerialConsole(spec: Spec, privateDir: string, logByDefault: boolean): { serial: SerialSpec[]; console: ConsoleSpec[] } {
@@ -46,13 +58,13 @@ export function convertGraphics(spec: Spec, privateDir: string): { graphics: Gra
   };
 }
 
-/** Input devices; a USB tablet when autoattachInputDevice asks for one and none is listed. */
-export function convertInputs(spec: Spec, virtioModel: string): InputSpec[] {
+/** Input devices (virtio ones with libvirt's plain `virtio` model); a USB tablet when autoattachInputDevice asks for one and none is listed. */
+export function convertInputs(spec: Spec): InputSpec[] {
   const devices = spec.domain.devices;
   const inputs = devices.inputs?.length ? devices.inputs : devices.autoattachInputDevice ? [{ name: 'default-0', type: 'tablet' as const, bus: 'usb' as const }] : [];
   return inputs.map((i) => {
     const bus = i.bus ?? 'usb';
-    return { $: { type: i.type, bus, ...(bus === 'virtio' ? { model: virtioModel } : {}) }, alias: { $: { name: userAlias(i.name) } } };
+    return { $: { type: i.type, bus, ...(bus === 'virtio' ? { model: 'virtio' } : {}) }, alias: { $: { name: userAlias(i.name) } } };
   });
 }
 

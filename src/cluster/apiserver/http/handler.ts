@@ -3,10 +3,12 @@
  * resource. Every failure leaves through writeError as a metav1.Status.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { StatusError, unauthorized, type KubeObject } from '../../../api/meta/index.js';
 import type { UserInfo } from '../contracts.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from '../discovery/discovery.js';
 import type { OpenApi } from '../discovery/openapi.js';
+import type { AggregationWiring } from '../aggregator-wiring.js';
 import type { ServedResource } from '../registry/registry.js';
 import type { Caller } from '../rest/context.js';
 import { anonymousAllowed, anonymousUser, authenticate } from './authn.js';
@@ -33,6 +35,8 @@ export interface HandlerDeps extends ResourceHandlerDeps {
   readonly ready: () => boolean;
   readonly virtual?: VirtualHandler;
   readonly log?: (msg: string, fields?: Record<string, unknown>) => void;
+  /** API aggregation: requests for aggregated group-versions go to their backends. */
+  readonly aggregation?: AggregationWiring;
 }
 
 const notFoundStatus = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
@@ -60,7 +64,15 @@ function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerRe
   let body: unknown;
   if (p === '/version') body = versionInfo();
   else if (p === '/api') body = apiVersions(deps.serverAddress());
-  else if (p === '/apis') body = apiGroupList(deps.registry);
+  else if (p === '/apis') {
+    const list = apiGroupList(deps.registry);
+    const extra = deps.aggregation?.groups() ?? [];
+    const local = new Set(list.groups.map((g) => g.name));
+    body = { ...list, groups: [...list.groups, ...extra.filter((g) => !local.has(String(g.name)))] };
+  } else if (parts[0] === 'apis' && parts.length === 2 && !apiGroup(deps.registry, parts[1] ?? '')) {
+    body = deps.aggregation?.groups().find((g) => g.name === parts[1]);
+    if (body) body = { kind: 'APIGroup', apiVersion: 'v1', ...(body) };
+  }
   else if (parts[0] === 'api' && parts.length === 2) body = apiResourceList(deps.registry, '', parts[1] ?? '');
   else if (parts[0] === 'apis' && parts.length === 2) body = apiGroup(deps.registry, parts[1] ?? '');
   else if (parts[0] === 'apis' && parts.length === 3) body = apiResourceList(deps.registry, parts[1] ?? '', parts[2] ?? '');
@@ -102,6 +114,10 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     const d = authorize(attrs, deps.modules.rbac, deps.rbacSource);
     if (!d.allowed) throw forbiddenFor(attrs, d.reason);
   }
+  if (deps.aggregation?.aggregator.match(url.pathname)) {
+    await deps.aggregation.aggregator.proxy(req, res, user);
+    return;
+  }
   if (!info.isResourceRequest) {
     serveNonResource(deps, req, res, url);
     return;
@@ -120,6 +136,23 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     if (await serveVirtual(deps, req, res, info, r, user)) return;
   }
   await serveResource(deps, { req, res, url, info, resource: r, caller });
+}
+
+/** Handles HTTP upgrades (websockets): authenticated, authorised, then proxied to an aggregated backend. */
+export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
+  return (req, socket, head) => {
+    void (async () => {
+      const url = new URL(req.url ?? '/', 'https://localhost');
+      const user = await authenticate(req, deps.modules.tokens);
+      const target = deps.aggregation?.aggregator.match(url.pathname);
+      if (!user || !target) throw new Error('not upgradable');
+      const attrs = attributesOf(parseRequestInfo(req.method ?? 'GET', url), user);
+      if (!authorize(attrs, deps.modules.rbac, deps.rbacSource).allowed) throw new Error('forbidden');
+      await deps.aggregation!.aggregator.proxyUpgrade(req, socket, head, user);
+    })().catch(() => {
+      socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\n\r\n');
+    });
+  };
 }
 
 /** The node request listener for the API server. */

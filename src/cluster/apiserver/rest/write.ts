@@ -65,6 +65,11 @@ async function admit(deps: RestDeps, r: ServedResource, caller: Caller, op: 'CRE
   if (!chain) return obj;
   const base = { resource: r, operation: op, subresource, namespace: obj.metadata?.namespace ?? '', name: obj.metadata?.name ?? '', oldObject: old, user: caller.user, dryRun: caller.dryRun };
   const mutated = (await chain.admit({ ...base, object: obj, phase: 'mutating' })) ?? obj;
+  if (mutated !== obj) {
+    // What webhooks changed is defaulted and validated again, as kube-apiserver validates after mutation.
+    r.hooks.defaults?.(mutated);
+    ensureValid(r, mutated, [...validateMeta(mutated.metadata ?? {}, nameRule(r)), ...(r.hooks.validate?.(mutated, old) ?? [])]);
+  }
   await chain.admit({ ...base, object: mutated, phase: 'validating' });
   return mutated;
 }

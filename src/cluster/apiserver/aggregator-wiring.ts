@@ -1,0 +1,81 @@
+/**
+ * Wires API aggregation into the server: APIServices from the store, backends reached through
+ * their Service's Endpoints with the front-proxy client certificate, and the Available condition
+ * kept up to date (every 30 s and whenever an APIService, Service or Endpoints changes).
+ */
+import type { KubeObject } from '../../api/meta/index.js';
+import type { ClusterPki } from '../pki/index.js';
+import { Aggregator, aggregatedGroups, checkAvailability } from './aggregator/index.js';
+import { resolveServiceVia } from './admission-wiring.js';
+import type { Store } from './store/store.js';
+
+const apiServicesGr = { group: 'apiregistration.k8s.io', resource: 'apiservices' };
+
+/** The aggregator plus the availability loop; stop() ends the loop. */
+export interface AggregationWiring {
+  readonly aggregator: Aggregator;
+  /** /apis entries of the aggregated groups. */
+  groups(): Record<string, unknown>[];
+  stop(): void;
+}
+
+/** Starts aggregation over the store. */
+export function wireAggregation(store: Store, pki: ClusterPki): AggregationWiring {
+  const remote = (): KubeObject[] => store.list(apiServicesGr).items.filter((s) => (s.spec as { service?: unknown } | undefined)?.service);
+  const resolveService = resolveServiceVia(store);
+  const clientCertificate = { cert: pki.frontProxyClient.certPem, key: pki.frontProxyClient.keyPem };
+  const aggregator = new Aggregator({ apiServices: remote, resolveService, proxyClientCertificate: clientCertificate });
+  let running: Promise<void> | undefined;
+  let again = false;
+  let stopped = false;
+  const check = (): void => {
+    if (stopped) return;
+    if (running) {
+      again = true;
+      return;
+    }
+    running = (async () => {
+      const changed = await checkAvailability(remote(), {
+        getService: (ns, name) => store.get({ group: '', resource: 'services' }, ns, name),
+        getEndpoints: (ns, name) => store.get({ group: '', resource: 'endpoints' }, ns, name),
+        resolveService,
+        clientCertificate,
+      });
+      for (const s of changed) {
+        if (stopped) return;
+        try {
+          store.guaranteedUpdate(apiServicesGr, '', s.metadata?.name ?? '', (cur) => (cur.metadata?.uid === s.metadata?.uid ? { ...cur, status: s.status } : undefined));
+        } catch {
+          // deleted meanwhile
+        }
+      }
+    })()
+      .catch(() => undefined)
+      .finally(() => {
+        running = undefined;
+        if (again) {
+          again = false;
+          check();
+        }
+      });
+  };
+  const unsubscribe = store.subscribe((ev) => {
+    if (ev.resource === '/services' || ev.resource === '/endpoints') check();
+    else if (ev.resource === 'apiregistration.k8s.io/apiservices' && ev.type !== 'DELETED') {
+      const prevSpec = JSON.stringify(ev.prev?.spec);
+      if (ev.type === 'ADDED' || prevSpec !== JSON.stringify(ev.object.spec)) check();
+    }
+  });
+  const timer = setInterval(check, 30_000);
+  timer.unref();
+  check();
+  return {
+    aggregator,
+    groups: () => aggregatedGroups(remote()),
+    stop: () => {
+      stopped = true;
+      clearInterval(timer);
+      unsubscribe();
+    },
+  };
+}

@@ -1,0 +1,91 @@
+/**
+ * Per-container cgroups for memory and CPU limits: cgroup v2 (unified) or v1 (memory and cpu
+ * controllers), under `kubevirt-ts/<node>/pod<uid>/<container>`. Where a controller is not
+ * writable the limit is skipped and a warning returned, as issue 3 asks.
+ */
+import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseQuantity } from '../apiserver/builtins/quantity.js';
+import type { ResourceMap } from './types.js';
+
+const ROOT = '/sys/fs/cgroup';
+const PERIOD_US = 100_000;
+
+/** Controller directories that will hold the container, by mode. */
+function controllerRoots(root: string): { v2: boolean; dirs: Record<'memory' | 'cpu', string | undefined> } {
+  if (existsSync(join(root, 'cgroup.controllers'))) return { v2: true, dirs: { memory: root, cpu: root } };
+  const memory = existsSync(join(root, 'memory', 'memory.limit_in_bytes')) ? join(root, 'memory') : undefined;
+  const cpu = existsSync(join(root, 'cpu', 'cpu.cfs_quota_us')) ? join(root, 'cpu') : undefined;
+  return { v2: false, dirs: { memory, cpu } };
+}
+
+/** The relative cgroup path of a container. */
+export function cgroupPath(node: string, podUid: string, container: string): string {
+  return join('kubevirt-ts', node, `pod${podUid}`, container);
+}
+
+/** CPU quota in microseconds per 100 ms period for a cpu limit, or undefined for none. */
+export function cpuQuotaUs(limit: string | number | undefined): number | undefined {
+  const cores = parseQuantity(limit);
+  return cores && cores > 0 ? Math.max(1000, Math.ceil(cores * PERIOD_US)) : undefined;
+}
+
+/** Creates the container's cgroups with its limits; returns the cgroup.procs files and warnings. */
+export function setupCgroups(rel: string, limits: ResourceMap | undefined, root = ROOT): { procs: string[]; warnings: string[] } {
+  const { v2, dirs } = controllerRoots(root);
+  const procs: string[] = [];
+  const warnings: string[] = [];
+  const mem = parseQuantity(limits?.memory);
+  const quota = cpuQuotaUs(limits?.cpu);
+  const plan: ['memory' | 'cpu', string, string | undefined][] = v2
+    ? [['memory', 'memory.max', mem ? String(Math.floor(mem)) : undefined], ['cpu', 'cpu.max', quota ? `${quota} ${PERIOD_US}` : undefined]]
+    : [['memory', 'memory.limit_in_bytes', mem ? String(Math.floor(mem)) : undefined], ['cpu', 'cpu.cfs_quota_us', quota ? String(quota) : undefined]];
+  for (const [ctrl, file, value] of plan) {
+    const base = dirs[ctrl];
+    if (!base) {
+      if (value) warnings.push(`cgroup ${ctrl} controller not available: ${ctrl} limit not enforced`);
+      continue;
+    }
+    const dir = join(base, rel);
+    try {
+      mkdirSync(dir, { recursive: true });
+      if (value) writeFileSync(join(dir, file), value);
+      if (!procs.includes(join(dir, 'cgroup.procs'))) procs.push(join(dir, 'cgroup.procs'));
+    } catch (e) {
+      warnings.push(`cgroup ${ctrl} at ${dir} not writable (${(e as Error).message}): ${ctrl} limit not enforced`);
+    }
+  }
+  return { procs, warnings };
+}
+
+/** Removes the pod's cgroup directories (after its processes are gone), deepest first. */
+export function removePodCgroups(node: string, podUid: string, root = ROOT): void {
+  const { dirs } = controllerRoots(root);
+  for (const base of new Set(Object.values(dirs))) {
+    if (!base) continue;
+    const podDir = join(base, 'kubevirt-ts', node, `pod${podUid}`);
+    if (!existsSync(podDir)) continue;
+    for (const c of readdirSync(podDir, { withFileTypes: true })) {
+      if (c.isDirectory()) tryRmdir(join(podDir, c.name));
+    }
+    tryRmdir(podDir);
+  }
+}
+
+/** Removes a node's (empty) cgroup parents, for `kubevirt-ts down` and tests. */
+export function removeNodeCgroups(node: string, root = ROOT): void {
+  const { dirs } = controllerRoots(root);
+  for (const base of new Set(Object.values(dirs))) {
+    if (!base) continue;
+    tryRmdir(join(base, 'kubevirt-ts', node));
+    tryRmdir(join(base, 'kubevirt-ts'));
+  }
+}
+
+function tryRmdir(p: string): void {
+  try {
+    rmdirSync(p);
+  } catch {
+    // still populated: retried on the next cleanup
+  }
+}

@@ -1,0 +1,334 @@
+/**
+ * Brings one pod's processes in line with its spec, level-triggered: sandbox and volumes, init
+ * containers in order, containers with restart back-off and probes, status through
+ * pods/status when it changed, and on deletion SIGTERM -> grace -> SIGKILL -> release -> delete.
+ */
+import { statSync } from 'node:fs';
+import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
+import { cgroupPath, removePodCgroups, setupCgroups } from './cgroups.js';
+import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
+import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
+import { dockerConfigCredentials, ImageResolveError, resolveImage, type ImageResolverOptions, type PullCredential } from './images.js';
+import { metaTime } from './node-object.js';
+import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
+import { computePodStatus, statusChanged } from './pod-status.js';
+import { isAlive } from './procs.js';
+import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
+import { startSandbox, stopSandbox } from './sandbox.js';
+import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
+import { prepareVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
+
+/** The API calls a pod worker makes; implemented over KubeClient in api-objects.ts. */
+export interface PodApi extends VolumeSources {
+  patchStatus(pod: Pod, status: PodStatus): Promise<void>;
+  /** The final delete with grace 0 and a uid precondition, as kubelet does. */
+  deleteFinal(pod: Pod): Promise<void>;
+}
+
+/** The PodNetwork contract of src/cluster/network, as the agent consumes it. */
+export interface PodNetworkLike {
+  setup(podUid: string): Promise<{ netnsPath: string; ip: string }>;
+  teardown(podUid: string): Promise<void>;
+}
+
+export interface PodWorkerDeps {
+  readonly node: string;
+  readonly hostIP: string;
+  readonly state: StateDir;
+  readonly api: PodApi;
+  readonly images: ImageResolverOptions;
+  readonly network?: PodNetworkLike;
+  readonly nodeAllocatable?: Readonly<Record<string, string>>;
+  readonly log: (msg: string) => void;
+  readonly now?: () => number;
+}
+
+const POLL_MS = 1000;
+
+export class PodWorker {
+  private readonly probes = new Map<string, ProbeState>();
+
+  constructor(private readonly d: PodWorkerDeps) {}
+
+  private now(): number {
+    return (this.d.now ?? Date.now)();
+  }
+
+  /** One reconcile of a pod the API shows bound to this node; returns the requeue delay. */
+  async sync(pod: Pod): Promise<number | undefined> {
+    const uid = pod.metadata?.uid ?? '';
+    const r = this.d.state.load(uid) ?? this.newRecord(pod);
+    if (pod.metadata?.deletionTimestamp) return this.terminatePod(pod, r);
+    if (r.finished) return undefined;
+    this.refresh(r);
+    if (!r.sandbox || !isAlive(r.sandbox.pid, r.sandbox.startTime)) {
+      const ready = await this.createSandbox(pod, r);
+      if (!ready) {
+        this.d.state.save(r);
+        await this.writeStatus(pod, r);
+        return 5000;
+      }
+    }
+    const initDone = await this.syncInit(pod, r);
+    if (initDone) for (const c of pod.spec.containers) await this.syncContainer(pod, r, c, false);
+    const status = await this.writeStatus(pod, r);
+    if (status.phase === 'Succeeded' || status.phase === 'Failed') {
+      await this.release(r);
+      r.finished = true;
+    }
+    this.d.state.save(r);
+    return r.finished ? undefined : POLL_MS;
+  }
+
+  private newRecord(pod: Pod): PodRecord {
+    const ctr = (c: Container, init: boolean): [string, ContainerRecord] => [key(c.name, init), { name: c.name, init, restartCount: 0, image: c.image ?? '', imageID: '', state: { waiting: { reason: init ? 'PodInitializing' : 'ContainerCreating' } }, lastState: {} }];
+    const r: PodRecord = {
+      uid: pod.metadata?.uid ?? '',
+      namespace: pod.metadata?.namespace ?? 'default',
+      name: pod.metadata?.name ?? '',
+      startTime: metaTime(new Date(this.now())),
+      containers: Object.fromEntries([...(pod.spec.initContainers ?? []).map((c) => ctr(c, true)), ...pod.spec.containers.map((c) => ctr(c, false))]),
+    };
+    if (!pod.spec.initContainers?.length) for (const c of Object.values(r.containers)) c.state = { waiting: { reason: 'ContainerCreating' } };
+    this.d.state.save(r);
+    return r;
+  }
+
+  /** Notices containers that exited (exit file) or vanished (killed) since the last sync. */
+  private refresh(r: PodRecord): void {
+    for (const c of Object.values(r.containers)) {
+      if (!c.proc) continue;
+      const exitFile = this.d.state.exitFile(r.uid, c.name, c.restartCount);
+      const code = readExitCode(exitFile);
+      if (code === undefined && isAlive(c.proc.pid, c.proc.startTime)) continue;
+      const exitCode = code ?? 137;
+      let finishedAt = metaTime(new Date(this.now()));
+      try {
+        finishedAt = metaTime(statSync(exitFile).mtime);
+      } catch {
+        // killed: no exit file
+      }
+      c.state = { terminated: { exitCode, reason: c.killedForProbe ? 'Error' : terminatedReason(exitCode), startedAt: c.state.running?.startedAt, finishedAt, containerID: c.containerID } };
+      c.proc = undefined;
+      c.killedForProbe = undefined;
+    }
+  }
+
+  private async createSandbox(pod: Pod, r: PodRecord): Promise<boolean> {
+    try {
+      const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api);
+      let netnsPath: string | undefined;
+      if (!pod.spec.hostNetwork && this.d.network) {
+        const net = await this.d.network.setup(r.uid);
+        r.networkSetUp = true;
+        r.podIP = net.ip;
+        netnsPath = net.netnsPath;
+      }
+      r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts: sandboxMounts(pod, volumes) });
+      return true;
+    } catch (e) {
+      const reason = e instanceof ContainerConfigError ? e.reason : 'CreateContainerError';
+      this.d.log(`pod ${r.namespace}/${r.name}: sandbox: ${(e as Error).message}`);
+      for (const c of Object.values(r.containers)) c.state = { waiting: { reason, message: (e as Error).message } };
+      return false;
+    }
+  }
+
+  /** Runs init containers one at a time; true once all have succeeded. */
+  private async syncInit(pod: Pod, r: PodRecord): Promise<boolean> {
+    for (const c of pod.spec.initContainers ?? []) {
+      const rec = r.containers[key(c.name, true)];
+      if (!rec) continue;
+      if (rec.state.terminated?.exitCode === 0) continue;
+      // Init containers restart on failure unless restartPolicy is Never.
+      await this.syncContainer(pod, r, c, true);
+      return false;
+    }
+    return true;
+  }
+
+  private async syncContainer(pod: Pod, r: PodRecord, c: Container, init: boolean): Promise<void> {
+    const rec = r.containers[key(c.name, init)];
+    if (!rec) return;
+    if (rec.proc) return this.probe(pod, r, c, rec);
+    if (rec.state.waiting && (rec.nextStartMs ?? 0) > this.now()) {
+      if (rec.state.waiting.reason === 'ErrImagePull') rec.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
+      return;
+    }
+    const t = rec.state.terminated;
+    const neverStarted = !t && rec.restartCount === 0 && !rec.lastState.terminated && !rec.containerID;
+    if (!neverStarted) {
+      const last = t ?? rec.lastState.terminated;
+      const policy = init && pod.spec.restartPolicy !== 'Never' ? 'OnFailure' : pod.spec.restartPolicy;
+      if (last && !shouldRestart(policy, last.exitCode)) return;
+      if (t) {
+        rec.lastState = { terminated: t };
+        const startedMs = Date.parse(t.startedAt ?? '') || 0;
+        const finishedMs = Date.parse(t.finishedAt ?? '') || this.now();
+        // The first restart is immediate; later ones back off 10 s, 20 s, ... up to 5 min.
+        const d = restartDecision(rec.restartCount, startedMs, finishedMs, this.now());
+        rec.nextStartMs = this.now() + d.waitMs;
+        if (!d.restartNow) rec.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelay(rec.restartCount) / 1000)}s restarting failed container=${c.name} pod=${r.name}_${r.namespace}(${r.uid})` } };
+      }
+      if ((rec.nextStartMs ?? 0) > this.now()) return;
+      rec.restartCount++;
+    }
+    await this.start(pod, r, c, rec);
+  }
+
+  private async start(pod: Pod, r: PodRecord, c: Container, rec: ContainerRecord): Promise<void> {
+    const sandbox = r.sandbox;
+    if (!sandbox) return;
+    try {
+      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await this.pullSecrets(pod));
+      rec.imageID = image.imageID;
+      const env = containerEnv(pod, c, await this.envSources(pod));
+      const imageEnv = Object.fromEntries(image.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
+      const argv = containerArgv(c, env, image);
+      if (argv.length === 0) throw new ContainerConfigError(`no command specified for container "${c.name}"`);
+      const cg = setupCgroups(cgroupPath(this.d.node, r.uid, c.name), c.resources?.limits);
+      for (const w of cg.warnings) this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${w}`);
+      const proc = startContainer({
+        sandboxPid: sandbox.pid,
+        argv,
+        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
+        workingDir: c.workingDir ?? image.workingDir ?? '/',
+        rootfs: image.rootfs,
+        logFile: this.d.state.logFile(r, c.name, rec.restartCount),
+        exitFile: this.d.state.exitFile(r.uid, c.name, rec.restartCount),
+        cgroupProcs: cg.procs,
+      });
+      rec.proc = proc;
+      rec.startFailures = 0;
+      rec.containerID = `kubevirt-ts://${r.uid}-${c.name}-${rec.restartCount}`;
+      rec.state = { running: { startedAt: metaTime(new Date(this.now())) } };
+      for (const kind of ['startup', 'liveness', 'readiness']) this.probes.delete(`${r.uid}/${c.name}/${kind}`);
+    } catch (e) {
+      const reason = e instanceof ImageResolveError || e instanceof ContainerConfigError ? e.reason : 'RunContainerError';
+      rec.state = { waiting: { reason, message: (e as Error).message } };
+      rec.startFailures = (rec.startFailures ?? 0) + 1;
+      rec.nextStartMs = this.now() + backoffDelay(rec.startFailures);
+      if (rec.restartCount > 0 && !rec.lastState.terminated) rec.restartCount--;
+      this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${(e as Error).message}`);
+    }
+  }
+
+  private async pullSecrets(pod: Pod): Promise<PullCredential[]> {
+    const out: PullCredential[] = [];
+    for (const ref of pod.spec.imagePullSecrets ?? []) {
+      const data = await this.d.api.secret(pod.metadata?.namespace ?? 'default', ref.name);
+      const json = data?.['.dockerconfigjson'] ?? data?.['.dockercfg'];
+      if (json) out.push(...dockerConfigCredentials(json));
+    }
+    return out;
+  }
+
+  private async envSources(pod: Pod): Promise<EnvSources> {
+    const ns = pod.metadata?.namespace ?? 'default';
+    const refs = referencedObjects(pod);
+    const configMaps = new Map<string, Readonly<Record<string, string>>>();
+    const secrets = new Map<string, Readonly<Record<string, string>>>();
+    for (const n of refs.configMaps) {
+      const d = await this.d.api.configMap(ns, n);
+      if (d) configMaps.set(n, d);
+    }
+    for (const n of refs.secrets) {
+      const d = await this.d.api.secret(ns, n);
+      if (d) secrets.set(n, d);
+    }
+    return { configMaps, secrets, nodeAllocatable: this.d.nodeAllocatable };
+  }
+
+  /** Startup, then liveness (kill on failure) and readiness probes of a running container. */
+  private async probe(pod: Pod, r: PodRecord, c: Container, rec: ContainerRecord): Promise<void> {
+    if (!r.sandbox || !rec.proc) return;
+    const startedMs = Date.parse(rec.state.running?.startedAt ?? '') || this.now();
+    const ctx = { sandboxPid: r.sandbox.pid, ip: r.podIP ?? '127.0.0.1', ports: c.ports };
+    const step = async (kind: string, p: NonNullable<Container['livenessProbe']>): Promise<boolean | undefined> => {
+      const k = `${r.uid}/${c.name}/${kind}`;
+      const prev = this.probes.get(k);
+      if (probeDue(p, prev, startedMs, this.now())) this.probes.set(k, recordProbe(p, prev, await runProbe(p, ctx), this.now()));
+      return this.probes.get(k)?.ok;
+    };
+    const started = c.startupProbe ? await step('startup', c.startupProbe) : true;
+    if (started === false || (started && c.livenessProbe && (await step('liveness', c.livenessProbe)) === false)) {
+      rec.killedForProbe = started === false ? 'startup' : 'liveness';
+      this.d.log(`pod ${r.namespace}/${r.name} container ${c.name} failed ${rec.killedForProbe} probe, will be restarted`);
+      terminate(rec.proc);
+      return;
+    }
+    const ready = started === true && (!c.readinessProbe || (await step('readiness', c.readinessProbe)) === true);
+    this.probes.set(`${r.uid}/${c.name}/ready`, { successes: ready ? 1 : 0, failures: 0, ok: ready, lastRunMs: this.now() });
+    this.probes.set(`${r.uid}/${c.name}/started`, { successes: 0, failures: 0, ok: started === true, lastRunMs: this.now() });
+  }
+
+  private containerStatus(pod: Pod, r: PodRecord, c: Container, init: boolean): ContainerStatus {
+    const rec = r.containers[key(c.name, init)];
+    const running = Boolean(rec?.proc);
+    const ready = running && !init && this.probes.get(`${r.uid}/${c.name}/ready`)?.ok === true;
+    const started = running && (init || this.probes.get(`${r.uid}/${c.name}/started`)?.ok === true);
+    return {
+      name: c.name,
+      state: rec?.state ?? { waiting: { reason: 'ContainerCreating' } },
+      lastState: rec?.lastState ?? {},
+      ready: init ? rec?.state.terminated?.exitCode === 0 : ready,
+      started,
+      restartCount: rec?.restartCount ?? 0,
+      image: c.image ?? '',
+      imageID: rec?.imageID ?? '',
+      ...(rec?.containerID ? { containerID: rec.containerID } : {}),
+    };
+  }
+
+  private async writeStatus(pod: Pod, r: PodRecord): Promise<PodStatus> {
+    const init = (pod.spec.initContainers ?? []).map((c) => this.containerStatus(pod, r, c, true));
+    const main = pod.spec.containers.map((c) => this.containerStatus(pod, r, c, false));
+    const status = computePodStatus(pod, init, main, { hostIP: this.d.hostIP, podIP: r.podIP, startTime: r.startTime, now: metaTime(new Date(this.now())) });
+    if (statusChanged(pod.status, status)) await this.d.api.patchStatus(pod, status);
+    return status;
+  }
+
+  /** Deletion: SIGTERM, wait out the grace period, SIGKILL, release, then the final delete. */
+  private async terminatePod(pod: Pod, r: PodRecord): Promise<number | undefined> {
+    this.refresh(r);
+    const running = Object.values(r.containers).filter((c) => c.proc);
+    if (r.terminatingSinceMs === undefined) {
+      r.terminatingSinceMs = this.now();
+      r.graceSeconds = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
+      for (const c of running) if (c.proc) terminate(c.proc);
+    } else if (running.length && this.now() >= r.terminatingSinceMs + (r.graceSeconds ?? 30) * 1000) {
+      for (const c of running) if (c.proc) kill(c.proc);
+    }
+    this.d.state.save(r);
+    if (running.length) return 200;
+    await this.release(r);
+    await this.d.api.deleteFinal(pod);
+    this.d.state.remove(r);
+    return undefined;
+  }
+
+  /** Kills whatever is left of the pod and frees its sandbox, cgroups and network. */
+  async release(r: PodRecord): Promise<void> {
+    for (const c of Object.values(r.containers)) if (c.proc) kill(c.proc);
+    if (r.sandbox) stopSandbox(r.sandbox);
+    r.sandbox = undefined;
+    removePodCgroups(this.d.node, r.uid);
+    if (r.networkSetUp && this.d.network) await this.d.network.teardown(r.uid);
+    r.networkSetUp = false;
+    this.d.state.save(r);
+  }
+
+  /** A pod gone from the API (force-deleted) or unknown at start: kill and remove everything. */
+  async forget(uid: string): Promise<void> {
+    const r = this.d.state.load(uid);
+    if (!r) return;
+    this.refresh(r);
+    await this.release(r);
+    this.d.state.remove(r);
+    for (const k of [...this.probes.keys()]) if (k.startsWith(`${uid}/`)) this.probes.delete(k);
+  }
+}
+
+function key(name: string, init: boolean): string {
+  return init ? `init:${name}` : name;
+}

@@ -1,0 +1,47 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
+import { tail } from './logs.js';
+
+test('recordProbe applies success and failure thresholds', () => {
+  const p = { failureThreshold: 2, successThreshold: 2 };
+  let s: ProbeState | undefined;
+  const seq: [boolean, boolean | undefined][] = [[true, undefined], [true, true], [false, true], [false, false], [true, false], [true, true]];
+  for (const [ok, want] of seq) {
+    s = recordProbe(p, s, ok, 0);
+    assert.equal(s.ok, want);
+  }
+});
+
+test('probeDue honours initialDelaySeconds and periodSeconds', () => {
+  const p = { initialDelaySeconds: 5, periodSeconds: 2 };
+  assert.equal(probeDue(p, undefined, 0, 4_999), false);
+  assert.equal(probeDue(p, undefined, 0, 5_000), true);
+  assert.equal(probeDue(p, { successes: 1, failures: 0, ok: true, lastRunMs: 5_000 }, 0, 6_000), false);
+  assert.equal(probeDue(p, { successes: 1, failures: 0, ok: true, lastRunMs: 5_000 }, 0, 7_000), true);
+});
+
+test('httpGet and tcpSocket probes against a loopback server', async () => {
+  const srv = createServer((req, res) => {
+    res.statusCode = req.url === '/healthz' ? 200 : 500;
+    res.end();
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const port = (srv.address() as AddressInfo).port;
+  try {
+    const ctx = { sandboxPid: 0, ip: '127.0.0.1', ports: [{ name: 'http', containerPort: port }] };
+    assert.equal(await runProbe({ httpGet: { path: '/healthz', port: 'http' } }, ctx), true);
+    assert.equal(await runProbe({ httpGet: { path: '/bad', port } }, ctx), false);
+    assert.equal(await runProbe({ tcpSocket: { port } }, ctx), true);
+  } finally {
+    await new Promise<void>((r) => srv.close(() => r()));
+  }
+  assert.equal(await runProbe({ tcpSocket: { port } }, { sandboxPid: 0, ip: '127.0.0.1' }), false);
+});
+
+test('tail keeps the last lines', () => {
+  const cases: [string, number | undefined, string][] = [['a\nb\nc\n', 2, 'b\nc\n'], ['a\nb', 1, 'b'], ['a\n', 0, ''], ['a\nb\n', undefined, 'a\nb\n'], ['a\n', 5, 'a\n']];
+  for (const [text, n, want] of cases) assert.equal(tail(text, n), want);
+});

@@ -1,0 +1,133 @@
+/**
+ * Materialises a pod's volumes under its state directory and turns its containers' volumeMounts
+ * into sandbox mounts: emptyDir (medium Memory: a tmpfs inside the pod's mount namespace),
+ * hostPath, configMap, secret, downwardAPI, projected (incl. service account tokens) and
+ * persistentVolumeClaim (the bound PV's hostPath/local path).
+ */
+import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, normalize } from 'node:path';
+import { ContainerConfigError, podFieldValue, resourceFieldValue } from './env.js';
+import type { BindMount } from './sandbox.js';
+import type { DownwardAPIFile, KeyToPath, Pod, Volume } from './types.js';
+
+/** What volumes need from the API; implemented over KubeClient in api-objects.ts. */
+export interface VolumeSources {
+  configMap(ns: string, name: string): Promise<Readonly<Record<string, string>> | undefined>;
+  /** Decoded secret data. */
+  secret(ns: string, name: string): Promise<Readonly<Record<string, string>> | undefined>;
+  /** The host path backing a bound claim; throws when unbound. */
+  claimPath(ns: string, claim: string): Promise<string>;
+  serviceAccountToken(pod: Pod, audience: string | undefined, expirationSeconds: number): Promise<string>;
+}
+
+/** A volume's files were written here; `memory` marks an emptyDir to back with tmpfs. */
+export interface PreparedVolume {
+  readonly path: string;
+  readonly memory?: boolean;
+}
+
+function safeJoin(dir: string, rel: string): string {
+  const p = normalize(join(dir, rel));
+  if (!p.startsWith(`${dir}/`) && p !== dir) throw new ContainerConfigError(`invalid path "${rel}": must not contain '..'`);
+  return p;
+}
+
+function writeFiles(dir: string, files: ReadonlyMap<string, string>, mode = 0o644): void {
+  mkdirSync(dir, { recursive: true });
+  for (const [rel, content] of files) {
+    const p = safeJoin(dir, rel);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, content);
+    chmodSync(p, mode);
+  }
+}
+
+function keyFiles(kind: string, ns: string, name: string, data: Readonly<Record<string, string>> | undefined, items: readonly KeyToPath[] | undefined, optional: boolean | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  if (!data) {
+    if (optional) return out;
+    throw new ContainerConfigError(`${kind.toLowerCase()} "${name}" not found`);
+  }
+  if (!items) for (const [k, v] of Object.entries(data)) out.set(k, v);
+  for (const it of items ?? []) {
+    const v = data[it.key];
+    if (v === undefined) {
+      if (optional) continue;
+      throw new ContainerConfigError(`configmap references non-existent config key: ${it.key} in ${kind} ${ns}/${name}`);
+    }
+    out.set(it.path, v);
+  }
+  return out;
+}
+
+function downwardFiles(pod: Pod, items: readonly DownwardAPIFile[] | undefined): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const it of items ?? []) {
+    if (it.fieldRef) out.set(it.path, podFieldValue(pod, it.fieldRef.fieldPath));
+    else if (it.resourceFieldRef) out.set(it.path, resourceFieldValue(pod, it.resourceFieldRef.containerName ?? '', it.resourceFieldRef));
+  }
+  return out;
+}
+
+async function volumeFiles(pod: Pod, v: Volume, src: VolumeSources): Promise<Map<string, string> | undefined> {
+  const ns = pod.metadata?.namespace ?? 'default';
+  if (v.configMap) return keyFiles('ConfigMap', ns, v.configMap.name, await src.configMap(ns, v.configMap.name), v.configMap.items, v.configMap.optional);
+  if (v.secret) return keyFiles('Secret', ns, v.secret.secretName, await src.secret(ns, v.secret.secretName), v.secret.items, v.secret.optional);
+  if (v.downwardAPI) return downwardFiles(pod, v.downwardAPI.items);
+  if (!v.projected) return undefined;
+  const out = new Map<string, string>();
+  for (const s of v.projected.sources ?? []) {
+    const part = s.configMap ? keyFiles('ConfigMap', ns, s.configMap.name, await src.configMap(ns, s.configMap.name), s.configMap.items, s.configMap.optional)
+      : s.secret ? keyFiles('Secret', ns, s.secret.name, await src.secret(ns, s.secret.name), s.secret.items, s.secret.optional)
+        : s.downwardAPI ? downwardFiles(pod, s.downwardAPI.items)
+          : s.serviceAccountToken ? new Map([[s.serviceAccountToken.path, await src.serviceAccountToken(pod, s.serviceAccountToken.audience, s.serviceAccountToken.expirationSeconds ?? 3600)]])
+            : new Map<string, string>();
+    for (const [k, val] of part) out.set(k, val);
+  }
+  return out;
+}
+
+/** Writes or locates every volume of the pod; `podDir` is the pod's state directory. */
+export async function prepareVolumes(pod: Pod, podDir: string, src: VolumeSources): Promise<Map<string, PreparedVolume>> {
+  const out = new Map<string, PreparedVolume>();
+  for (const v of pod.spec.volumes ?? []) {
+    const dir = join(podDir, 'volumes', v.name);
+    if (v.hostPath) {
+      if (!existsSync(v.hostPath.path)) {
+        if (v.hostPath.type === 'DirectoryOrCreate') mkdirSync(v.hostPath.path, { recursive: true });
+        else if (v.hostPath.type && v.hostPath.type !== 'FileOrCreate') throw new ContainerConfigError(`hostPath type check failed: ${v.hostPath.path} does not exist`);
+        else mkdirSync(v.hostPath.path, { recursive: true });
+      }
+      out.set(v.name, { path: v.hostPath.path });
+    } else if (v.persistentVolumeClaim) {
+      out.set(v.name, { path: await src.claimPath(pod.metadata?.namespace ?? 'default', v.persistentVolumeClaim.claimName) });
+    } else {
+      mkdirSync(dir, { recursive: true, mode: 0o777 });
+      chmodSync(dir, 0o777);
+      const files = await volumeFiles(pod, v, src);
+      if (files) writeFiles(dir, files, v.secret || v.projected ? 0o644 : 0o644);
+      out.set(v.name, { path: dir, memory: v.emptyDir?.medium === 'Memory' });
+    }
+  }
+  return out;
+}
+
+/** Sandbox mounts for every container's volumeMounts: tmpfs for memory emptyDirs first, then binds. */
+export function sandboxMounts(pod: Pod, volumes: ReadonlyMap<string, PreparedVolume>): BindMount[] {
+  const tmpfs: BindMount[] = [];
+  const binds: BindMount[] = [];
+  for (const [, v] of volumes) if (v.memory) tmpfs.push({ source: 'tmpfs', target: v.path, tmpfs: true });
+  const seen = new Set<string>();
+  for (const c of [...(pod.spec.initContainers ?? []), ...pod.spec.containers]) {
+    for (const m of c.volumeMounts ?? []) {
+      const v = volumes.get(m.name);
+      if (!v) throw new ContainerConfigError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
+      if (seen.has(m.mountPath)) continue;
+      seen.add(m.mountPath);
+      const source = m.subPath ? safeJoin(v.path, m.subPath) : v.path;
+      if (m.subPath && !existsSync(source)) mkdirSync(source, { recursive: true });
+      binds.push({ source, target: m.mountPath, readOnly: m.readOnly });
+    }
+  }
+  return [...tmpfs, ...binds];
+}

@@ -1,0 +1,127 @@
+/**
+ * What `kubevirt-ts up` runs on top of the API server: the kubevirt.io CRDs and RBAC, virt-api
+ * with its admission webhooks registered, the scheduler and the node agents. Each KubeVirt
+ * component acts under its own identity; cluster parts (scheduler, nodes) act as the admin.
+ */
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import type { KubeObject } from '../api/meta/index.js';
+import { kubevirtCrds } from '../api/crds/index.js';
+import type { KubeClient } from '../client/kube-client.js';
+import { run as runVirtApi } from '../virt-api/run.js';
+import { webhookConfigurations } from '../virt-api/webhook-config.js';
+import type { RunningApiServer } from './apiserver/server.js';
+import { createOrReplace } from './apply.js';
+import { clientFor, serviceAccountUser } from './identities.js';
+import { issueServerCert } from './pki/index.js';
+import { Scheduler } from './scheduler/scheduler.js';
+import { startNodes, type RunningNodes } from './nodes.js';
+import { ImageStore } from './images/index.js';
+
+export const KUBEVIRT_NAMESPACE = 'kubevirt';
+
+export interface StackOptions {
+  readonly api: RunningApiServer;
+  readonly admin: KubeClient;
+  readonly dataDir: string;
+  readonly repoDir: string;
+  readonly nodes: number;
+  readonly log: (line: string) => void;
+}
+
+export interface RunningStack {
+  stop(): Promise<void>;
+}
+
+/** Every document of every YAML file in `dir`. */
+function manifestsIn(dir: string): KubeObject[] {
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml'))
+    .sort()
+    .flatMap((f) => parseAllDocuments(readFileSync(join(dir, f), 'utf8')).map((d) => d.toJSON() as KubeObject))
+    .filter((o) => o && typeof o === 'object');
+}
+
+async function until(what: string, deadlineMs: number, check: () => Promise<boolean>): Promise<void> {
+  const end = Date.now() + deadlineMs;
+  for (;;) {
+    if (await check().catch(() => false)) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Installs the kubevirt.io API (CRDs, RBAC) and waits until the API server serves it. */
+async function installKubevirtApi(admin: KubeClient, repoDir: string): Promise<void> {
+  await createOrReplace(admin, { apiVersion: 'v1', kind: 'Namespace', metadata: { name: KUBEVIRT_NAMESPACE } });
+  for (const crd of kubevirtCrds()) await createOrReplace(admin, crd as unknown as KubeObject);
+  await until('the kubevirt.io/v1 API', 30_000, async () => {
+    const list = await admin.get<{ resources?: { name: string }[] }>('/apis/kubevirt.io/v1');
+    return (list.resources ?? []).some((r) => r.name === 'virtualmachineinstances');
+  });
+  for (const obj of manifestsIn(join(repoDir, 'deploy', 'rbac'))) await createOrReplace(admin, obj);
+}
+
+/** Starts virt-api under its own identity and registers its webhooks; resolves once it serves. */
+async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ done: Promise<void> }> {
+  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, 'kubevirt-apiserver');
+  const { client } = await clientFor(o.api.pki, o.api.url, id.user, id.groups);
+  const serving = await issueServerCert(o.api.pki.ca, { commonName: 'virt-api', dnsNames: ['virt-api', `virt-api.${KUBEVIRT_NAMESPACE}.svc`] });
+  let port = 0;
+  let done: Promise<void> = Promise.resolve();
+  await new Promise<void>((resolve, reject) => {
+    done = runVirtApi({
+      client,
+      host: '127.0.0.1',
+      port: 0,
+      certPem: serving.certPem,
+      keyPem: serving.keyPem,
+      kubevirtServiceAccounts: ['virt-controller', 'virt-handler'].map((n) => serviceAccountUser(KUBEVIRT_NAMESPACE, n).user),
+      signal,
+      log: (msg, err) => o.log(`virt-api: ${msg}${err instanceof Error ? `: ${err.message}` : ''}`),
+      onListening: (p) => {
+        port = p;
+        resolve();
+      },
+    }).finally(() => client.close());
+    done.catch(reject);
+  });
+  const caBundle = Buffer.from(o.api.pki.ca.certPem).toString('base64');
+  for (const cfg of webhookConfigurations(caBundle, { url: `https://127.0.0.1:${port}` })) await createOrReplace(o.admin, cfg);
+  return { done };
+}
+
+/** Starts the KubeVirt layer and the cluster's scheduler and nodes. */
+export async function startStack(o: StackOptions): Promise<RunningStack> {
+  const abort = new AbortController();
+  await installKubevirtApi(o.admin, o.repoDir);
+  const virtApi = await startVirtApi(o, abort.signal);
+  o.log('kubevirt-ts: virt-api serving, webhooks registered');
+  const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`) });
+  await scheduler.start();
+  let nodes: RunningNodes | undefined;
+  try {
+    nodes = await startNodes({
+      client: o.admin,
+      count: o.nodes,
+      dataDir: o.dataDir,
+      repoDir: o.repoDir,
+      perNode: () => ({ imageStore: new ImageStore({ dir: join(o.dataDir, 'images') }) }),
+      log: (m) => o.log(`node: ${m}`),
+    });
+  } catch (e) {
+    await scheduler.stop();
+    abort.abort();
+    throw e;
+  }
+  o.log(`kubevirt-ts: ${o.nodes} node(s) ready`);
+  return {
+    async stop() {
+      await nodes?.stop({ releasePods: true });
+      await scheduler.stop();
+      abort.abort();
+      await virtApi.done;
+    },
+  };
+}
