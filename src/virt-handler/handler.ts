@@ -82,7 +82,7 @@ export class VirtHandler {
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.deps.heartbeatMs ?? HEARTBEAT_PERIOD_MS);
     this.heartbeatTimer.unref();
-    this.informer = await this.startInformer();
+    await this.startInformer();
   }
 
   /** Stops the loop and closes launcher connections; guests keep running. */
@@ -110,7 +110,7 @@ export class VirtHandler {
   }
 
   /** Field selector status.nodeName=<node>; falls back to the kubevirt.io/nodeName label if refused. */
-  private async startInformer(): Promise<Informer<VirtualMachineInstance>> {
+  private async startInformer(): Promise<void> {
     const node = this.deps.nodeName;
     try {
       await this.deps.client.get(VMI_PATH, { query: { fieldSelector: `status.nodeName=${node}`, limit: 1 } });
@@ -122,8 +122,10 @@ export class VirtHandler {
     }
   }
 
-  private async runInformer(sel: { fieldSelector?: string; labelSelector?: string }): Promise<Informer<VirtualMachineInstance>> {
+  private async runInformer(sel: { fieldSelector?: string; labelSelector?: string }): Promise<void> {
     const inf = new Informer<VirtualMachineInstance>(this.deps.client, { path: VMI_PATH, ...sel, resyncMs: 5 * 60_000 });
+    // Set before start: the initial list enqueues keys that reconcile reads from this cache.
+    this.informer = inf;
     inf.addHandler({
       add: (o) => this.queue.add(keyOf(o)),
       update: (_o, n) => this.queue.add(keyOf(n)),
@@ -133,7 +135,6 @@ export class VirtHandler {
       },
     });
     await inf.start();
-    return inf;
   }
 
   /** Brings one VMI's launcher and status in line. */

@@ -1,0 +1,42 @@
+/** Builds a VirtHandler from flags and runs it until SIGTERM/SIGINT (guests keep running). */
+import { accessSync, constants } from 'node:fs';
+import { KubeClient } from '../client/kube-client.js';
+import { VirtHandler } from './handler.js';
+import { podsDirResolver } from './launcher-registry.js';
+
+/** Options of runVirtHandler (the virt-handler command's flags). */
+export interface VirtHandlerRunOptions {
+  readonly kubeconfig?: string;
+  readonly nodeName: string;
+  /** The node agent's pods dir (launcher sockets live under `<podsDir>/<pod-uid>/...`). */
+  readonly podsDir: string;
+  readonly log?: (line: string) => void;
+}
+
+/** True when /dev/kvm can be opened read-write by this process. */
+export function kvmUsable(path = '/dev/kvm'): boolean {
+  try {
+    accessSync(path, constants.R_OK | constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts virt-handler and resolves once it has stopped on a signal. */
+export async function runVirtHandler(o: VirtHandlerRunOptions): Promise<void> {
+  const client = await KubeClient.fromKubeconfig(o.kubeconfig);
+  const kvm = kvmUsable();
+  const handler = new VirtHandler({
+    client, nodeName: o.nodeName, kvm, resolveSocket: podsDirResolver(o.podsDir, o.nodeName),
+    syncOptions: { emulation: 'auto' }, log: o.log,
+  });
+  await handler.start();
+  o.log?.(`virt-handler: watching VMIs on node ${o.nodeName} (kvm: ${kvm})`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGTERM', resolve);
+    process.once('SIGINT', resolve);
+  });
+  await handler.stop();
+  client.close();
+}
