@@ -4,7 +4,7 @@
  * when it changed). Launcher events and lost connections re-enqueue the VMI.
  */
 import type { VirtualMachineInstance } from '../api/kubevirt/index.js';
-import { DEFAULT_GRACE_PERIOD_SECONDS, NODE_NAME_LABEL } from '../api/kubevirt/constants.js';
+import { DEFAULT_GRACE_PERIOD_SECONDS } from '../api/kubevirt/constants.js';
 import { StatusError } from '../api/meta/index.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { Informer, keyOf } from '../client/informer.js';
@@ -23,6 +23,7 @@ const LAUNCHER_WAIT_MS = 1000;
 /** What the launcher pod tells the handler (IP, QoS, image, liveness). */
 export interface LauncherPodInfo {
   readonly alive: boolean;
+  readonly uid?: string;
   readonly podIP?: string;
   readonly podIPs?: readonly string[];
   readonly qosClass?: StatusInputs['qosClass'];
@@ -45,12 +46,13 @@ export interface VirtHandlerDeps {
 /** Reads the VMI's launcher pod (label kubevirt.io/created-by=<vmi uid>). */
 export async function launcherPod(client: KubeClient, vmi: VirtualMachineInstance): Promise<LauncherPodInfo> {
   const ns = vmi.metadata?.namespace ?? 'default';
-  type Pod = { status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[]; qosClass?: string }; spec?: { containers?: { name: string; image?: string }[] }; metadata?: { deletionTimestamp?: string } };
+  type Pod = { status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[]; qosClass?: string }; spec?: { containers?: { name: string; image?: string }[] }; metadata?: { uid?: string } };
   const list = await client.get<{ items: Pod[] }>(`/api/v1/namespaces/${ns}/pods`, { query: { labelSelector: `kubevirt.io/created-by=${vmi.metadata?.uid ?? ''}` } });
   const pod = list.items.find((p) => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
   if (!pod) return { alive: false };
   return {
     alive: true,
+    uid: pod.metadata?.uid,
     podIP: pod.status?.podIP,
     podIPs: pod.status?.podIPs?.map((p) => p.ip),
     qosClass: pod.status?.qosClass as StatusInputs['qosClass'],
@@ -109,7 +111,7 @@ export class VirtHandler {
     return this.deps.now?.() ?? new Date();
   }
 
-  /** Field selector status.nodeName=<node>; falls back to the kubevirt.io/nodeName label if refused. */
+  /** Field selector status.nodeName=<node>; if the server refuses it, watches all VMIs and reconcile filters. */
   private async startInformer(): Promise<void> {
     const node = this.deps.nodeName;
     try {
@@ -117,8 +119,8 @@ export class VirtHandler {
       return await this.runInformer({ fieldSelector: `status.nodeName=${node}` });
     } catch (e) {
       if (!(e instanceof StatusError) || e.code !== 400) throw e;
-      this.log(`field selector refused (${e.message}); using label ${NODE_NAME_LABEL}`);
-      return this.runInformer({ labelSelector: `${NODE_NAME_LABEL}=${node}` });
+      this.log(`field selector refused (${e.message}); watching all VMIs and filtering on status.nodeName`);
+      return this.runInformer({});
     }
   }
 
@@ -144,6 +146,7 @@ export class VirtHandler {
       this.registry.drop(key);
       return;
     }
+    if (vmi.status?.nodeName !== this.deps.nodeName) return;
     const phase = vmi.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       this.registry.drop(key);
@@ -154,7 +157,7 @@ export class VirtHandler {
       return;
     }
     const pod = await launcherPod(this.deps.client, vmi);
-    const launcher = await this.registry.get(key, vmi);
+    const launcher = await this.registry.get(key, vmi, pod.uid);
     if (!launcher) {
       if (this.lost.has(key) && !pod.alive) {
         await this.writeStatus(vmi, null, pod, { reason: 'LauncherLost', message: 'the virt-launcher is gone' });

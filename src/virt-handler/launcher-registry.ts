@@ -8,16 +8,16 @@ import type { VirtualMachineInstance } from '../api/kubevirt/index.js';
 import { LAUNCHER_SOCKET_NAME, LauncherClient, type LauncherEvent } from '../launcher-rpc/index.js';
 
 /** Where a VMI's launcher socket is on this node, or undefined when no launcher pod is known yet. */
-export type SocketResolver = (vmi: VirtualMachineInstance) => string | undefined;
+export type SocketResolver = (vmi: VirtualMachineInstance, podUid?: string) => string | undefined;
 
 /**
  * The default layout: the launcher pod's private emptyDir under the node agent's pods dir,
  * `<podsDir>/<pod-uid>/volumes/kubernetes.io~empty-dir/private/launcher.sock`, with the pod UID
- * taken from `status.activePods` (pod UID -> node) for this node.
+ * the launcher pod's (as the handler found it) or else taken from `status.activePods` for this node.
  */
 export function podsDirResolver(podsDir: string, nodeName: string): SocketResolver {
-  return (vmi) => {
-    const uid = Object.entries(vmi.status?.activePods ?? {}).find(([, node]) => node === nodeName)?.[0];
+  return (vmi, podUid) => {
+    const uid = podUid ?? Object.entries(vmi.status?.activePods ?? {}).find(([, node]) => node === nodeName)?.[0];
     return uid ? join(podsDir, uid, 'volumes', 'kubernetes.io~empty-dir', 'private', LAUNCHER_SOCKET_NAME) : undefined;
   };
 }
@@ -37,8 +37,8 @@ export class LauncherRegistry {
   constructor(private readonly resolve: SocketResolver, private readonly hooks: RegistryHooks, private readonly connectTimeoutMs = 2000) {}
 
   /** The live connection to the VMI's launcher, dialling it if needed; undefined when unreachable. */
-  async get(key: string, vmi: VirtualMachineInstance): Promise<LauncherClient | undefined> {
-    const path = this.resolve(vmi);
+  async get(key: string, vmi: VirtualMachineInstance, podUid?: string): Promise<LauncherClient | undefined> {
+    const path = this.resolve(vmi, podUid);
     if (!path) return undefined;
     const cur = this.conns.get(key);
     if (cur && !cur.client.isClosed && cur.path === path) return cur.client;
