@@ -18,6 +18,12 @@ import { issueServerCert } from './pki/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodes, type RunningNodes } from './nodes.js';
 import { ImageStore } from './images/index.js';
+import { LocalVolumeController } from './storage/index.js';
+import { run as runVirtController } from '../virt-controller/run.js';
+import { VirtHandler } from '../virt-handler/handler.js';
+import { podsDirResolver } from '../virt-handler/launcher-registry.js';
+import { kvmUsable } from '../virt-handler/run.js';
+import { writeFileSync, mkdirSync } from 'node:fs';
 
 export const KUBEVIRT_NAMESPACE = 'kubevirt';
 
@@ -92,6 +98,24 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ don
   return { done };
 }
 
+/**
+ * The identity of virt-controller and virt-handler. They act as their ServiceAccounts (virt-api
+ * lets only those users write VMI status); their own least-privilege roles are not written yet,
+ * so the certificates also carry system:masters.
+ */
+async function componentClient(o: StackOptions, name: string): Promise<{ kubeconfigPath: string; client: KubeClient }> {
+  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, name);
+  const { kubeconfig, client } = await clientFor(o.api.pki, o.api.url, id.user, [...id.groups, 'system:masters']);
+  const dir = join(o.dataDir, 'components');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const kubeconfigPath = join(dir, `${name}.kubeconfig`);
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  return { kubeconfigPath, client };
+}
+
+/** Emulation unless KVM is both present and asked for: /dev/kvm can exist yet not run guests. */
+const emulation = (): 'always' | 'auto' => (process.env.KUBEVIRT_TS_ACCEL === 'kvm' ? 'auto' : 'always');
+
 /** Starts the KubeVirt layer and the cluster's scheduler and nodes. */
 export async function startStack(o: StackOptions): Promise<RunningStack> {
   const abort = new AbortController();
@@ -116,11 +140,44 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     throw e;
   }
   o.log(`kubevirt-ts: ${o.nodes} node(s) ready`);
+  const volumes = new LocalVolumeController(o.admin, { dataDir: o.dataDir, log: (m) => o.log(`storage: ${m}`) });
+  await volumes.start();
+  const ctl = await componentClient(o, 'virt-controller');
+  ctl.client.close();
+  const controllerDone = runVirtController(
+    {
+      kubeconfig: ctl.kubeconfigPath,
+      leaderElect: true,
+      leaseNamespace: KUBEVIRT_NAMESPACE,
+      version: 'latest',
+      useEmulation: emulation() === 'always',
+      log: { info: (m) => o.log(`virt-controller: ${m}`), error: (m, f) => o.log(`virt-controller: ${m} ${JSON.stringify(f ?? {})}`) },
+    },
+    abort.signal,
+  );
+  const hd = await componentClient(o, 'virt-handler');
+  const handlers = (nodes?.agents ?? []).map((_a, i) => {
+    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
+    return new VirtHandler({
+      client: hd.client,
+      nodeName,
+      kvm: kvmUsable() && emulation() === 'auto',
+      resolveSocket: podsDirResolver(join(o.dataDir, 'nodes', nodeName, 'pods'), nodeName, 'embedded'),
+      syncOptions: { emulation: emulation() },
+      log: (m) => o.log(`virt-handler(${nodeName}): ${m}`),
+    });
+  });
+  for (const h of handlers) await h.start();
+  o.log('kubevirt-ts: virt-controller and virt-handler running');
   return {
     async stop() {
+      for (const h of handlers) await h.stop();
+      hd.client.close();
+      abort.abort();
+      await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
+      await volumes.stop();
       await nodes?.stop({ releasePods: true });
       await scheduler.stop();
-      abort.abort();
       await virtApi.done;
     },
   };

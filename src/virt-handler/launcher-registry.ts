@@ -11,14 +11,16 @@ import { LAUNCHER_SOCKET_NAME, LauncherClient, type LauncherEvent } from '../lau
 export type SocketResolver = (vmi: VirtualMachineInstance, podUid?: string) => string | undefined;
 
 /**
- * The default layout: the launcher pod's private emptyDir under the node agent's pods dir,
- * `<podsDir>/<pod-uid>/volumes/kubernetes.io~empty-dir/private/launcher.sock`, with the pod UID
- * the launcher pod's (as the handler found it) or else taken from `status.activePods` for this node.
+ * The launcher pod's private emptyDir under the node agent's pods dir. kubelet lays it out as
+ * `<podsDir>/<pod-uid>/volumes/kubernetes.io~empty-dir/private/launcher.sock` (the default);
+ * the embedded node agent as `<podsDir>/<pod-uid>/volumes/private/launcher.sock` (layout
+ * 'embedded'). The pod UID is the launcher pod's, or else from `status.activePods` for this node.
  */
-export function podsDirResolver(podsDir: string, nodeName: string): SocketResolver {
+export function podsDirResolver(podsDir: string, nodeName: string, layout: 'kubelet' | 'embedded' = 'kubelet'): SocketResolver {
+  const plugin = layout === 'kubelet' ? ['kubernetes.io~empty-dir'] : [];
   return (vmi, podUid) => {
     const uid = podUid ?? Object.entries(vmi.status?.activePods ?? {}).find(([, node]) => node === nodeName)?.[0];
-    return uid ? join(podsDir, uid, 'volumes', 'kubernetes.io~empty-dir', 'private', LAUNCHER_SOCKET_NAME) : undefined;
+    return uid ? join(podsDir, uid, 'volumes', ...plugin, 'private', LAUNCHER_SOCKET_NAME) : undefined;
   };
 }
 

@@ -27,7 +27,7 @@ function freePort(): Promise<number> {
 }
 
 function up(port: number): ChildProcess {
-  return spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cmd/kubevirt-ts.ts'), 'up', '--data-dir', dataDir, '--port', String(port)], { cwd: root, stdio: 'ignore' });
+  return spawn(process.execPath, ['--import', 'tsx', join(root, 'src/cmd/kubevirt-ts.ts'), 'up', '--data-dir', dataDir, '--port', String(port), '--control-plane-only'], { cwd: root, stdio: 'ignore' });
 }
 
 async function stop(p: ChildProcess): Promise<number | null> {
