@@ -74,3 +74,11 @@ test('referencedObjects lists env and volume references', () => {
   assert.deepEqual([...r.configMaps].sort(), ['cm', 'cm2']);
   assert.deepEqual([...r.secrets].sort(), ['s', 's2']);
 });
+
+test('containerArgv maps a command naming an image binary to that binary', () => {
+  const img = { entrypoint: ['/usr/bin/node', '/repo/dist/cmd/virt-launcher.js'], binaries: { 'virt-launcher': ['/usr/bin/node', '/repo/dist/cmd/virt-launcher.js'] } };
+  const c = { name: 'compute', command: ['virt-launcher', '--name', 'vm1'] };
+  assert.deepEqual(containerArgv(c, new Map(), img), ['/usr/bin/node', '/repo/dist/cmd/virt-launcher.js', '--name', 'vm1']);
+  assert.deepEqual(containerArgv({ name: 'c', command: ['/usr/bin/virt-launcher'] }, new Map(), img), ['/usr/bin/node', '/repo/dist/cmd/virt-launcher.js']);
+  assert.deepEqual(containerArgv({ name: 'c', command: ['sh', '-c', 'true'] }, new Map(), img), ['sh', '-c', 'true']);
+});

@@ -124,11 +124,22 @@ export function containerEnv(pod: Pod, c: Container, sources: EnvSources): Map<s
   return env;
 }
 
-/** The argv kubelet runs: command (or the image entrypoint) then args (or the image cmd), expanded. */
-export function containerArgv(c: Container, env: ReadonlyMap<string, string>, image: { entrypoint?: readonly string[]; cmd?: readonly string[] } = {}): string[] {
+/**
+ * The argv kubelet runs: command (or the image entrypoint) then args (or the image cmd), expanded.
+ * A command naming one of the image's `binaries` (by name or path) runs that binary's argv, so a
+ * component image's `virt-launcher --flags` runs `node dist/cmd/virt-launcher.js --flags`.
+ */
+export function containerArgv(
+  c: Container,
+  env: ReadonlyMap<string, string>,
+  image: { entrypoint?: readonly string[]; cmd?: readonly string[]; binaries?: Readonly<Record<string, readonly string[]>> } = {},
+): string[] {
   const command = c.command ?? image.entrypoint ?? [];
   const args = c.args ?? (c.command ? [] : (image.cmd ?? []));
-  return [...command, ...args].map((s) => expandVars(s, env));
+  const argv = [...command, ...args].map((s) => expandVars(s, env));
+  const first = argv[0];
+  const binary = first === undefined ? undefined : image.binaries?.[first.slice(first.lastIndexOf('/') + 1)];
+  return binary && c.command ? [...binary, ...argv.slice(1)] : argv;
 }
 
 /** The ConfigMap and Secret names a pod's containers and volumes reference. */

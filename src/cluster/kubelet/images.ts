@@ -51,6 +51,8 @@ export interface ResolvedImage {
   readonly cmd?: readonly string[];
   readonly env: readonly string[];
   readonly workingDir?: string;
+  /** Commands the image provides by name (component images: the component's entry point). */
+  readonly binaries?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** A pull failure with kubelet's waiting reason (ErrImagePull, ErrImageNeverPull, InvalidImageName). */
@@ -88,7 +90,8 @@ export async function resolveImage(image: string, policy: 'Always' | 'IfNotPrese
   if (component) {
     const script = join(opts.repoDir, 'dist', 'cmd', `${component}.js`);
     if (!existsSync(script)) throw new ImageResolveError('ErrImagePull', `component image ${image}: ${script} not built (run npm run build)`);
-    return { imageID: `kubevirt-ts://${component}`, entrypoint: [process.execPath, script], env: [] };
+    const entrypoint = [process.execPath, script];
+    return { imageID: `kubevirt-ts://${component}`, entrypoint, env: [], binaries: { [component]: entrypoint } };
   }
   if (!opts.puller) throw new ImageResolveError('ErrImagePull', `failed to pull image "${image}": no image store configured on this node`);
   try {
