@@ -1,0 +1,80 @@
+/**
+ * The whole stack under `kubevirt-ts up`, driven by real kubectl: a bad VMI is refused by
+ * virt-api's webhook with field paths; a VMI gets a launcher pod on node01, its domain starts
+ * under a private libvirtd (emulation), the VMI goes Running and Ready with the pod IP; deleting it
+ * removes VMI, pod and QEMU; `up` stops on SIGTERM leaving no QEMU, netns or nft table behind.
+ * Needs root and a build (`npm run build`: the node agent runs dist/cmd/virt-launcher.js).
+ */
+import { after, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, until } from '../fixtures/wait.js';
+
+const root = new URL('../..', import.meta.url).pathname;
+const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+const missing = !kubectlPath ? 'kubectl not found' : process.getuid?.() !== 0 ? 'needs root' : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) ? 'run npm run build first' : undefined;
+// Node state must not sit under /tmp, which pods mount privately.
+// Short: the launcher socket's host path (<data>/nodes/node01/pods/<uid>/volumes/private/launcher.sock)
+// must fit a unix socket path (107 bytes).
+const dataDir = mkdtempSync('/var/tmp/kv-');
+after(() => rmSync(dataDir, { recursive: true, force: true }));
+
+const VMI = `apiVersion: kubevirt.io/v1
+kind: VirtualMachineInstance
+metadata: {name: tiny}
+spec:
+  domain:
+    devices:
+      disks: [{name: scratch, disk: {bus: virtio}}]
+    resources: {requests: {memory: 64Mi}}
+  terminationGracePeriodSeconds: 5
+  volumes: [{name: scratch, emptyDisk: {capacity: 16Mi}}]
+`;
+const BAD = VMI.replace('name: tiny', 'name: bad').replace('bus: virtio', 'bus: ide');
+
+function kubectl(args: string[], input?: string): { code: number; out: string } {
+  const r = spawnSync(kubectlPath ?? 'kubectl', args, { input, encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(dataDir, 'kubeconfig') }, timeout: 60_000 });
+  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
+}
+
+const jsonpath = (kind: string, name: string, path: string): string => kubectl(['get', kind, name, '-o', `jsonpath={${path}}`]).out;
+const qemus = (): string => spawnSync('pgrep', ['-f', 'guest=default_tiny'], { encoding: 'utf8' }).stdout.trim();
+
+test('kubevirt-ts up runs a VMI end to end', { skip: missing, timeout: 300_000 }, async () => {
+  const port = await freePort();
+  const up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', '--data-dir', dataDir, '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let log = '';
+  up.stdout.on('data', (b: Buffer) => (log += b.toString()));
+  up.stderr.on('data', (b: Buffer) => (log += b.toString()));
+  const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+  try {
+    await until('the stack', () => (log.includes('virt-controller and virt-handler running') ? true : undefined), 120_000, 200);
+
+    const refused = kubectl(['apply', '-f', '-'], BAD);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.out, /spec\.domain\.devices\.disks\[0\]\.disk\.bus: IDE bus is not supported/);
+
+    assert.equal(kubectl(['apply', '-f', '-'], VMI).code, 0);
+    await until('VMI Running', () => (jsonpath('vmi', 'tiny', '.status.phase') === 'Running' ? true : undefined), 120_000, 500);
+    await until('VMI Ready', () => (jsonpath('vmi', 'tiny', '.status.conditions[?(@.type=="Ready")].status') === 'True' ? true : undefined), 30_000, 500);
+    assert.equal(jsonpath('vmi', 'tiny', '.status.nodeName'), 'node01');
+    const podIP = kubectl(['get', 'pods', '-l', 'kubevirt.io=virt-launcher', '-o', 'jsonpath={.items[0].status.podIP}']).out;
+    assert.match(podIP, /^10\.244\.1\.\d+$/);
+    assert.equal(jsonpath('vmi', 'tiny', '.status.interfaces[0].ipAddress'), podIP);
+    assert.notEqual(qemus(), '', 'a QEMU runs the domain');
+
+    assert.equal(kubectl(['delete', 'vmi', 'tiny', '--wait', '--timeout=120s']).code, 0);
+    await until('launcher pod gone', () => (kubectl(['get', 'pods', '-o', 'name']).out.trim() === '' ? true : undefined), 120_000, 500);
+    await until('QEMU gone', () => (qemus() === '' ? true : undefined), 30_000, 200);
+  } catch (e) {
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- up's log ---\n${log.slice(-4000)}`);
+  } finally {
+    up.kill('SIGTERM');
+    assert.equal(await exited, 0, log.slice(-2000));
+  }
+  assert.equal(qemus(), '');
+  assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), /kvts-/);
+  assert.doesNotMatch(spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout, /kubevirt_ts/);
+});
