@@ -84,8 +84,13 @@ export async function reportWhenRunning(kubeconfigPath: string, dataDir: string,
         return;
       }
       await new Promise<void>((resolve) => {
-        const t = setTimeout(resolve, 1000);
-        signal.addEventListener('abort', () => (clearTimeout(t), resolve()), { once: true });
+        const done = (): void => {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          resolve();
+        };
+        const t = setTimeout(done, 1000);
+        signal.addEventListener('abort', done, { once: true });
       });
     }
   } finally {
