@@ -22,7 +22,7 @@ export function parseLauncherFlags(argv: readonly string[]): LauncherConfig {
     .addOption(new Option('--emulation <mode>', 'software emulation').choices(['auto', 'always', 'never']).default('auto'))
     .addOption(new Option('--network <mode>', 'pod network or QEMU user-mode').choices(['pod', 'user']).default('pod'))
     .option('--caps-cache-dir <dir>', "shared cache of QEMU's capabilities")
-    .option('--container-disk-dir <dir>', 'directory of containerDisk images disk_<index>.img')
+    .option('--container-disk-dir <dir>', 'directory of containerDisk images, each mounted at <dir>/<volume> with its disk under disk/')
     .option('--pvc-dir <dir>', 'directory of PVC volumes (<volume>/disk.img)')
     .option('--socket <path>', 'command socket (default <private-dir>/launcher.sock)')
     .exitOverride();

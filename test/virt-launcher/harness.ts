@@ -1,6 +1,6 @@
 /** Starts a virt-launcher process for a test and cleans up after it. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,8 +51,9 @@ export async function startLauncherProcess(opts: { name: string; disk: string; a
   const dir = mkdtempSync(join(tmpdir(), 'vl-test-'));
   const privateDir = join(dir, 'private');
   const cdDir = join(dir, 'container-disks');
-  mkdirSync(cdDir);
-  symlinkSync(opts.disk, join(cdDir, 'disk_0.img'));
+  // The containerDisk volume `root` as its image volume would show it: <dir>/root/disk/<file>.
+  mkdirSync(join(cdDir, 'root', 'disk'), { recursive: true });
+  copyFileSync(opts.disk, join(cdDir, 'root', 'disk', 'disk.qcow2'));
   const args = [
     '--import', 'tsx', ENTRY, '--name', opts.name, '--namespace', 'default', '--private-dir', privateDir,
     '--grace-period', String(opts.gracePeriod ?? 30), '--container-disk-dir', cdDir,
