@@ -15,10 +15,7 @@ import { freePort, until } from '../fixtures/wait.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
-// Until the launcher finds a containerDisk's file in the image volume (vm-disks' change, not yet
-// on main), the demo VMI's launcher finds no disk. Set to undefined once it lands.
-const notYet: string | undefined = 'the launcher does not yet find containerDisks in image volumes on main';
-const missing = notYet ?? (!kubectlPath ? 'kubectl not found' : process.getuid?.() !== 0 ? 'needs root' : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) ? 'run npm run build first' : undefined);
+const missing = !kubectlPath ? 'kubectl not found' : process.getuid?.() !== 0 ? 'needs root' : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) ? 'run npm run build first' : undefined;
 // Short and outside /tmp: the launcher socket's host path must fit 107 bytes, and pods mount /tmp privately.
 const dataDir = mkdtempSync('/var/tmp/kv-');
 after(() => rmSync(dataDir, { recursive: true, force: true }));
