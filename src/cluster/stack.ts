@@ -17,6 +17,7 @@ import { clientFor, serviceAccountUser } from './identities.js';
 import { issueServerCert } from './pki/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodes, type RunningNodes } from './nodes.js';
+import { sweepNodeCgroups } from './cgroup-sweep.js';
 import { ImageStore } from './images/index.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
@@ -156,8 +157,8 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     abort.signal,
   );
   const hd = await componentClient(o, 'virt-handler');
-  const handlers = (nodes?.agents ?? []).map((_a, i) => {
-    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
+  const nodeNames = (nodes?.agents ?? []).map((_a, i) => `node${String(i + 1).padStart(2, '0')}`);
+  const handlers = nodeNames.map((nodeName) => {
     return new VirtHandler({
       client: hd.client,
       nodeName,
@@ -177,6 +178,8 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
       await volumes.stop();
       await nodes?.stop({ releasePods: true });
+      const left = await sweepNodeCgroups(nodeNames);
+      if (left.length > 0) o.log(`kubevirt-ts: killed ${left.length} process(es) left in pod cgroups (guests)`);
       await scheduler.stop();
       await virtApi.done;
     },
