@@ -192,17 +192,21 @@ export class PodWorker {
       if (argv.length === 0) throw new ContainerConfigError(`no command specified for container "${c.name}"`);
       const cg = setupCgroups(cgroupPath(this.d.node, r.uid, c.name), c.resources?.limits);
       for (const w of cg.warnings) this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${w}`);
+      const runtime = {
+        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
+        workingDir: c.workingDir ?? image.workingDir ?? '/',
+        ...(image.rootfs ? { rootfs: image.rootfs } : {}),
+      };
       const proc = startContainer({
         sandboxPid: sandbox.pid,
         argv,
-        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
-        workingDir: c.workingDir ?? image.workingDir ?? '/',
-        rootfs: image.rootfs,
+        ...runtime,
         logFile: this.d.state.logFile(r, c.name, rec.restartCount),
         exitFile: this.d.state.exitFile(r.uid, c.name, rec.restartCount),
         cgroupProcs: cg.procs,
       });
       rec.proc = proc;
+      rec.runtime = runtime;
       rec.startFailures = 0;
       rec.containerID = `kubevirt-ts://${r.uid}-${c.name}-${rec.restartCount}`;
       rec.state = { running: { startedAt: metaTime(new Date(this.now())) } };
