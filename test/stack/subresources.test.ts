@@ -234,6 +234,6 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
   kubectl(['delete', 'vm', 'guest', '--wait', '--timeout=60s']);
   up.kill('SIGTERM');
   const code = await exited;
-  if (failure) throw new Error(`${failure instanceof Error ? failure.stack ?? failure.message : String(failure)}\n--- up's log ---\n${log.slice(-6000)}`);
+  if (failure) throw new Error(`${failure instanceof Error ? failure.stack ?? failure.message : JSON.stringify(failure)}\n--- up's log ---\n${log.slice(-6000)}`);
   assert.equal(code, 0, log.slice(-3000));
 });
