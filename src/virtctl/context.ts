@@ -36,6 +36,8 @@ function spawnProcess(file: string, args: readonly string[], opts?: { quiet?: bo
 /** The context the binary runs with; SIGINT aborts `interrupted`, a second SIGINT exits 130. */
 export function processContext(term: Terminal = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }): CommandContext {
   const ac = new AbortController();
+  // a closed pipe (`virtctl ... | head`) ends the command quietly, as for any Unix tool
+  for (const s of [process.stdout, process.stderr]) s.on('error', (err: NodeJS.ErrnoException) => process.exit(err.code === 'EPIPE' ? 0 : 1));
   process.once('SIGINT', () => {
     ac.abort();
     process.once('SIGINT', () => process.exit(130));
