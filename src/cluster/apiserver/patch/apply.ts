@@ -50,7 +50,7 @@ function withoutManagedFields(obj: KubeObject | undefined): Obj {
 /** The object as comparisons see it (no metadata.managedFields), sharing everything else: read only. */
 function comparable(obj: KubeObject | undefined): Obj {
   if (!obj) return {};
-  if (!isObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj as Obj;
+  if (!isObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj;
   const { managedFields: _m, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }
