@@ -59,7 +59,8 @@ interface RefRecord {
 
 const hex = (digest: string): string => digest.slice('sha256:'.length);
 
-function imageConfig(raw: Buffer): ImageConfig {
+/** The container config recorded for an image, from its config blob (import.ts shares it). */
+export function imageConfig(raw: Buffer): ImageConfig {
   const doc = JSON.parse(raw.toString('utf8')) as { config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null; WorkingDir?: string } };
   const c = doc.config ?? {};
   return {

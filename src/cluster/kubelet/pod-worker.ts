@@ -8,7 +8,7 @@ import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
-import { dockerConfigCredentials, ImageResolveError, resolveImage, type ImageResolverOptions, type PullCredential } from './images.js';
+import { ImageResolveError, resolveImage, type ImageResolverOptions } from './images.js';
 import { metaTime } from './node-object.js';
 import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
 import { computePodStatus, statusChanged } from './pod-status.js';
@@ -16,6 +16,7 @@ import { isAlive } from './procs.js';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
 import { startSandbox, stopSandbox } from './sandbox.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
+import { ImageVolumes, podPullCredentials } from './image-volumes.js';
 import { prepareVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
 
 /** The API calls a pod worker makes; implemented over KubeClient in api-objects.ts. */
@@ -47,8 +48,11 @@ const POLL_MS = 1000;
 
 export class PodWorker {
   private readonly probes = new Map<string, ProbeState>();
+  private readonly imageVolumes: ImageVolumes;
 
-  constructor(private readonly d: PodWorkerDeps) {}
+  constructor(private readonly d: PodWorkerDeps) {
+    this.imageVolumes = new ImageVolumes(d.images.puller, () => this.now());
+  }
 
   private now(): number {
     return (this.d.now ?? Date.now)();
@@ -116,7 +120,7 @@ export class PodWorker {
 
   private async createSandbox(pod: Pod, r: PodRecord): Promise<boolean> {
     try {
-      const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api);
+      const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api, this.imageVolumes);
       let netnsPath: string | undefined;
       if (!pod.spec.hostNetwork && this.d.network) {
         const net = await this.d.network.setup(r.uid);
@@ -127,7 +131,7 @@ export class PodWorker {
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts: sandboxMounts(pod, volumes) });
       return true;
     } catch (e) {
-      const reason = e instanceof ContainerConfigError ? e.reason : 'CreateContainerError';
+      const reason = e instanceof ContainerConfigError || e instanceof ImageResolveError ? e.reason : 'CreateContainerError';
       this.d.log(`pod ${r.namespace}/${r.name}: sandbox: ${(e as Error).message}`);
       for (const c of Object.values(r.containers)) c.state = { waiting: { reason, message: (e as Error).message } };
       return false;
@@ -180,7 +184,7 @@ export class PodWorker {
     const sandbox = r.sandbox;
     if (!sandbox) return;
     try {
-      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await this.pullSecrets(pod));
+      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await podPullCredentials(pod, this.d.api));
       rec.imageID = image.imageID;
       const env = containerEnv(pod, c, await this.envSources(pod));
       const imageEnv = Object.fromEntries(image.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -188,17 +192,21 @@ export class PodWorker {
       if (argv.length === 0) throw new ContainerConfigError(`no command specified for container "${c.name}"`);
       const cg = setupCgroups(cgroupPath(this.d.node, r.uid, c.name), c.resources?.limits);
       for (const w of cg.warnings) this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${w}`);
+      const runtime = {
+        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
+        workingDir: c.workingDir ?? image.workingDir ?? '/',
+        ...(image.rootfs ? { rootfs: image.rootfs } : {}),
+      };
       const proc = startContainer({
         sandboxPid: sandbox.pid,
         argv,
-        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
-        workingDir: c.workingDir ?? image.workingDir ?? '/',
-        rootfs: image.rootfs,
+        ...runtime,
         logFile: this.d.state.logFile(r, c.name, rec.restartCount),
         exitFile: this.d.state.exitFile(r.uid, c.name, rec.restartCount),
         cgroupProcs: cg.procs,
       });
       rec.proc = proc;
+      rec.runtime = runtime;
       rec.startFailures = 0;
       rec.containerID = `kubevirt-ts://${r.uid}-${c.name}-${rec.restartCount}`;
       rec.state = { running: { startedAt: metaTime(new Date(this.now())) } };
@@ -211,16 +219,6 @@ export class PodWorker {
       if (rec.restartCount > 0 && !rec.lastState.terminated) rec.restartCount--;
       this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${(e as Error).message}`);
     }
-  }
-
-  private async pullSecrets(pod: Pod): Promise<PullCredential[]> {
-    const out: PullCredential[] = [];
-    for (const ref of pod.spec.imagePullSecrets ?? []) {
-      const data = await this.d.api.secret(pod.metadata?.namespace ?? 'default', ref.name);
-      const json = data?.['.dockerconfigjson'] ?? data?.['.dockercfg'];
-      if (json) out.push(...dockerConfigCredentials(json));
-    }
-    return out;
   }
 
   private async envSources(pod: Pod): Promise<EnvSources> {
