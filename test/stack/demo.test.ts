@@ -46,7 +46,9 @@ test('kubevirt-ts up --demo boots the demo VM from a side-loaded containerDisk',
   up.stderr.on('data', (b: Buffer) => (log += b.toString()));
   const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
   try {
-    await until('the demo VM applied', () => (log.includes('demo VirtualMachine "demo" applied') ? true : log.includes('demo VM not started') ? false : undefined), 240_000, 200).then((ok) => assert.ok(ok, 'demo started'));
+    const hints = (): boolean | undefined => (log.includes('serial console log:') ? true : log.includes('demo VM not started') ? false : undefined);
+    assert.ok(await until('the demo VM applied and its hints', hints, 240_000, 200), 'demo started');
+    assert.match(log, /demo VirtualMachine "demo" applied/);
     assert.match(log, /node bin\/virtctl\.js console demo/);
     assert.match(kubectl(['get', 'vm', 'demo']).out, /^demo\s/m);
 
