@@ -1,11 +1,14 @@
 /**
- * Releasing a pod sandbox kills what its containers left behind in a session of its own (as
- * libvirtd does with QEMU), found by the pod's mount namespace; processes outside it live on.
+ * Releasing a pod kills what its containers left behind in a session of its own (as libvirtd
+ * does with QEMU), found by the pod's mount namespace and by its cgroups; processes outside live on.
  * Needs root (unshare, nsenter).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { cgroupPath, removeNodeCgroups, removePodCgroups, setupCgroups } from '../../src/cluster/kubelet/cgroups.js';
 import { namespaceMembers, sandboxSupported, startSandbox, stopSandbox } from '../../src/cluster/kubelet/sandbox.js';
 import { isAlive, procStartTime } from '../../src/cluster/kubelet/procs.js';
 import { until } from '../fixtures/wait.js';
@@ -32,5 +35,26 @@ test('stopSandbox kills detached processes in the pod mount namespace, not other
   } finally {
     outsider.kill('SIGKILL');
     stopSandbox(sandbox);
+  }
+});
+
+test('removePodCgroups kills what still runs in the pod cgroups before removing them', { skip, timeout: 30_000 }, async (t) => {
+  const node = 'kt-release-test';
+  const { procs } = setupCgroups(cgroupPath(node, 'uid-r', 'compute'), undefined);
+  if (procs.length === 0) return t.skip('no writable cgroup controller');
+  const stray = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
+  const pid = stray.pid ?? -1;
+  const start = await until('the stray process', () => procStartTime(pid), 5_000, 10);
+  try {
+    for (const f of procs) writeFileSync(f, String(pid));
+    removePodCgroups(node, 'uid-r');
+    await until('the stray process killed', () => (isAlive(pid, start) ? undefined : true), 10_000, 20);
+    await until('the pod cgroups removed', () => {
+      removePodCgroups(node, 'uid-r');
+      return procs.every((f) => !existsSync(dirname(f))) ? true : undefined;
+    }, 10_000, 50);
+  } finally {
+    stray.kill('SIGKILL');
+    removeNodeCgroups(node);
   }
 });
