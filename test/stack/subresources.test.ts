@@ -89,6 +89,19 @@ function openConsole(api: Api, who: CertKeyPem, vmi: string): Promise<{ ws: WebS
   });
 }
 
+/** Opens a raw websocket stream (VNC, port-forward) through the API server and collects what arrives. */
+function openStream(api: Api, who: CertKeyPem, path: string): Promise<{ ws: WebSocket; received: () => Buffer; closed: Promise<number> }> {
+  const ws = new WebSocket(`wss://127.0.0.1:${api.port}${SUB}/${path}`, ['plain.kubevirt.io'], { ca: api.ca, cert: who.certPem, key: who.keyPem });
+  const chunks: Buffer[] = [];
+  ws.on('message', (d: Buffer) => chunks.push(Buffer.from(d)));
+  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, received: () => Buffer.concat(chunks), closed }));
+    ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode ?? 0}`)));
+    ws.once('error', reject);
+  });
+}
+
 /** Pokes the shell until a fresh prompt shows (the guest may still be booting). */
 async function waitForPrompt(c: GuestConsole, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -203,6 +216,19 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
     const shot = await call(api, admin, 'GET', `${SUB}/virtualmachineinstances/guest/vnc/screenshot`);
     assert.equal(shot.code, 200, shot.body.toString());
     assert.ok(pngColours(shot.body) > 1, 'the screenshot is not blank');
+
+    // VNC speaks RFB; port-forward reaches the guest's HTTP server through the pod IP
+    const vnc = await openStream(api, admin, 'virtualmachineinstances/guest/vnc');
+    await until('RFB banner', () => (/^RFB 003\.00\d\n/.test(vnc.received().toString('latin1')) ? true : undefined), 10_000, 100);
+    vnc.ws.close();
+    await vnc.closed;
+    const pf = await openStream(api, admin, 'virtualmachineinstances/guest/portforward/80');
+    pf.ws.send(Buffer.from('GET /hostname HTTP/1.0\r\n\r\n'));
+    assert.equal(await pf.closed, 1000, 'the guest closed the HTTP connection');
+    assert.match(pf.received().toString(), /^HTTP\/1\.[01] 200/);
+    const expanded = await call(api, admin, 'GET', `${SUB}/virtualmachines/guest/expand-spec`);
+    assert.equal(expanded.code, 200);
+    assert.equal((JSON.parse(expanded.body.toString()) as { metadata: { name: string } }).metadata.name, 'guest');
 
     // pause / unpause
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachineinstances/guest/pause`)).code, 200);
