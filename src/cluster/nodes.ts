@@ -3,10 +3,11 @@
  * each with its own state directory and an equal share of the machine's cpu, memory and disk.
  */
 import { cpus, totalmem } from 'node:os';
-import { mkdirSync, statfsSync } from 'node:fs';
+import { existsSync, mkdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeClient } from '../client/kube-client.js';
 import { ImageStore } from './images/index.js';
+import { issueServerCert, loadOrCreateCa, type CertificateAuthority } from './pki/index.js';
 import { PodNetwork } from './network/index.js';
 import { NodeAgent, type NodeAgentOptions } from './kubelet/node-agent.js';
 import { nodeCapacity, nodeName, type MachineResources } from './kubelet/node-object.js';
@@ -22,6 +23,11 @@ export interface StartNodesOptions {
   readonly heartbeatMs?: number;
   /** Give non-hostNetwork pods a veth on the node bridge (default true; needs ip and nft). */
   readonly podNetwork?: boolean;
+  /**
+   * The cluster CA: each node serves logs and exec over HTTPS with a certificate it signs, for the
+   * API server's pods/log and pods/exec. Default: `<dataDir>/pki/ca.*` when the API server wrote it.
+   */
+  readonly ca?: CertificateAuthority;
   readonly log?: (msg: string) => void;
 }
 
@@ -38,9 +44,16 @@ export function machineResources(dataDir: string): MachineResources {
   return { cpus: cpus().length, memoryBytes: totalmem(), ephemeralStorageBytes: fs.blocks * fs.bsize };
 }
 
+async function clusterCa(opts: StartNodesOptions): Promise<CertificateAuthority | undefined> {
+  if (opts.ca) return opts.ca;
+  const pki = join(opts.dataDir, 'pki');
+  return existsSync(join(pki, 'ca.crt')) && existsSync(join(pki, 'ca.key')) ? loadOrCreateCa(pki, 'ca', 'kubevirt-ts-ca') : undefined;
+}
+
 /** Starts `count` node agents; on a failure the ones already started are stopped again. */
 export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes> {
   mkdirSync(join(opts.dataDir, 'nodes'), { recursive: true });
+  const ca = await clusterCa(opts);
   const capacity = nodeCapacity(machineResources(opts.dataDir), opts.count);
   // One image cache for all nodes of this machine: layers are shared by digest.
   const imageStore = new ImageStore({ dir: join(opts.dataDir, 'images') });
@@ -59,6 +72,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
         await network.init();
         networks.push(network);
       }
+      const serving = ca ? await issueServerCert(ca, { commonName: name, dnsNames: [name] }) : undefined;
       const agent = new NodeAgent({
         client: opts.client,
         name,
@@ -66,7 +80,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
         stateDir: join(opts.dataDir, 'nodes', name),
         repoDir: opts.repoDir,
         heartbeatMs: opts.heartbeatMs,
-        port: 10250 + i - 1,
+        ...(serving && ca ? { tls: { ...serving, caPem: ca.certPem } } : { port: 10250 + i - 1 }),
         log: opts.log,
         imageStore,
         network,

@@ -1,7 +1,8 @@
 /**
  * What `kubevirt-ts up` runs on top of the API server: the kubevirt.io CRDs and RBAC, virt-api
- * with its admission webhooks registered, the scheduler and the node agents. Each KubeVirt
- * component acts under its own identity; cluster parts (scheduler, nodes) act as the admin.
+ * with its admission webhooks registered, the scheduler, the node agents, virt-controller and one
+ * virt-handler process per node. Each KubeVirt component acts under its own ServiceAccount
+ * identity with its deploy/rbac role; cluster parts (scheduler, nodes) act as the admin.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,19 +14,17 @@ import { run as runVirtApi } from '../virt-api/run.js';
 import { webhookConfigurations } from '../virt-api/webhook-config.js';
 import type { RunningApiServer } from './apiserver/server.js';
 import { createOrReplace } from './apply.js';
-import { clientFor, serviceAccountUser } from './identities.js';
+import { clientFor, COMPONENT_ACCOUNTS, componentIdentity, serviceAccountUser } from './identities.js';
 import { issueClientCert, issueServerCert, loadOrCreateCa, type CertKeyPem } from './pki/index.js';
 import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/index.js';
 import { startNodeConsoleServer, VIRT_API_CLIENT_NAME, type RunningConsoleServer } from '../virt-handler/console-server/index.js';
+import { podsDirResolver } from '../virt-handler/launcher-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodes, type RunningNodes } from './nodes.js';
 import { ImageStore } from './images/index.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
-import { VirtHandler } from '../virt-handler/handler.js';
-import { podsDirResolver } from '../virt-handler/launcher-registry.js';
-import { kvmUsable } from '../virt-handler/run.js';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { HandlerProcess } from './handler-processes.js';
 
 export const KUBEVIRT_NAMESPACE = 'kubevirt';
 
@@ -92,7 +91,7 @@ async function kubevirtCerts(o: StackOptions): Promise<KubevirtCerts> {
 
 /** Starts virt-api under its own identity and registers its webhooks and APIService; resolves once it serves. */
 async function startVirtApi(o: StackOptions, signal: AbortSignal, certs: KubevirtCerts, handlers: ReadonlyMap<string, HandlerEndpoint>): Promise<{ done: Promise<void> }> {
-  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, 'kubevirt-apiserver');
+  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.apiserver);
   const { client } = await clientFor(o.api.pki, o.api.url, id.user, id.groups);
   const serving = await issueServerCert(o.api.pki.ca, { commonName: 'virt-api', dnsNames: ['virt-api', `virt-api.${KUBEVIRT_NAMESPACE}.svc`] });
   let port = 0;
@@ -104,7 +103,7 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal, certs: Kubevir
       port: 0,
       certPem: serving.certPem,
       keyPem: serving.keyPem,
-      kubevirtServiceAccounts: ['virt-controller', 'virt-handler'].map((n) => serviceAccountUser(KUBEVIRT_NAMESPACE, n).user),
+      kubevirtServiceAccounts: [COMPONENT_ACCOUNTS.controller, COMPONENT_ACCOUNTS.handler].map((n) => serviceAccountUser(KUBEVIRT_NAMESPACE, n).user),
       signal,
       subresources: {
         requestHeader: { caPem: o.api.pki.frontProxyCa.certPem, allowedNames: ['front-proxy-client'] },
@@ -128,23 +127,18 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal, certs: Kubevir
   return { done };
 }
 
-/**
- * The identity of virt-controller and virt-handler. They act as their ServiceAccounts (virt-api
- * lets only those users write VMI status); their own least-privilege roles are not written yet,
- * so the certificates also carry system:masters.
- */
-async function componentClient(o: StackOptions, name: string): Promise<{ kubeconfigPath: string; client: KubeClient }> {
-  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, name);
-  const { kubeconfig, client } = await clientFor(o.api.pki, o.api.url, id.user, [...id.groups, 'system:masters']);
-  const dir = join(o.dataDir, 'components');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const kubeconfigPath = join(dir, `${name}.kubeconfig`);
-  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-  return { kubeconfigPath, client };
-}
-
 /** Emulation unless KVM is both present and asked for: /dev/kvm can exist yet not run guests. */
 const emulation = (): 'always' | 'auto' => (process.env.KUBEVIRT_TS_ACCEL === 'kvm' ? 'auto' : 'always');
+
+/**
+ * virt-handler's heartbeat period; the node controller declares a node unresponsive after five
+ * missed periods and rechecks every period (upstream: 60 s, 5 min, 1 min). Tests shorten it
+ * with KUBEVIRT_TS_HEARTBEAT_SECONDS.
+ */
+function heartbeatSeconds(): number {
+  const n = Number(process.env.KUBEVIRT_TS_HEARTBEAT_SECONDS ?? '60');
+  return Number.isFinite(n) && n > 0 ? n : 60;
+}
 
 /** Starts the KubeVirt layer and the cluster's scheduler and nodes. */
 export async function startStack(o: StackOptions): Promise<RunningStack> {
@@ -174,8 +168,9 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   o.log(`kubevirt-ts: ${o.nodes} node(s) ready`);
   const volumes = new LocalVolumeController(o.admin, { dataDir: o.dataDir, log: (m) => o.log(`storage: ${m}`) });
   await volumes.start();
-  const ctl = await componentClient(o, 'virt-controller');
+  const ctl = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.controller);
   ctl.client.close();
+  const beat = heartbeatSeconds();
   const controllerDone = runVirtController(
     {
       kubeconfig: ctl.kubeconfigPath,
@@ -183,23 +178,33 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
       leaseNamespace: KUBEVIRT_NAMESPACE,
       version: 'latest',
       useEmulation: emulation() === 'always',
+      node: { heartbeatTimeoutMs: 5 * beat * 1000, recheckMs: beat * 1000 },
       log: { info: (m) => o.log(`virt-controller: ${m}`), error: (m, f) => o.log(`virt-controller: ${m} ${JSON.stringify(f ?? {})}`) },
     },
     abort.signal,
   );
-  const hd = await componentClient(o, 'virt-handler');
+  const hd = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.handler);
   const handlers = (nodes?.agents ?? []).map((_a, i) => {
     const nodeName = `node${String(i + 1).padStart(2, '0')}`;
-    return new VirtHandler({
-      client: hd.client,
+    return new HandlerProcess({
       nodeName,
-      kvm: kvmUsable() && emulation() === 'auto',
-      resolveSocket: podsDirResolver(join(o.dataDir, 'nodes', nodeName, 'pods'), nodeName, 'embedded'),
-      syncOptions: { emulation: emulation() },
-      log: (m) => o.log(`virt-handler(${nodeName}): ${m}`),
+      kubeconfigPath: hd.kubeconfigPath,
+      podsDir: join(o.dataDir, 'nodes', nodeName, 'pods'),
+      emulation: emulation(),
+      heartbeatSeconds: beat,
+      repoDir: o.repoDir,
+      log: o.log,
     });
   });
-  for (const h of handlers) await h.start();
+  try {
+    await Promise.all(handlers.map((h) => h.start()));
+  } catch (e) {
+    await Promise.all(handlers.map((h) => h.stop()));
+    abort.abort();
+    await nodes?.stop({ releasePods: true });
+    await scheduler.stop();
+    throw e;
+  }
   const consoleServers: RunningConsoleServer[] = [];
   for (const [i] of (nodes?.agents ?? []).entries()) {
     const nodeName = `node${String(i + 1).padStart(2, '0')}`;
@@ -215,7 +220,7 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   return {
     async stop() {
       for (const cs of consoleServers) await cs.close();
-      for (const h of handlers) await h.stop();
+      await Promise.all(handlers.map((h) => h.stop()));
       hd.client.close();
       abort.abort();
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));

@@ -9,7 +9,7 @@ import { startLauncher, type LauncherConfig } from '../virt-launcher/launcher.js
 import type { ConvertVMI, NetworkSetup } from '../virt-launcher/domain-manager.js';
 import { userNetwork } from '../virt-launcher/network/index.js';
 import { convertVMI } from '../virt-launcher/converter/index.js';
-import { MasqueradeNetwork } from '../virt-launcher/network/masquerade.js';
+import { PodNetwork } from '../virt-launcher/network/pod-network.js';
 
 /** Parses argv into a LauncherConfig. */
 export function parseLauncherFlags(argv: readonly string[]): LauncherConfig {
@@ -22,8 +22,10 @@ export function parseLauncherFlags(argv: readonly string[]): LauncherConfig {
     .addOption(new Option('--emulation <mode>', 'software emulation').choices(['auto', 'always', 'never']).default('auto'))
     .addOption(new Option('--network <mode>', 'pod network or QEMU user-mode').choices(['pod', 'user']).default('pod'))
     .option('--caps-cache-dir <dir>', "shared cache of QEMU's capabilities")
-    .option('--container-disk-dir <dir>', 'directory of containerDisk images disk_<index>.img')
+    .option('--container-disk-dir <dir>', 'directory of containerDisk images, each mounted at <dir>/<volume> with its disk under disk/')
     .option('--pvc-dir <dir>', 'directory of PVC volumes (<volume>/disk.img)')
+    .option('--config-volume-dir <dir>', 'root of the mounted configMap/secret/downwardAPI volumes (default /var/run/kubevirt-private)')
+    .option('--service-account-dir <dir>', 'the mounted service account token (default /var/run/secrets/kubernetes.io/serviceaccount)')
     .option('--socket <path>', 'command socket (default <private-dir>/launcher.sock)')
     .exitOverride();
   cmd.parse(argv, { from: 'user' });
@@ -36,22 +38,23 @@ export function parseLauncherFlags(argv: readonly string[]): LauncherConfig {
     gracePeriodSeconds: grace, emulation: o.emulation as LauncherConfig['emulation'], network: o.network as LauncherConfig['network'],
     ...(o.uid ? { uid: o.uid } : {}), ...(o.capsCacheDir ? { capsCacheDir: o.capsCacheDir } : {}),
     ...(o.containerDiskDir ? { containerDiskDir: o.containerDiskDir } : {}), ...(o.pvcDir ? { pvcDir: o.pvcDir } : {}),
+    ...(o.configVolumeDir ? { configVolumeRoot: o.configVolumeDir } : {}), ...(o.serviceAccountDir ? { serviceAccountDir: o.serviceAccountDir } : {}),
   };
 }
 
-/** The network setup for a mode: QEMU user-mode, or masquerade in the pod's namespace. */
-export function podOrUserNetwork(masq: MasqueradeNetwork): NetworkSetup {
-  return (vmi, mode) => (mode === 'user' ? Promise.resolve(userNetwork(vmi)) : masq.setup(vmi));
+/** The network setup for a mode: QEMU user-mode, or the pod network's binding (masquerade, bridge). */
+export function podOrUserNetwork(pod: Pick<PodNetwork, 'setup'>): NetworkSetup {
+  return (vmi, mode) => (mode === 'user' ? Promise.resolve(userNetwork(vmi)) : pod.setup(vmi));
 }
 
 /** Runs the launcher with `deps` overriding the converter/network; returns the exit code. */
 export async function main(argv: readonly string[], deps: { convert?: ConvertVMI; network?: NetworkSetup } = {}): Promise<number> {
   const cfg = parseLauncherFlags(argv);
   const log = (m: string): void => { process.stderr.write(`virt-launcher: ${m}\n`); };
-  const masq = new MasqueradeNetwork('eth0', log);
+  const pod = new PodNetwork('eth0', log);
   const launcher = await startLauncher(cfg, {
-    convert: deps.convert ?? convertVMI, network: deps.network ?? podOrUserNetwork(masq),
-    teardownNetwork: () => masq.teardown(), log,
+    convert: deps.convert ?? convertVMI, network: deps.network ?? podOrUserNetwork(pod),
+    teardownNetwork: () => pod.teardown(), log,
   });
   for (const sig of ['SIGTERM', 'SIGINT'] as const) process.on(sig, () => launcher.terminate(sig));
   return launcher.done;

@@ -13,6 +13,7 @@ import {
   type SyncOptions,
 } from '../launcher-rpc/index.js';
 import type { ConverterContext, InterfaceBackend } from './converter/context.js';
+import { prepareConfigDisks, type ConfigDiskInputs } from './config-disks.js';
 import { prepareDisks, type DiskInputs } from './disks.js';
 import { screenshotPng } from './screenshot/screenshot.js';
 
@@ -33,6 +34,8 @@ export interface DomainManagerDeps {
   readonly convert: ConvertVMI;
   readonly network: NetworkSetup;
   readonly disks: Omit<DiskInputs, 'privateDir'>;
+  /** Where config volumes (configMap, secret, downwardAPI, serviceAccount) are mounted; upstream's paths by default. */
+  readonly configDisks?: Omit<ConfigDiskInputs, 'privateDir'>;
   readonly defaults: SyncOptions;
   readonly emit: (e: LauncherEvent) => void;
 }
@@ -79,7 +82,10 @@ export class DomainManager {
     if (existing && (await this.deps.conn.domainIsActive(existing))) return this.status();
     try {
       const emulation = await this.emulation(opts.emulation ?? 'auto');
-      const disks = await prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir });
+      const disks = {
+        ...(await prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir })),
+        ...(await prepareConfigDisks(vmi, { ...this.deps.configDisks, privateDir: this.deps.privateDir })),
+      };
       const interfaces = await this.deps.network(vmi, opts.network ?? 'pod');
       const { xml } = this.deps.convert(vmi, {
         privateDir: this.deps.privateDir, emulation, disks, interfaces, ...(this.deps.uid ? { uid: this.deps.uid } : {}),

@@ -9,7 +9,7 @@ import { KubeClient } from '../../src/client/kube-client.js';
 import { removeNodeCgroups } from '../../src/cluster/kubelet/cgroups.js';
 
 /** Registers before/after hooks; `client()` is valid inside tests unless `skip`. */
-export function useCluster(opts: { skip: string | false; prefix: string; nodes: readonly string[] }): { client: () => KubeClient; dir: string } {
+export function useCluster(opts: { skip: string | false; prefix: string; nodes: readonly string[] }): { client: () => KubeClient; server: () => TestServer['server']; dir: string } {
   const dir = mkdtempSync(`/var/tmp/${opts.prefix}-`);
   let ts: TestServer | undefined;
   let client: KubeClient | undefined;
@@ -26,6 +26,10 @@ export function useCluster(opts: { skip: string | false; prefix: string; nodes: 
   });
   return {
     dir,
+    server: () => {
+      if (!ts) throw new Error('cluster not started');
+      return ts.server;
+    },
     client: () => {
       if (!client) throw new Error('cluster not started');
       return client;

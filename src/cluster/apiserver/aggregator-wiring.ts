@@ -21,7 +21,7 @@ export interface AggregationWiring {
 
 /** Starts aggregation over the store. */
 export function wireAggregation(store: Store, pki: ClusterPki): AggregationWiring {
-  const remote = (): KubeObject[] => store.list(apiServicesGr).items.filter((s) => (s.spec as { service?: unknown } | undefined)?.service);
+  const remote = (): KubeObject[] => store.snapshot(apiServicesGr).filter((s) => (s.spec as { service?: unknown } | undefined)?.service);
   const resolveService = resolveServiceVia(store);
   const clientCertificate = { cert: pki.frontProxyClient.certPem, key: pki.frontProxyClient.keyPem };
   const aggregator = new Aggregator({ apiServices: remote, resolveService, proxyClientCertificate: clientCertificate });

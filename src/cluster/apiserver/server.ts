@@ -16,6 +16,7 @@ import { wireAuthn } from './authn-wiring.js';
 import { wireAdmission } from './admission-wiring.js';
 import { createHandler, createUpgradeHandler, type HandlerDeps, type VirtualHandler } from './http/handler.js';
 import { wireAggregation } from './aggregator-wiring.js';
+import { createPodProxy } from './modules/podproxy/index.js';
 import type { ApiModules } from './modules.js';
 import { ResourceRegistry } from './registry/registry.js';
 import type { RestDeps } from './rest/context.js';
@@ -95,6 +96,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     ready: () => ready,
     virtual: opts.virtual ?? authn.virtual,
     aggregation,
+    podProxy: createPodProxy({ pod: (ns, name) => store.get({ group: '', resource: 'pods' }, ns, name), node: (name) => store.get({ group: '', resource: 'nodes' }, '', name) }, pki),
     log: opts.log,
   };
   const server = createServer(

@@ -16,6 +16,9 @@ import { NodeRegistrar } from './node-registrar.js';
 import { StateDir } from './pod-record.js';
 import { PodWorker, type PodNetworkLike } from './pod-worker.js';
 import { PRIVATE_DIRS } from './sandbox.js';
+import type { ContainerRuntime } from './exec.js';
+import { startNodeServer, type NodeServerOptions, type RunningNodeServer } from './node-server.js';
+import { isAlive } from './procs.js';
 import type { Pod } from './types.js';
 
 export interface NodeAgentOptions {
@@ -30,7 +33,10 @@ export interface NodeAgentOptions {
   readonly hostIP?: string;
   readonly imageStore?: ImagePuller;
   readonly network?: PodNetworkLike;
+  /** Fixed port of the node's HTTPS endpoint; with `tls` the default 0 picks a free one. */
   readonly port?: number;
+  /** Serve logs and exec over HTTPS (cluster CA) for the API server's pods/log and pods/exec. */
+  readonly tls?: NodeServerOptions['tls'];
   readonly heartbeatMs?: number;
   readonly log?: (msg: string) => void;
 }
@@ -49,7 +55,9 @@ function osImage(): string {
 }
 
 export class NodeAgent {
-  private readonly registrar: NodeRegistrar;
+  private registrar: NodeRegistrar | undefined;
+  private server: RunningNodeServer | undefined;
+  private readonly id: NodeIdentity;
   private readonly pods: Informer<Pod>;
   private readonly queue: WorkQueue;
   private readonly worker: PodWorker;
@@ -72,9 +80,9 @@ export class NodeAgent {
       osImage: osImage(),
       machineID: readOr('/etc/machine-id', hostname()),
       bootID: readOr('/proc/sys/kernel/random/boot_id', ''),
-      port: opts.port ?? 10250,
+      port: opts.port ?? (opts.tls ? 0 : 10250),
     };
-    this.registrar = new NodeRegistrar(opts.client, id, opts.capacity, this.log, opts.heartbeatMs);
+    this.id = id;
     this.pods = new Informer<Pod>(opts.client, { path: '/api/v1/pods', fieldSelector: `spec.nodeName=${opts.name}` });
     this.worker = new PodWorker({
       node: opts.name,
@@ -96,6 +104,12 @@ export class NodeAgent {
 
   /** Registers the node, starts watching pods, and removes pods on disk the API no longer has. */
   async start(): Promise<void> {
+    let port = this.id.port;
+    if (this.opts.tls) {
+      this.server = await startNodeServer({ stateDir: this.state.root, tls: this.opts.tls, port, host: this.id.internalIP, runtime: (ns, pod, c) => this.runtimeOf(ns, pod, c) });
+      port = this.server.port;
+    }
+    this.registrar = new NodeRegistrar(this.opts.client, { ...this.id, port }, this.opts.capacity, this.log, this.opts.heartbeatMs);
     await this.registrar.start();
     this.pods.addHandler({
       add: (p) => this.enqueue(p),
@@ -110,8 +124,23 @@ export class NodeAgent {
   /** Stops watching and heartbeating; pods keep running unless `releasePods`. */
   async stop(opts: { releasePods?: boolean } = {}): Promise<void> {
     this.queue.stop();
-    await Promise.all([this.pods.stop(), this.registrar.stop()]);
+    await Promise.all([this.pods.stop(), this.registrar?.stop(), this.server?.close()]);
     if (opts.releasePods) for (const uid of this.state.uids()) await this.worker.forget(uid);
+  }
+
+  /** The port of the node's HTTPS endpoint (after start), as published in the Node's daemonEndpoints. */
+  get port(): number | undefined {
+    return this.server?.port;
+  }
+
+  /** Where a running container of a pod on this node runs, or why exec cannot reach it. */
+  runtimeOf(ns: string, podName: string, container: string): ContainerRuntime | string {
+    const pod = this.pods.get(`${ns}/${podName}`);
+    const r = pod?.metadata?.uid ? this.state.load(pod.metadata.uid) : undefined;
+    if (!pod || !r) return `pod "${podName}" not found in namespace "${ns}" on node ${this.opts.name}`;
+    const c = r.containers[container];
+    if (!c?.proc || !c.runtime || !r.sandbox || !isAlive(c.proc.pid, c.proc.startTime)) return `container not found ("${container}")`;
+    return { sandboxPid: r.sandbox.pid, ...c.runtime };
   }
 
   private enqueue(p: Pod): void {

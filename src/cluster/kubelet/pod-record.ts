@@ -25,6 +25,8 @@ export interface ContainerRecord {
   startFailures?: number;
   /** Set when the agent killed it for a failed liveness/startup probe. */
   killedForProbe?: string;
+  /** How the running process was started (env, working dir, rootfs), for exec. */
+  runtime?: { env: Record<string, string>; workingDir: string; rootfs?: string };
 }
 
 export interface PodRecord {

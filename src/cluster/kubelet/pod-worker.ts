@@ -3,12 +3,15 @@
  * containers in order, containers with restart back-off and probes, status through
  * pods/status when it changed, and on deletion SIGTERM -> grace -> SIGKILL -> release -> delete.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { podResolvConf } from '../network/resolv.js';
+import { buildContainerRoot } from './rootfs.js';
 import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
-import { dockerConfigCredentials, ImageResolveError, resolveImage, type ImageResolverOptions, type PullCredential } from './images.js';
+import { ImageResolveError, resolveImage, type ImageResolverOptions } from './images.js';
 import { metaTime } from './node-object.js';
 import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
 import { computePodStatus, statusChanged } from './pod-status.js';
@@ -16,6 +19,7 @@ import { isAlive } from './procs.js';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
 import { startSandbox, stopSandbox } from './sandbox.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
+import { ImageVolumes, podPullCredentials } from './image-volumes.js';
 import { prepareVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
 
 /** The API calls a pod worker makes; implemented over KubeClient in api-objects.ts. */
@@ -47,8 +51,11 @@ const POLL_MS = 1000;
 
 export class PodWorker {
   private readonly probes = new Map<string, ProbeState>();
+  private readonly imageVolumes: ImageVolumes;
 
-  constructor(private readonly d: PodWorkerDeps) {}
+  constructor(private readonly d: PodWorkerDeps) {
+    this.imageVolumes = new ImageVolumes(d.images.puller, () => this.now());
+  }
 
   private now(): number {
     return (this.d.now ?? Date.now)();
@@ -116,7 +123,7 @@ export class PodWorker {
 
   private async createSandbox(pod: Pod, r: PodRecord): Promise<boolean> {
     try {
-      const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api);
+      const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api, this.imageVolumes);
       let netnsPath: string | undefined;
       if (!pod.spec.hostNetwork && this.d.network) {
         const net = await this.d.network.setup(r.uid);
@@ -127,7 +134,7 @@ export class PodWorker {
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts: sandboxMounts(pod, volumes) });
       return true;
     } catch (e) {
-      const reason = e instanceof ContainerConfigError ? e.reason : 'CreateContainerError';
+      const reason = e instanceof ContainerConfigError || e instanceof ImageResolveError ? e.reason : 'CreateContainerError';
       this.d.log(`pod ${r.namespace}/${r.name}: sandbox: ${(e as Error).message}`);
       for (const c of Object.values(r.containers)) c.state = { waiting: { reason, message: (e as Error).message } };
       return false;
@@ -180,7 +187,7 @@ export class PodWorker {
     const sandbox = r.sandbox;
     if (!sandbox) return;
     try {
-      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await this.pullSecrets(pod));
+      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await podPullCredentials(pod, this.d.api));
       rec.imageID = image.imageID;
       const env = containerEnv(pod, c, await this.envSources(pod));
       const imageEnv = Object.fromEntries(image.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -188,17 +195,23 @@ export class PodWorker {
       if (argv.length === 0) throw new ContainerConfigError(`no command specified for container "${c.name}"`);
       const cg = setupCgroups(cgroupPath(this.d.node, r.uid, c.name), c.resources?.limits);
       for (const w of cg.warnings) this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${w}`);
+      const workingDir = c.workingDir ?? image.workingDir ?? '/';
+      const rootfs = image.rootfs ? await this.containerRoot(pod, r, c, image.rootfs, workingDir) : undefined;
+      const runtime = {
+        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
+        workingDir,
+        ...(rootfs ? { rootfs } : {}),
+      };
       const proc = startContainer({
         sandboxPid: sandbox.pid,
         argv,
-        env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
-        workingDir: c.workingDir ?? image.workingDir ?? '/',
-        rootfs: image.rootfs,
+        ...runtime,
         logFile: this.d.state.logFile(r, c.name, rec.restartCount),
         exitFile: this.d.state.exitFile(r.uid, c.name, rec.restartCount),
         cgroupProcs: cg.procs,
       });
       rec.proc = proc;
+      rec.runtime = runtime;
       rec.startFailures = 0;
       rec.containerID = `kubevirt-ts://${r.uid}-${c.name}-${rec.restartCount}`;
       rec.state = { running: { startedAt: metaTime(new Date(this.now())) } };
@@ -213,14 +226,29 @@ export class PodWorker {
     }
   }
 
-  private async pullSecrets(pod: Pod): Promise<PullCredential[]> {
-    const out: PullCredential[] = [];
-    for (const ref of pod.spec.imagePullSecrets ?? []) {
-      const data = await this.d.api.secret(pod.metadata?.namespace ?? 'default', ref.name);
-      const json = data?.['.dockerconfigjson'] ?? data?.['.dockercfg'];
-      if (json) out.push(...dockerConfigCredentials(json));
+  /** A fresh root for an image container: overlay on the image, /proc, /dev, /etc files, volumes. */
+  private async containerRoot(pod: Pod, r: PodRecord, c: Container, image: string, workingDir: string): Promise<string> {
+    if (!r.sandbox) throw new ContainerConfigError('pod sandbox is not running');
+    const etcDir = join(this.d.state.podDir(r.uid), 'etc');
+    mkdirSync(etcDir, { recursive: true });
+    const hostname = pod.spec.hostNetwork ? this.d.node : r.name;
+    const files: Record<string, string> = {
+      'resolv.conf': readFileSync(await podResolvConf(), 'utf8'),
+      hosts: podHostsFile(hostname, r.podIP ?? (pod.spec.hostNetwork ? this.d.hostIP : undefined)),
+      hostname: `${hostname}\n`,
+    };
+    const etc: Record<string, string> = {};
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(etcDir, name), text);
+      etc[name] = join(etcDir, name);
     }
-    return out;
+    return buildContainerRoot(r.sandbox.pid, {
+      image,
+      dir: join(this.d.state.podDir(r.uid), 'containers', c.name, 'fs'),
+      etc,
+      volumes: (c.volumeMounts ?? []).map((m) => ({ path: m.mountPath, readOnly: m.readOnly })),
+      workingDir,
+    });
   }
 
   private async envSources(pod: Pod): Promise<EnvSources> {
@@ -327,6 +355,13 @@ export class PodWorker {
     this.d.state.remove(r);
     for (const k of [...this.probes.keys()]) if (k.startsWith(`${uid}/`)) this.probes.delete(k);
   }
+}
+
+/** A pod's /etc/hosts, as kubelet writes it. */
+export function podHostsFile(hostname: string, ip: string | undefined): string {
+  const lines = ['# Kubernetes-managed hosts file.', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'fe00::0\tip6-mcastprefix', 'fe00::1\tip6-allnodes', 'fe00::2\tip6-allrouters'];
+  if (ip) lines.push(`${ip}\t${hostname}`);
+  return `${lines.join('\n')}\n`;
 }
 
 function key(name: string, init: boolean): string {

@@ -18,6 +18,8 @@ import { serveResource, type ResourceHandlerDeps } from './resources.js';
 import { writeError, writeJson } from './respond.js';
 import { readBody, decodeObject } from './body.js';
 import { bindPod, evictPod } from '../rest/pod-subresources.js';
+import type { PodProxy } from '../modules/podproxy/index.js';
+import { writeStatusToSocket } from '../aggregator/proxy.js';
 
 /** Handles create-only kinds (TokenReview, SubjectAccessReview, serviceaccounts/token, ...). */
 export type VirtualHandler = (call: {
@@ -37,6 +39,8 @@ export interface HandlerDeps extends ResourceHandlerDeps {
   readonly log?: (msg: string, fields?: Record<string, unknown>) => void;
   /** API aggregation: requests for aggregated group-versions go to their backends. */
   readonly aggregation?: AggregationWiring;
+  /** pods/log and pods/exec, proxied to the pod's node agent. */
+  readonly podProxy?: PodProxy;
 }
 
 const notFoundStatus = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
@@ -124,6 +128,10 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   }
   const r = deps.registry.lookup(info.apiGroup, info.apiVersion, info.resource);
   if (!r) throw notFoundStatus();
+  if (deps.podProxy?.handles(info)) {
+    await deps.podProxy.serve(req, res, info, user);
+    return;
+  }
   const caller: Caller = { user, dryRun: url.searchParams.getAll('dryRun').includes('All'), fieldManager: fieldManagerOf(req, url) };
   const isCreateSub = info.verb === 'create' && info.subresource !== '' && info.subresource !== 'status';
   if (isCreateSub && r.info.group === '' && r.info.plural === 'pods' && (info.subresource === 'binding' || info.subresource === 'eviction')) {
@@ -144,6 +152,14 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
     void (async () => {
       const url = new URL(req.url ?? '/', 'https://localhost');
       const user = await authenticate(req, deps.modules.tokens);
+      const info = parseRequestInfo(req.method ?? 'GET', url);
+      if (user && deps.podProxy?.handles(info)) {
+        // A websocket GET on pods/exec needs `create`, as a POST would (kube-apiserver 1.31+).
+        const attrs = { ...attributesOf(info, user), verb: 'create' };
+        const d = authorize(attrs, deps.modules.rbac, deps.rbacSource);
+        if (!d.allowed) return writeStatusToSocket(socket, forbiddenFor(attrs, d.reason) as StatusError);
+        return deps.podProxy.upgrade(req, socket, head, info, user);
+      }
       const target = deps.aggregation?.aggregator.match(url.pathname);
       if (!user || !target) throw new Error('not upgradable');
       const attrs = attributesOf(parseRequestInfo(req.method ?? 'GET', url), user);
