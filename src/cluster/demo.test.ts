@@ -73,14 +73,16 @@ test('applyFile creates the demo VM as the kubeconfig user, and replaces it on t
 });
 
 test('runningOn finds the node and launcher pod of a Running VMI only', () => {
+  const pod = (uid: string, node: string, phase = 'Running') => ({ metadata: { uid }, spec: { nodeName: node }, status: { phase } });
   const table = [
-    { status: { phase: 'Running', nodeName: 'node01', activePods: { 'uid-1': 'node01' } }, want: { node: 'node01', podUid: 'uid-1' } },
-    { status: { phase: 'Running', nodeName: 'node02', activePods: { 'old': 'node01', 'uid-2': 'node02' } }, want: { node: 'node02', podUid: 'uid-2' } },
-    { status: { phase: 'Scheduled', nodeName: 'node01', activePods: { 'uid-1': 'node01' } }, want: undefined },
-    { status: { phase: 'Running', nodeName: 'node01' }, want: undefined },
-    { status: undefined, want: undefined },
+    { status: { phase: 'Running', nodeName: 'node01', activePods: { 'uid-1': 'node01' } }, pods: [], want: { node: 'node01', podUid: 'uid-1' } },
+    { status: { phase: 'Running', nodeName: 'node02', activePods: { 'old': 'node01', 'uid-2': 'node02' } }, pods: [], want: { node: 'node02', podUid: 'uid-2' } },
+    { status: { phase: 'Running', nodeName: 'node01' }, pods: [pod('gone', 'node01', 'Failed'), pod('uid-3', 'node01')], want: { node: 'node01', podUid: 'uid-3' } },
+    { status: { phase: 'Running', nodeName: 'node01' }, pods: [pod('elsewhere', 'node02')], want: undefined },
+    { status: { phase: 'Scheduled', nodeName: 'node01', activePods: { 'uid-1': 'node01' } }, pods: [pod('uid-1', 'node01')], want: undefined },
+    { status: undefined, pods: [], want: undefined },
   ];
-  for (const c of table) assert.deepEqual(runningOn({ status: c.status } as Parameters<typeof runningOn>[0]), c.want, JSON.stringify(c.status));
+  for (const c of table) assert.deepEqual(runningOn({ status: c.status } as Parameters<typeof runningOn>[0], c.pods), c.want, JSON.stringify(c.status));
 });
 
 test('the hints name the kubeconfig, kubectl, virtctl console and the serial log', () => {

@@ -62,11 +62,22 @@ export function demoHints(kubeconfigPath: string, dataDir: string): string[] {
   ];
 }
 
-/** The node and launcher pod UID of a Running VMI, or undefined while it is not running. Pure. */
-export function runningOn(vmi: Pick<VirtualMachineInstance, 'status'>): { node: string; podUid: string } | undefined {
-  if (vmi.status?.phase !== 'Running') return undefined;
-  const [podUid, node] = Object.entries(vmi.status.activePods ?? {}).find(([, n]) => n === vmi.status?.nodeName) ?? [];
-  return podUid && node ? { node, podUid } : undefined;
+/** The parts of a launcher pod runningOn reads. */
+export interface LauncherPod {
+  readonly metadata?: { readonly uid?: string };
+  readonly spec?: { readonly nodeName?: string };
+  readonly status?: { readonly phase?: string };
+}
+
+/** The node and launcher pod UID of a Running VMI (its pods are those labelled
+ *  kubevirt.io/created-by=<vmi uid>), or undefined while it is not running. Pure. */
+export function runningOn(vmi: Pick<VirtualMachineInstance, 'status'>, pods: readonly LauncherPod[]): { node: string; podUid: string } | undefined {
+  const node = vmi.status?.nodeName;
+  if (vmi.status?.phase !== 'Running' || !node) return undefined;
+  const fromStatus = Object.entries(vmi.status.activePods ?? {}).find(([, n]) => n === node)?.[0];
+  const fromPods = pods.find((p) => p.spec?.nodeName === node && p.status?.phase === 'Running')?.metadata?.uid;
+  const podUid = fromStatus ?? fromPods;
+  return podUid ? { node, podUid } : undefined;
 }
 
 /** Polls the demo VMI until it runs (or the signal or deadline ends the wait), then logs where its
@@ -78,7 +89,9 @@ export async function reportWhenRunning(kubeconfigPath: string, dataDir: string,
   try {
     while (!signal.aborted && Date.now() < deadline) {
       const vmi = await client.get<VirtualMachineInstance>(path).catch(() => undefined);
-      const at = vmi ? runningOn(vmi) : undefined;
+      const uid = vmi?.metadata?.uid;
+      const pods = uid ? await client.get<{ items: LauncherPod[] }>(`/api/v1/namespaces/${DEMO_NAMESPACE}/pods`, { query: { labelSelector: `kubevirt.io/created-by=${uid}` } }).catch(() => ({ items: [] })) : { items: [] };
+      const at = vmi ? runningOn(vmi, pods.items) : undefined;
       if (at) {
         log(`kubevirt-ts: demo VMI Running on ${at.node}; serial console log: ${serialLogPath(dataDir, at.node, at.podUid)}`);
         return;

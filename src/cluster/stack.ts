@@ -15,7 +15,10 @@ import { webhookConfigurations } from '../virt-api/webhook-config.js';
 import type { RunningApiServer } from './apiserver/server.js';
 import { createOrReplace } from './apply.js';
 import { clientFor, COMPONENT_ACCOUNTS, componentIdentity, serviceAccountUser } from './identities.js';
-import { issueServerCert } from './pki/index.js';
+import { issueClientCert, issueServerCert, loadOrCreateCa, type CertKeyPem } from './pki/index.js';
+import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/index.js';
+import { startNodeConsoleServer, VIRT_API_CLIENT_NAME, type RunningConsoleServer } from '../virt-handler/console-server/index.js';
+import { podsDirResolver } from '../virt-handler/launcher-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodes, type RunningNodes } from './nodes.js';
 import { ImageStore } from './images/index.js';
@@ -67,8 +70,27 @@ async function installKubevirtApi(admin: KubeClient, repoDir: string): Promise<v
   for (const obj of manifestsIn(join(repoDir, 'deploy', 'rbac'))) await createOrReplace(admin, obj);
 }
 
-/** Starts virt-api under its own identity and registers its webhooks; resolves once it serves. */
-async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ done: Promise<void> }> {
+/**
+ * The KubeVirt CA (virt-api <-> virt-handler mutual TLS, upstream's kubevirt-ca) and the
+ * certificates it signs: each handler's serving certificate and virt-api's client certificate.
+ */
+interface KubevirtCerts {
+  readonly caPem: string;
+  readonly handlerServing: CertKeyPem;
+  readonly virtApiClient: CertKeyPem;
+}
+
+async function kubevirtCerts(o: StackOptions): Promise<KubevirtCerts> {
+  const ca = await loadOrCreateCa(o.api.pki.dir, 'kubevirt-ca', 'kubevirt-ts-kubevirt-ca');
+  const [handlerServing, virtApiClient] = await Promise.all([
+    issueServerCert(ca, { commonName: 'virt-handler', dnsNames: ['virt-handler'] }),
+    issueClientCert(ca, VIRT_API_CLIENT_NAME),
+  ]);
+  return { caPem: ca.certPem, handlerServing, virtApiClient };
+}
+
+/** Starts virt-api under its own identity and registers its webhooks and APIService; resolves once it serves. */
+async function startVirtApi(o: StackOptions, signal: AbortSignal, certs: KubevirtCerts, handlers: ReadonlyMap<string, HandlerEndpoint>): Promise<{ done: Promise<void> }> {
   const id = serviceAccountUser(KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.apiserver);
   const { client } = await clientFor(o.api.pki, o.api.url, id.user, id.groups);
   const serving = await issueServerCert(o.api.pki.ca, { commonName: 'virt-api', dnsNames: ['virt-api', `virt-api.${KUBEVIRT_NAMESPACE}.svc`] });
@@ -83,6 +105,14 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ don
       keyPem: serving.keyPem,
       kubevirtServiceAccounts: [COMPONENT_ACCOUNTS.controller, COMPONENT_ACCOUNTS.handler].map((n) => serviceAccountUser(KUBEVIRT_NAMESPACE, n).user),
       signal,
+      subresources: {
+        requestHeader: { caPem: o.api.pki.frontProxyCa.certPem, allowedNames: ['front-proxy-client'] },
+        handlerTls: { ca: certs.caPem, cert: certs.virtApiClient.certPem, key: certs.virtApiClient.keyPem },
+        locateHandler: (node) => {
+          const ep = handlers.get(node);
+          return ep ? Promise.resolve(ep) : Promise.reject(new Error(`no virt-handler runs on node ${node}`));
+        },
+      },
       log: (msg, err) => o.log(`virt-api: ${msg}${err instanceof Error ? `: ${err.message}` : ''}`),
       onListening: (p) => {
         port = p;
@@ -93,6 +123,7 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ don
   });
   const caBundle = Buffer.from(o.api.pki.ca.certPem).toString('base64');
   for (const cfg of webhookConfigurations(caBundle, { url: `https://127.0.0.1:${port}` })) await createOrReplace(o.admin, cfg);
+  for (const obj of apiServiceFor({ namespace: KUBEVIRT_NAMESPACE, caBundle, endpoint: { ip: '127.0.0.1', port } })) await createOrReplace(o.admin, obj);
   return { done };
 }
 
@@ -113,7 +144,9 @@ function heartbeatSeconds(): number {
 export async function startStack(o: StackOptions): Promise<RunningStack> {
   const abort = new AbortController();
   await installKubevirtApi(o.admin, o.repoDir);
-  const virtApi = await startVirtApi(o, abort.signal);
+  const certs = await kubevirtCerts(o);
+  const handlerEndpoints = new Map<string, HandlerEndpoint>();
+  const virtApi = await startVirtApi(o, abort.signal, certs, handlerEndpoints);
   o.log('kubevirt-ts: virt-api serving, webhooks registered');
   const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`) });
   await scheduler.start();
@@ -151,7 +184,6 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     abort.signal,
   );
   const hd = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.handler);
-  hd.client.close();
   const handlers = (nodes?.agents ?? []).map((_a, i) => {
     const nodeName = `node${String(i + 1).padStart(2, '0')}`;
     return new HandlerProcess({
@@ -173,10 +205,23 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     await scheduler.stop();
     throw e;
   }
+  const consoleServers: RunningConsoleServer[] = [];
+  for (const [i] of (nodes?.agents ?? []).entries()) {
+    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
+    const cs = await startNodeConsoleServer({
+      client: hd.client, nodeName, resolveSocket: podsDirResolver(join(o.dataDir, 'nodes', nodeName, 'pods'), nodeName, 'embedded'),
+      tls: { certPem: certs.handlerServing.certPem, keyPem: certs.handlerServing.keyPem, clientCaPem: certs.caPem },
+      host: '127.0.0.1', port: 0, log: (m) => o.log(`virt-handler(${nodeName}): ${m}`),
+    });
+    consoleServers.push(cs);
+    handlerEndpoints.set(nodeName, { host: '127.0.0.1', port: cs.port });
+  }
   o.log('kubevirt-ts: virt-controller and virt-handler running');
   return {
     async stop() {
+      for (const cs of consoleServers) await cs.close();
       await Promise.all(handlers.map((h) => h.stop()));
+      hd.client.close();
       abort.abort();
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
       await volumes.stop();

@@ -56,7 +56,8 @@ export async function containerDiskTar(fileName: string, data: Buffer): Promise<
   return Buffer.concat(chunks);
 }
 
-async function writeBlob(dir: string, mediaType: string, bytes: Buffer): Promise<Descriptor> {
+/** Writes bytes as a blob of the layout at dir and returns their descriptor. */
+export async function writeBlob(dir: string, mediaType: string, bytes: Buffer): Promise<Descriptor> {
   const digest = sha256Digest(bytes);
   await writeFile(join(dir, 'blobs', 'sha256', digest.slice('sha256:'.length)), bytes);
   return { mediaType, digest, size: bytes.length };

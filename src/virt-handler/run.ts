@@ -4,6 +4,7 @@ import type { SyncOptions } from '../launcher-rpc/index.js';
 import { KubeClient } from '../client/kube-client.js';
 import { VirtHandler } from './handler.js';
 import { podsDirResolver } from './launcher-registry.js';
+import { startNodeConsoleServer, type ConsoleServerTls } from './console-server/index.js';
 
 /** Options of runVirtHandler (the virt-handler command's flags). */
 export interface VirtHandlerRunOptions {
@@ -18,6 +19,8 @@ export interface VirtHandlerRunOptions {
   /** Heartbeat period (upstream: 60 s). */
   readonly heartbeatMs?: number;
   readonly log?: (line: string) => void;
+  /** Serve console/VNC and lifecycle calls to virt-api (upstream's port 8186) with this TLS. */
+  readonly consoleServer?: { readonly host: string; readonly port: number; readonly tls: ConsoleServerTls };
 }
 
 /** True when /dev/kvm can be opened read-write by this process. */
@@ -41,10 +44,15 @@ export async function runVirtHandler(o: VirtHandlerRunOptions): Promise<void> {
   });
   await handler.start();
   o.log?.(`virt-handler: watching VMIs on node ${o.nodeName} (kvm: ${kvm})`);
+  const cs = o.consoleServer;
+  const consoleServer = cs
+    ? await startNodeConsoleServer({ client, nodeName: o.nodeName, resolveSocket: podsDirResolver(o.podsDir, o.nodeName), tls: cs.tls, host: cs.host, port: cs.port, ...(o.log ? { log: o.log } : {}) })
+    : undefined;
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);
   });
+  await consoleServer?.close();
   await handler.stop();
   client.close();
 }

@@ -15,6 +15,7 @@ import {
 import type { ConverterContext, InterfaceBackend } from './converter/context.js';
 import { prepareConfigDisks, type ConfigDiskInputs } from './config-disks.js';
 import { prepareDisks, type DiskInputs } from './disks.js';
+import { screenshotPng } from './screenshot/screenshot.js';
 
 /** The converter's signature (src/virt-launcher/converter), injected so tests may pass their own. */
 export type ConvertVMI = (vmi: VirtualMachineInstance, ctx: ConverterContext) => { readonly xml: string };
@@ -196,6 +197,17 @@ export class DomainManager {
       virtType: /<domain[^>]*type=['"](\w+)['"]/.exec(xml)?.[1] ?? 'unknown',
       vcpus: info.nrVirtCpu, memoryKiB: Number(info.memoryKiB), interfaces: interfacesOf(xml), guestInfo,
     };
+  }
+
+  /** A PNG of the guest's display (upstream's GetScreenshot). */
+  async screenshot(): Promise<{ mimeType: 'image/png'; data: string }> {
+    const d = await this.require();
+    try {
+      const png = await screenshotPng(this.deps.conn, d, this.deps.privateDir);
+      return { mimeType: 'image/png', data: png.toString('base64') };
+    } catch (err) {
+      throw wrap(err, 'ScreenshotFailed');
+    }
   }
 
   /** CPU time, memory and balloon counters. */

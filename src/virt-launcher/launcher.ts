@@ -102,6 +102,7 @@ function handlers(mgr: DomainManager, cfg: LauncherConfig, domain: string, lc: L
     getDomain: () => mgr.summary(),
     getStats: () => mgr.stats(),
     getGuestInfo: () => mgr.guestInfo(),
+    screenshot: () => mgr.screenshot(),
   };
 }
 

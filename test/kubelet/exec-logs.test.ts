@@ -59,6 +59,9 @@ test('kubectl logs and exec reach a pod through the API server and the node agen
       return r.stdout.split('\n').length === 6 ? r : undefined;
     }, 20_000, 200);
     assert.equal(all.code, 0);
+    const stamped = await kubectl(['logs', 'talk', '-c', 'main', '--timestamps', '--tail=1']);
+    assert.match(stamped.stdout, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{9}Z line 5\n$/);
+    assert.equal((await kubectl(['logs', 'talk', '-c', 'main', '--since=1h'])).stdout, all.stdout);
     assert.ok(noContainer.stdout.includes('line 1') || noContainer.stderr.length > 0);
     const bad = await kubectl(['logs', 'talk', '-c', 'nope']);
     assert.notEqual(bad.code, 0);

@@ -121,3 +121,11 @@ test('an image volume that cannot be pulled shows ErrImagePull, then ImagePullBa
   assert.equal(second?.containerStatuses?.[0]?.state.waiting?.message, `Back-off pulling image "${reference}"`);
   await w.forget('c');
 });
+
+test('two nodes sharing one image cache pull the same image at once and get one rootfs', { skip, timeout: 60_000 }, async () => {
+  const dir = join(root, 'shared-images');
+  const pullSecrets = [{ registry: reg?.host ?? '', ...auth }];
+  const [a, b] = await Promise.all([new ImageStore({ dir }), new ImageStore({ dir })].map((s) => s.pull(reference, { policy: 'Always', pullSecrets })));
+  assert.equal(a?.rootfs, b?.rootfs);
+  assert.equal(readFileSync(join(a?.rootfs ?? '', 'disk', 'disk.img'), 'utf8'), 'containerDisk payload\n');
+});

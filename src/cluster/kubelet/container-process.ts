@@ -9,15 +9,28 @@ import { mkdirSync, openSync, closeSync, readFileSync, existsSync } from 'node:f
 import { dirname } from 'node:path';
 import { procStartTime, signal } from './procs.js';
 
+/**
+ * Prefixes each line with its time and stream, as kubelet's CRI log files have them:
+ * `2024-01-02T03:04:05.000000000Z stdout F text` (awk's clock has whole seconds).
+ */
+const STAMP = '{ print strftime("%Y-%m-%dT%H:%M:%S", systime(), 1) ".000000000Z " s " F " $0; fflush() }';
+
 // $1 exit file, $2 working dir, $3 rootfs ('' for the host's), then cgroup.procs files, '--', argv.
+// stdout and stderr go through FIFOs to one timestamping awk each, which append to the log (our stdout).
 const WRAPPER = [
   'exitf=$1; wd=$2; root=$3; shift 3',
   'while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do echo $$ > "$1" 2>/dev/null; shift; done; shift',
-  'if [ -n "$root" ]; then unshare --root="$root" --wd="$wd" -- "$@" & else mkdir -p "$wd" && cd "$wd" && exec "$@" & fi',
+  'rm -f "$exitf.out" "$exitf.err"; mkfifo "$exitf.out" "$exitf.err"',
+  // mawk reads pipes in blocks unless interactive; other awks read what arrives.
+  'awk=awk; if command -v mawk >/dev/null 2>&1; then awk="mawk -W interactive"; fi',
+  `$awk -v s=stdout '${STAMP}' < "$exitf.out" & o=$!`,
+  `$awk -v s=stderr '${STAMP}' < "$exitf.err" & e=$!`,
+  'if [ -n "$root" ]; then unshare --root="$root" --wd="$wd" -- "$@" > "$exitf.out" 2> "$exitf.err" & else (mkdir -p "$wd" && cd "$wd" && exec "$@") > "$exitf.out" 2> "$exitf.err" & fi',
   'child=$!',
   "trap 'kill -TERM $child 2>/dev/null' TERM",
   "trap 'kill -INT $child 2>/dev/null' INT",
   'while :; do wait $child; rc=$?; if [ $rc -gt 128 ] && kill -0 $child 2>/dev/null; then continue; fi; break; done',
+  'wait $o $e; rm -f "$exitf.out" "$exitf.err"',
   'echo $rc > "$exitf.tmp" && mv "$exitf.tmp" "$exitf"',
 ].join('\n');
 

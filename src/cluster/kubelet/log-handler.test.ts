@@ -10,11 +10,12 @@ import { containerLogsHandler } from './log-handler.js';
 const dir = mkdtempSync(join(tmpdir(), 'kubelet-logs-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 
-test('containerLogs serves current, previous and tailed logs', async () => {
+test('containerLogs serves current, previous, tailed, timestamped and since-filtered logs', async () => {
   const c = join(dir, 'logs', 'ns_p_uid', 'main');
   mkdirSync(c, { recursive: true });
   writeFileSync(join(c, '0.log'), 'old\n');
-  writeFileSync(join(c, '1.log'), 'a\nb\nc\n');
+  const recent = new Date(Date.now() - 5_000).toISOString().replace(/\.\d+Z$/, '.000000000Z');
+  writeFileSync(join(c, '1.log'), `2020-01-01T00:00:00.000000000Z stdout F a\n2020-01-01T00:00:01.000000000Z stderr F b\n${recent} stdout F c\n`);
   const srv = createServer(containerLogsHandler(dir));
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
@@ -23,6 +24,10 @@ test('containerLogs serves current, previous and tailed logs', async () => {
       ['/containerLogs/ns/p/main', 200, 'a\nb\nc\n'],
       ['/containerLogs/ns/p/main?tailLines=1', 200, 'c\n'],
       ['/containerLogs/ns/p/main?previous=true', 200, 'old\n'],
+      ['/containerLogs/ns/p/main?timestamps=true&tailLines=2', 200, `2020-01-01T00:00:01.000000000Z b\n${recent} c\n`],
+      ['/containerLogs/ns/p/main?sinceSeconds=60', 200, 'c\n'],
+      ['/containerLogs/ns/p/main?sinceTime=2020-01-01T00:00:01Z', 200, 'b\nc\n'],
+      ['/containerLogs/ns/p/main?limitBytes=3', 200, 'a\nb'],
       ['/containerLogs/ns/p/other', 400, /container "other" in pod "p"/],
       ['/elsewhere', 404, 'not found'],
     ];

@@ -1,7 +1,7 @@
 /**
  * kubelet's `/containerLogs/<ns>/<pod>/<container>` endpoint as a request handler, to be served
  * over HTTPS on the node's daemon port so the API server's pods/log can proxy to it.
- * Query: tailLines, previous, follow, limitBytes (as pods/log takes them).
+ * Query: tailLines, previous, follow, limitBytes, timestamps, sinceSeconds, sinceTime (as pods/log takes them).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { followPodLog, readPodLog } from './logs.js';
@@ -17,7 +17,10 @@ export function containerLogsHandler(stateDir: string): (req: IncomingMessage, r
     }
     const [ns, pod, container] = [m[1], m[2], m[3]].map((s) => decodeURIComponent(s ?? '')) as [string, string, string];
     const num = (k: string): number | undefined => (url.searchParams.has(k) ? Number(url.searchParams.get(k)) : undefined);
-    const opts = { tailLines: num('tailLines'), limitBytes: num('limitBytes'), previous: url.searchParams.get('previous') === 'true' };
+    const since = num('sinceSeconds');
+    const sinceTime = url.searchParams.get('sinceTime');
+    const sinceMs = since !== undefined ? Date.now() - since * 1000 : sinceTime ? Date.parse(sinceTime) : undefined;
+    const opts = { tailLines: num('tailLines'), limitBytes: num('limitBytes'), previous: url.searchParams.get('previous') === 'true', timestamps: url.searchParams.get('timestamps') === 'true', sinceMs };
     if (url.searchParams.get('follow') === 'true' && !opts.previous) {
       const abort = new AbortController();
       req.on('close', () => abort.abort());

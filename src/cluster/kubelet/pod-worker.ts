@@ -3,7 +3,10 @@
  * containers in order, containers with restart back-off and probes, status through
  * pods/status when it changed, and on deletion SIGTERM -> grace -> SIGKILL -> release -> delete.
  */
-import { statSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { podResolvConf } from '../network/resolv.js';
+import { buildContainerRoot } from './rootfs.js';
 import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
@@ -192,10 +195,12 @@ export class PodWorker {
       if (argv.length === 0) throw new ContainerConfigError(`no command specified for container "${c.name}"`);
       const cg = setupCgroups(cgroupPath(this.d.node, r.uid, c.name), c.resources?.limits);
       for (const w of cg.warnings) this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${w}`);
+      const workingDir = c.workingDir ?? image.workingDir ?? '/';
+      const rootfs = image.rootfs ? await this.containerRoot(pod, r, c, image.rootfs, workingDir) : undefined;
       const runtime = {
         env: { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', HOSTNAME: pod.spec.hostNetwork ? this.d.node : r.name, ...imageEnv, ...Object.fromEntries(env) },
-        workingDir: c.workingDir ?? image.workingDir ?? '/',
-        ...(image.rootfs ? { rootfs: image.rootfs } : {}),
+        workingDir,
+        ...(rootfs ? { rootfs } : {}),
       };
       const proc = startContainer({
         sandboxPid: sandbox.pid,
@@ -219,6 +224,31 @@ export class PodWorker {
       if (rec.restartCount > 0 && !rec.lastState.terminated) rec.restartCount--;
       this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${(e as Error).message}`);
     }
+  }
+
+  /** A fresh root for an image container: overlay on the image, /proc, /dev, /etc files, volumes. */
+  private async containerRoot(pod: Pod, r: PodRecord, c: Container, image: string, workingDir: string): Promise<string> {
+    if (!r.sandbox) throw new ContainerConfigError('pod sandbox is not running');
+    const etcDir = join(this.d.state.podDir(r.uid), 'etc');
+    mkdirSync(etcDir, { recursive: true });
+    const hostname = pod.spec.hostNetwork ? this.d.node : r.name;
+    const files: Record<string, string> = {
+      'resolv.conf': readFileSync(await podResolvConf(), 'utf8'),
+      hosts: podHostsFile(hostname, r.podIP ?? (pod.spec.hostNetwork ? this.d.hostIP : undefined)),
+      hostname: `${hostname}\n`,
+    };
+    const etc: Record<string, string> = {};
+    for (const [name, text] of Object.entries(files)) {
+      writeFileSync(join(etcDir, name), text);
+      etc[name] = join(etcDir, name);
+    }
+    return buildContainerRoot(r.sandbox.pid, {
+      image,
+      dir: join(this.d.state.podDir(r.uid), 'containers', c.name, 'fs'),
+      etc,
+      volumes: (c.volumeMounts ?? []).map((m) => ({ path: m.mountPath, readOnly: m.readOnly })),
+      workingDir,
+    });
   }
 
   private async envSources(pod: Pod): Promise<EnvSources> {
@@ -325,6 +355,13 @@ export class PodWorker {
     this.d.state.remove(r);
     for (const k of [...this.probes.keys()]) if (k.startsWith(`${uid}/`)) this.probes.delete(k);
   }
+}
+
+/** A pod's /etc/hosts, as kubelet writes it. */
+export function podHostsFile(hostname: string, ip: string | undefined): string {
+  const lines = ['# Kubernetes-managed hosts file.', '127.0.0.1\tlocalhost', '::1\tlocalhost ip6-localhost ip6-loopback', 'fe00::0\tip6-localnet', 'fe00::0\tip6-mcastprefix', 'fe00::1\tip6-allnodes', 'fe00::2\tip6-allrouters'];
+  if (ip) lines.push(`${ip}\t${hostname}`);
+  return `${lines.join('\n')}\n`;
 }
 
 function key(name: string, init: boolean): string {

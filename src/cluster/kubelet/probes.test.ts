@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
-import { tail } from './logs.js';
+import { parseLogLines, renderLog } from './logs.js';
 
 test('recordProbe applies success and failure thresholds', () => {
   const p = { failureThreshold: 2, successThreshold: 2 };
@@ -41,7 +41,7 @@ test('httpGet and tcpSocket probes against a loopback server', async () => {
   assert.equal(await runProbe({ tcpSocket: { port } }, { sandboxPid: 0, ip: '127.0.0.1' }), false);
 });
 
-test('tail keeps the last lines', () => {
-  const cases: [string, number | undefined, string][] = [['a\nb\nc\n', 2, 'b\nc\n'], ['a\nb', 1, 'b'], ['a\n', 0, ''], ['a\nb\n', undefined, 'a\nb\n'], ['a\n', 5, 'a\n']];
-  for (const [text, n, want] of cases) assert.equal(tail(text, n), want);
+test('tailLines keeps the last lines of a log', () => {
+  const cases: [string, number | undefined, string][] = [['a\nb\nc\n', 2, 'b\nc\n'], ['a\n', 0, ''], ['a\nb\n', undefined, 'a\nb\n'], ['a\n', 5, 'a\n'], ['T stdout P x\nT stdout F y\n', 1, 'y\n']];
+  for (const [text, n, want] of cases) assert.equal(renderLog(parseLogLines(text), { tailLines: n }), want);
 });

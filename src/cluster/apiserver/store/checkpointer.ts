@@ -1,7 +1,9 @@
 /**
- * Moves SQLite WAL checkpoints off the event loop: a worker thread with its own connection copies
- * committed WAL frames into the database file (PASSIVE, so writers never wait). Commits stay
- * durable in the WAL whether or not a checkpoint ran; this only bounds the WAL and its fsyncs.
+ * Moves most of SQLite's WAL checkpointing off the event loop: a worker thread with its own
+ * connection copies committed WAL frames into the database file (PASSIVE, so writers never wait).
+ * A passive checkpoint racing a busy writer never finishes the WAL, so once the WAL is long the
+ * owner finishes it on its own connection (only the frames since the worker's pass are left).
+ * Commits stay durable in the WAL whether or not a checkpoint ran; this only bounds the WAL.
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -13,9 +15,9 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.path, { timeout: 5000 });
 parentPort.on('message', (m) => {
   if (m === 'close') { db.close(); parentPort.close(); return; }
-  let ok = true;
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { ok = false; }
-  parentPort.postMessage(ok);
+  let frames = -1;
+  try { frames = db.pragma('wal_checkpoint(PASSIVE)')[0].log; } catch { frames = -1; }
+  parentPort.postMessage(frames);
 });
 `;
 
@@ -25,9 +27,14 @@ export class Checkpointer {
   private busy = false;
   private failed = false;
 
-  /** `onFailure` runs once if the worker cannot run (the caller then checkpoints itself). */
+  /**
+   * `onLongWal` runs when a pass leaves more than `maxFrames` frames in the WAL; `onFailure` runs
+   * once if the worker cannot run (the caller then checkpoints itself).
+   */
   constructor(
     private readonly path: string,
+    private readonly maxFrames: number,
+    private readonly onLongWal: () => void,
     private readonly onFailure: () => void,
   ) {}
 
@@ -45,9 +52,10 @@ export class Checkpointer {
       const driver = createRequire(import.meta.url).resolve('better-sqlite3');
       const w = new Worker(workerSource, { eval: true, workerData: { path: this.path, driver } });
       w.unref();
-      w.on('message', (ok: boolean) => {
+      w.on('message', (frames: number) => {
         this.busy = false;
-        if (!ok) this.fail();
+        if (frames < 0) this.fail();
+        else if (frames > this.maxFrames && !this.failed) this.onLongWal();
       });
       w.on('error', () => this.fail());
       return w;

@@ -16,7 +16,7 @@ function withStore(fn: (s: Store) => void, historySize?: number): void {
     fn(s);
   } finally {
     s.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 
@@ -53,7 +53,7 @@ test('one global resourceVersion across resources, persisted across reopen', () 
     assert.equal(Number(s2.create(pods, pod('ns1', 'd')).metadata?.resourceVersion), rv + 1);
     s2.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 
@@ -179,6 +179,6 @@ test('writes past a checkpoint interval stay readable and survive reopening', ()
     assert.equal(Number(s2.create(cms, { metadata: { namespace: 'ns', name: 'next' } }).metadata?.resourceVersion), rv + 1);
     s2.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });

@@ -73,8 +73,10 @@ interface Entry {
 /** Per resource: key -> entry; in a transaction's overlay, null marks a deletion. */
 type Entries<E> = Map<string, Map<string, E>>;
 
-/** Commits between two WAL checkpoints (a commit writes a handful of pages; SQLite's default is 1,000 pages). */
+/** Commits between two background WAL checkpoints (a commit writes about three pages). */
 const checkpointEvery = 256;
+/** WAL length (pages) past which the store finishes a checkpoint itself, so the WAL restarts. */
+const maxWalFrames = 4000;
 
 /**
  * SQLite-backed object store. All methods are synchronous; each write is one committed transaction.
@@ -105,7 +107,12 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     // Checkpoints (the only fsyncs under NORMAL) run in a worker thread, not inside a commit.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = new Checkpointer(path, () => this.db.pragma('wal_autocheckpoint = 1000'));
+    this.checkpointer = new Checkpointer(
+      path,
+      maxWalFrames,
+      () => this.db.pragma('wal_checkpoint(PASSIVE)'),
+      () => this.db.pragma('wal_autocheckpoint = 1000'),
+    );
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (resource TEXT NOT NULL, key TEXT NOT NULL, namespace TEXT NOT NULL,
         rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (resource, key)) WITHOUT ROWID;
@@ -331,6 +338,7 @@ export class Store {
   }
 
   private pending: StoreEvent[] = [];
+  private transaction: ((f: () => unknown) => unknown) | undefined;
   private depth = 0;
 
   /** Runs `fn` in one transaction (nested calls join it); listeners hear the events after commit. */
@@ -340,7 +348,7 @@ export class Store {
     this.depth++;
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      result = (this.transaction ??= this.db.transaction((f: () => unknown) => f()))(fn) as T;
     } catch (err) {
       this.rv = startRv;
       this.pending = [];
