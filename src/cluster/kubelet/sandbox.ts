@@ -16,6 +16,8 @@ export interface BindMount {
   readonly readOnly?: boolean;
   /** Mount a fresh tmpfs here instead of binding (emptyDir medium Memory). */
   readonly tmpfs?: boolean;
+  /** The source is a file: the target file must exist already (no directory is made). */
+  readonly file?: boolean;
 }
 
 export interface SandboxSpec {
@@ -62,7 +64,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxHandle> {
       await run(inNs(['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', dir]));
     }
     for (const m of spec.mounts) {
-      await run(inNs(['mkdir', '-p', m.target]));
+      if (!m.file) await run(inNs(['mkdir', '-p', m.target]));
       if (m.tmpfs) await run(inNs(['mount', '-t', 'tmpfs', '-o', 'mode=777', 'tmpfs', m.target]));
       else await run(inNs(['mount', '--bind', m.source, m.target]));
       if (m.readOnly) await run(inNs(['mount', '-o', 'remount,bind,ro', m.target]));
