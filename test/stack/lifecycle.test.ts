@@ -92,6 +92,18 @@ test('kill -9 of a launcher: its VMI fails and RerunOnFailure starts a new one',
   }),
 );
 
+test('each node is labelled with what it can run under emulation and advertises the KubeVirt devices', { skip: missing, timeout: 30_000 }, () =>
+  withLog(async (c) => {
+    for (const node of ['node01', 'node02']) {
+      assert.equal(c.jsonpath('node', node, '.metadata.labels.cpu-model\\.node\\.kubevirt\\.io/qemu64'), 'true');
+      assert.equal(c.jsonpath('node', node, '.metadata.labels.cpu-model\\.node\\.kubevirt\\.io/Haswell'), '', 'not offered under TCG');
+      assert.match(c.jsonpath('node', node, '.metadata.labels'), /machine-type\.node\.kubevirt\.io\/pc-q35-/);
+      assert.equal(c.jsonpath('node', node, '.status.capacity.devices\\.kubevirt\\.io/kvm'), '1000');
+      assert.equal(c.jsonpath('node', node, '.status.allocatable.devices\\.kubevirt\\.io/tun'), '1000');
+    }
+  }),
+);
+
 test('a VM whose VMI fits no node is ErrorUnschedulable', { skip: missing, timeout: 120_000 }, () =>
   withLog(async (c) => {
     c.apply({
