@@ -18,6 +18,7 @@ import { validateProbes, validateStartStrategy } from './probes.js';
 import { validateDNS, validateHostnames } from './dns.js';
 import { validateAccessCredentials } from './access-credentials.js';
 import { validateGatedDevices, validateInputsAndIOThreads, validateLaunchSecurity } from './devices.js';
+import { validateAffinity } from './affinity.js';
 
 /** Labels only KubeVirt's own components may set on a VMI. */
 export const RESTRICTED_VMI_LABELS: readonly string[] = [
@@ -70,6 +71,7 @@ export function validateVMISpec(spec: VirtualMachineInstanceSpec, path: FieldPat
     ...validateFirmwareACPI(path, spec),
     ...validateStartStrategy(path, spec),
     ...validateSchedulingAndArch(path, spec, config),
+    ...validateAffinity(path.child('affinity'), spec.affinity),
     ...validateNetworks(path, spec, config),
     ...validateDiskVolumesAndBootOrder(path, spec, config),
     ...validateInputsAndIOThreads(path, spec),
