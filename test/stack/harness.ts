@@ -105,6 +105,13 @@ export async function httpGet(url: string): Promise<string | undefined> {
   }
 }
 
+/** Whether the VM's VMI and launcher pods are all gone. */
+export async function vmGone(c: UpCluster, name: string): Promise<boolean> {
+  const vmi = await c.kubectl(['get', 'vmi', name, '-o', 'name']);
+  const pods = await c.kubectl(['get', 'pods', '-l', `vm.kubevirt.io/name=${name}`, '-o', 'name']);
+  return vmi.code !== 0 && /NotFound/.test(vmi.out) && pods.code === 0 && pods.out.trim() === '';
+}
+
 /** Waits until a condition over kubectl output holds; `what` names it in the timeout error. */
 export function eventually(what: string, check: () => Promise<boolean>, timeoutMs: number): Promise<true> {
   return until(what, async () => ((await check()) ? true : undefined), timeoutMs, 500);
