@@ -68,6 +68,7 @@ const typeText: Record<CauseType, string> = {
   UnexpectedServerResponse: 'Unexpected server response',
   FieldManagerConflict: 'Conflict',
   ResourceVersionTooLarge: 'Too large resource version',
+  DisruptionBudget: 'Disruption budget',
 };
 
 /** The text Kubernetes prints for a field error: `spec.x: Invalid value: "v": detail`. */

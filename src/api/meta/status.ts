@@ -3,7 +3,7 @@
  * the HTTP layer (and the webhook layer) turn it into a response in exactly one place.
  */
 import { fieldErrorMessage, toCause, type FieldError } from './field.js';
-import type { Status, StatusDetails, StatusReason } from './types.js';
+import type { ListMeta, Status, StatusDetails, StatusReason } from './types.js';
 
 export class StatusError extends Error {
   constructor(
@@ -11,17 +11,21 @@ export class StatusError extends Error {
     readonly reason: StatusReason,
     message: string,
     readonly details?: StatusDetails,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; listMeta?: ListMeta },
   ) {
     super(message, options);
     this.name = 'StatusError';
+    this.listMeta = options?.listMeta;
   }
+
+  /** The Status's ListMeta (e.g. the fresh continue token of a 410 on an expired continue). */
+  readonly listMeta?: ListMeta;
 
   toStatus(): Status {
     const s: Status = {
       apiVersion: 'v1',
       kind: 'Status',
-      metadata: {},
+      metadata: { ...this.listMeta },
       status: 'Failure',
       message: this.message,
       reason: this.reason,

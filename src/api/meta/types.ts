@@ -105,6 +105,7 @@ export type CauseType =
   | 'FieldValueTypeInvalid'
   | 'UnexpectedServerResponse'
   | 'FieldManagerConflict'
+  | 'DisruptionBudget'
   | 'ResourceVersionTooLarge';
 
 /** metav1.StatusReason values. */

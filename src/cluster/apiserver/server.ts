@@ -77,7 +77,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const store = new Store(join(opts.dataDir, 'state.db'), { historySize: opts.historySize });
   const registry = new ResourceRegistry(withCoreHooks(opts.modules.builtins ?? [], store));
   const modules: { -readonly [K in keyof ApiModules]: ApiModules[K] } = { ...opts.modules };
-  const deps: RestDeps = { store, registry, modules, now: opts.now ?? (() => new Date()) };
+  const deps: RestDeps = { store, registry, modules, now: opts.now ?? (() => new Date()), caPem: pki.ca.certPem };
   const hub = new WatchHub(store);
   const rbacSource = new StoreRbacSource(store);
   const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));

@@ -1,9 +1,11 @@
 /**
  * Behaviour the server core adds to a few built-ins because it needs storage: the namespace
- * name label, and Service ClusterIP allocation from 10.96.0.0/12.
+ * name label, Service ClusterIP allocation from 10.96.0.0/12, and the ServiceAccount admission
+ * of new pods (service account name, `kube-api-access-xxxxx` token volume).
  */
 import ipaddr from 'ipaddr.js';
 import { invalid, invalidObject, type KubeObject } from '../../../api/meta/index.js';
+import { admitPodServiceAccount } from '../builtins/index.js';
 import type { Store } from '../store/store.js';
 import type { ResourceHooks } from './hooks.js';
 import type { ServedResource } from './registry.js';
@@ -105,7 +107,21 @@ function chain(a: ((o: KubeObject) => void) | undefined, b: (o: KubeObject) => v
   };
 }
 
-/** Adds the core behaviours to the namespaces and services resources. */
+/**
+ * ServiceAccount admission on pod create: `spec.serviceAccountName` defaults to `default`, and the
+ * API access volume is added unless the pod or its ServiceAccount turns automounting off. A missing
+ * ServiceAccount is not refused (kube-apiserver refuses it; here the namespace's `default` one is
+ * created asynchronously, so early pods would race it).
+ */
+export function admitPod(store: Store, pod: KubeObject): void {
+  const spec = (pod.spec ??= {}) as { serviceAccountName?: string; serviceAccount?: string };
+  const name = spec.serviceAccountName || spec.serviceAccount || 'default';
+  spec.serviceAccountName = name;
+  const sa = store.peek({ group: '', resource: 'serviceaccounts' }, pod.metadata?.namespace ?? '', name) as { automountServiceAccountToken?: boolean } | undefined;
+  admitPodServiceAccount(pod, { serviceAccountAutomount: sa?.automountServiceAccountToken });
+}
+
+/** Adds the core behaviours to the namespaces, services and pods resources. */
 export function withCoreHooks(resources: readonly ServedResource[], store: Store): ServedResource[] {
   const alloc = new ClusterIpAllocator(store);
   return resources.map((r) => {
@@ -113,6 +129,7 @@ export function withCoreHooks(resources: readonly ServedResource[], store: Store
     let hooks: ResourceHooks | undefined;
     if (r.info.plural === 'namespaces') hooks = { ...r.hooks, defaults: chain(r.hooks.defaults?.bind(r.hooks), labelNamespace) };
     if (r.info.plural === 'services') hooks = { ...r.hooks, prepareForCreate: chain(r.hooks.prepareForCreate?.bind(r.hooks), (o) => serviceCreate(alloc, o)) };
+    if (r.info.plural === 'pods') hooks = { ...r.hooks, prepareForCreate: chain(r.hooks.prepareForCreate?.bind(r.hooks), (o) => admitPod(store, o)) };
     return hooks ? { ...r, hooks } : r;
   });
 }

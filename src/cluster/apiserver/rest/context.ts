@@ -15,6 +15,8 @@ export interface RestDeps {
   readonly registry: ResourceRegistry;
   readonly modules: ApiModules;
   readonly now: () => Date;
+  /** The cluster CA (PEM) published to every namespace as ConfigMap kube-root-ca.crt. */
+  readonly caPem?: string;
 }
 
 /** The caller of one request and its write options. */

@@ -1,8 +1,9 @@
 /**
  * get and list: label/field selectors through the selectors module, limit/continue pagination
- * with a continue token carrying the list's resourceVersion.
+ * with a continue token carrying the list's resourceVersion (pages are consistent with the first).
  */
-import { badRequest, gone, type KubeList, type KubeObject } from '../../../api/meta/index.js';
+import { StatusError, badRequest, type KubeList, type KubeObject } from '../../../api/meta/index.js';
+import { listSnapshotsOf } from './list-snapshots.js';
 import type { FieldMatcher, LabelMatcher } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
 import { apiVersionOf } from '../registry/registry.js';
@@ -75,7 +76,41 @@ export function getObject(deps: RestDeps, r: ServedResource, namespace: string, 
   return asServed(r, deps.store.mustGet(storageGr(r), namespace, name));
 }
 
-/** LIST: one page of matching objects in key order. */
+const expiredMessage =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.';
+
+/** A continue token's resourceVersion meaning "whatever is current" (the fresh token of a 410). */
+const latestRv = -1;
+
+/** 410 Expired carrying a fresh, inconsistent continue token from the same key. */
+function expiredContinue(start: string): StatusError {
+  return new StatusError(410, 'Expired', expiredMessage, undefined, { listMeta: { continue: encodeContinue(latestRv, start) } });
+}
+
+interface Page {
+  readonly items: KubeObject[];
+  readonly more: boolean;
+  readonly lastKey?: string;
+}
+
+/** One page of a snapshot's rows: up to `limit` accepted objects, and whether rows remain. */
+function pageOf(rows: Iterable<readonly [string, string]>, limit: number, filter: ((o: KubeObject) => boolean) | undefined): Page {
+  const items: KubeObject[] = [];
+  let lastKey: string | undefined;
+  for (const [key, data] of rows) {
+    if (limit > 0 && items.length >= limit) return { items, more: true, lastKey };
+    const obj = JSON.parse(data) as KubeObject;
+    if (filter && !filter(obj)) continue;
+    items.push(obj);
+    lastKey = key;
+  }
+  return { items, more: false, lastKey };
+}
+
+/**
+ * LIST: one page of matching objects in key order. A first page with more to come keeps a
+ * snapshot so that continued pages show the list as of its resourceVersion.
+ */
 export function listObjects(deps: RestDeps, r: ServedResource, namespace: string, q: ListQuery): KubeList {
   const selection = parseSelection(deps, r, q);
   let limit = 0;
@@ -83,23 +118,25 @@ export function listObjects(deps: RestDeps, r: ServedResource, namespace: string
     limit = Number(q.limit);
     if (!Number.isInteger(limit) || limit < 0) throw badRequest(`invalid value for limit: ${q.limit}`);
   }
-  let afterKey: string | undefined;
-  let listRv: number | undefined;
-  if (q.continue) {
-    const t = decodeContinue(q.continue);
-    if (t.rv < deps.store.compactedRv()) {
-      throw gone('The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.');
-    }
-    afterKey = t.start;
-    listRv = t.rv;
+  const gr = storageGr(r);
+  const filter = selection.labels || selection.fields ? (o: KubeObject) => selects(deps, r, selection, o) : undefined;
+  const snapshots = listSnapshotsOf(deps.store);
+  const fromStore = (afterKey?: string): Page & { rv: number } => deps.store.list(gr, { namespace: namespace || undefined, afterKey, limit, filter });
+  let page: Page;
+  let rv: number;
+  const t = q.continue ? decodeContinue(q.continue) : undefined;
+  if (t && t.rv !== latestRv) {
+    const rows = t.rv >= deps.store.compactedRv() ? snapshots.rowsAfter(gr, namespace, t.rv, t.start) : undefined;
+    if (rows) page = pageOf(rows, limit, filter);
+    else if (t.rv === deps.store.currentRv()) page = fromStore(t.start);
+    else throw expiredContinue(t.start);
+    rv = t.rv;
+  } else {
+    const p = fromStore(t?.start);
+    if (p.more) snapshots.take(gr, namespace, p.rv);
+    page = p;
+    rv = p.rv;
   }
-  const page = deps.store.list(storageGr(r), {
-    namespace: namespace || undefined,
-    afterKey,
-    limit,
-    filter: selection.labels || selection.fields ? (o) => selects(deps, r, selection, o) : undefined,
-  });
-  const rv = listRv ?? page.rv;
   const metadata: KubeList['metadata'] = { resourceVersion: String(rv) };
   if (page.more && page.lastKey !== undefined) metadata.continue = encodeContinue(rv, page.lastKey);
   return {

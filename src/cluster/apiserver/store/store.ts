@@ -189,6 +189,18 @@ export class Store {
   }
 
   /**
+   * The stored JSON of every current object of one resource (optionally one namespace) in key
+   * order, as of currentRv(): a cheap point-in-time copy (the strings are shared), for paging.
+   */
+  rowsAt(gr: GroupResource, namespace?: string): { rv: number; rows: (readonly [string, string])[] } {
+    const prefix = namespace ? `${namespace}/` : '';
+    const rows: (readonly [string, string])[] = [];
+    for (const [key, e] of this.committed(resourceKey(gr))) if (key.startsWith(prefix)) rows.push([key, e.data]);
+    rows.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    return { rv: this.rv, rows };
+  }
+
+  /**
    * Every current object of one resource in key order, frozen and shared; the array is reused until
    * the resource next changes. For small, hot, read-only lists (webhook configurations, APIServices).
    */
