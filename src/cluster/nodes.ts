@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { KubeClient } from '../client/kube-client.js';
 import { ImageStore } from './images/index.js';
 import { issueServerCert, loadOrCreateCa, type CertificateAuthority } from './pki/index.js';
-import { PodNetwork } from './network/index.js';
+import { claimNodeIndex, PodNetwork } from './network/index.js';
 import { NodeAgent, type NodeAgentOptions } from './kubelet/node-agent.js';
 import { nodeCapacity, nodeName, type MachineResources } from './kubelet/node-object.js';
 
@@ -68,7 +68,9 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
       const name = nodeName(i);
       let network: PodNetwork | undefined;
       if (opts.podNetwork ?? true) {
-        network = new PodNetwork({ node: name, index: i, stateDir: join(opts.dataDir, 'nodes', name, 'network') });
+        const netDir = join(opts.dataDir, 'nodes', name, 'network');
+        // Usually index i (10.244.i.0/24); the next free one when another cluster on this host holds it.
+        network = new PodNetwork({ node: name, index: await claimNodeIndex(netDir, i), stateDir: netDir });
         await network.init();
         networks.push(network);
       }

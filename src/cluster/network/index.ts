@@ -4,3 +4,4 @@ export { nodeNet, podNames, POD_SUPERNET, NFT_TABLE, type NodeNet } from './name
 export { AddressesExhaustedError } from './ipam.js';
 export { CommandError } from './exec.js';
 export { podResolvConf } from './resolv.js';
+export { claimNodeIndex, releaseNodeIndex } from './claim.js';

@@ -4,6 +4,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressesExhaustedError, Ipam, nextFree } from './ipam.js';
+import { claimNodeIndex, releaseNodeIndex } from './claim.js';
+import { CommandError } from './exec.js';
 import { nftRuleset, nodeNet, podNames } from './names.js';
 import { nameservers, podResolvConf } from './resolv.js';
 
@@ -56,6 +58,25 @@ test('pods get the host resolv.conf unless it only names a loopback stub', async
     assert.equal(await podResolvConf(host, upstream), host, 'no upstream file: keep the host one');
     await writeFile(upstream, 'nameserver 10.0.0.2\n');
     assert.equal(await podResolvConf(host, upstream), upstream);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('claimNodeIndex takes the first free index and remembers it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kvts-claim-'));
+  try {
+    const taken = new Set(['kvts-br1', 'kvts-br2']);
+    const create = (b: string): Promise<void> => {
+      if (taken.has(b)) return Promise.reject(new CommandError(['ip'], 'RTNETLINK answers: File exists', 2));
+      taken.add(b);
+      return Promise.resolve();
+    };
+    assert.equal(await claimNodeIndex(dir, 1, create), 3);
+    assert.equal(await claimNodeIndex(dir, 1, create), 3, 'remembered across restarts');
+    await releaseNodeIndex(dir);
+    assert.equal(await claimNodeIndex(dir, 1, create), 4);
+    await assert.rejects(claimNodeIndex(join(dir, 'x'), 1, () => Promise.reject(new CommandError(['ip'], 'Operation not permitted', 2))), /Operation not permitted/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

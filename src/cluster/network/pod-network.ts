@@ -6,6 +6,7 @@ import { access, mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/
 import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { CommandError, run } from './exec.js';
+import { releaseNodeIndex } from './claim.js';
 import { Ipam } from './ipam.js';
 import { BRIDGE_PREFIX, NFT_TABLE, nftRuleset, nodeNet, podNames, type NodeNet } from './names.js';
 import { podResolvConf } from './resolv.js';
@@ -77,6 +78,8 @@ export class PodNetwork {
   async setup(podUid: string): Promise<PodNetworkResult> {
     return this.serial(async () => {
       const { netns, hostVeth } = podNames(podUid);
+      // Another cluster on this host that stopped may have removed the shared-name bridge.
+      if (!(await linkExists(this.net.bridge))) await this.init();
       const ip = await this.ipam.allocate(podUid);
       try {
         if (!(await present(join(NETNS_DIR, netns)))) await run(IP, ['netns', 'add', netns]);
@@ -108,6 +111,7 @@ export class PodNetwork {
     await this.serial(async () => {
       for (const uid of Object.keys(await this.ipam.load())) await this.remove(uid);
       if (await linkExists(this.net.bridge)) await run(IP, ['link', 'del', this.net.bridge]);
+      await releaseNodeIndex(this.opts.stateDir);
       const others = (await readdir('/sys/class/net')).filter((n) => n.startsWith(BRIDGE_PREFIX));
       if (others.length > 0) return;
       await run(NFT, ['delete', 'table', 'ip', NFT_TABLE]).catch(ignoreMissing);
