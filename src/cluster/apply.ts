@@ -1,6 +1,7 @@
 /**
  * Create-or-replace of the fixed set of kinds `kubevirt-ts up` installs (CRDs, RBAC, webhook
- * configurations, namespaces, service accounts), so a restart on the same data dir converges.
+ * configurations, namespaces, service accounts, the demo VirtualMachine), so a restart on the
+ * same data dir converges.
  */
 import { StatusError, type KubeObject } from '../api/meta/index.js';
 import type { KubeClient } from '../client/kube-client.js';
@@ -19,6 +20,7 @@ const PLURALS: Record<string, string> = {
   Service: 'services',
   Endpoints: 'endpoints',
   StorageClass: 'storageclasses',
+  VirtualMachine: 'virtualmachines',
 };
 
 /** The collection path of an object of one of the kinds above. */

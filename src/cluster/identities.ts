@@ -2,6 +2,8 @@
  * Client identities for the components `up` runs: each gets its own certificate, signed by the
  * cluster CA, naming the component's ServiceAccount, so RBAC grants it only its own role.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { KubeClient } from '../client/kube-client.js';
 import { issueClientCert, renderKubeconfig, type ClusterPki } from './pki/index.js';
@@ -18,4 +20,21 @@ export async function clientFor(pki: ClusterPki, server: string, user: string, g
   const kc = new KubeConfig();
   kc.loadFromString(kubeconfig);
   return { kubeconfig, client: await KubeClient.fromConfig(kc) };
+}
+
+/** The upstream ServiceAccount names of KubeVirt's components (deploy/rbac binds a role to each). */
+export const COMPONENT_ACCOUNTS = { controller: 'kubevirt-controller', handler: 'kubevirt-handler', apiserver: 'kubevirt-apiserver' } as const;
+
+/**
+ * A component's kubeconfig, acting as its ServiceAccount and nothing more (no system:masters):
+ * written under `<dataDir>/components/<account>.kubeconfig` (0600) for processes, plus a client.
+ */
+export async function componentIdentity(pki: ClusterPki, server: string, dataDir: string, namespace: string, account: string): Promise<{ kubeconfigPath: string; client: KubeClient }> {
+  const id = serviceAccountUser(namespace, account);
+  const { kubeconfig, client } = await clientFor(pki, server, id.user, id.groups);
+  const dir = join(dataDir, 'components');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const kubeconfigPath = join(dir, `${account}.kubeconfig`);
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  return { kubeconfigPath, client };
 }

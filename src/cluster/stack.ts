@@ -1,7 +1,8 @@
 /**
  * What `kubevirt-ts up` runs on top of the API server: the kubevirt.io CRDs and RBAC, virt-api
- * with its admission webhooks registered, the scheduler and the node agents. Each KubeVirt
- * component acts under its own identity; cluster parts (scheduler, nodes) act as the admin.
+ * with its admission webhooks registered, the scheduler, the node agents, virt-controller and one
+ * virt-handler process per node. Each KubeVirt component acts under its own ServiceAccount
+ * identity with its deploy/rbac role; cluster parts (scheduler, nodes) act as the admin.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,17 +14,19 @@ import { run as runVirtApi } from '../virt-api/run.js';
 import { webhookConfigurations } from '../virt-api/webhook-config.js';
 import type { RunningApiServer } from './apiserver/server.js';
 import { createOrReplace } from './apply.js';
-import { clientFor, serviceAccountUser } from './identities.js';
-import { issueServerCert } from './pki/index.js';
+import { clientFor, COMPONENT_ACCOUNTS, componentIdentity, serviceAccountUser } from './identities.js';
+import { issueClientCert, issueServerCert, loadOrCreateCa, type CertKeyPem } from './pki/index.js';
+import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/index.js';
+import { startNodeConsoleServer, VIRT_API_CLIENT_NAME, type RunningConsoleServer } from '../virt-handler/console-server/index.js';
+import { podsDirResolver } from '../virt-handler/launcher-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodes, type RunningNodes } from './nodes.js';
+import { sweepNodeCgroups } from './cgroup-sweep.js';
+import { nodeName as nthNodeName } from './kubelet/node-object.js';
 import { ImageStore } from './images/index.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
-import { VirtHandler } from '../virt-handler/handler.js';
-import { podsDirResolver } from '../virt-handler/launcher-registry.js';
-import { kvmUsable } from '../virt-handler/run.js';
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { HandlerProcess } from './handler-processes.js';
 
 export const KUBEVIRT_NAMESPACE = 'kubevirt';
 
@@ -69,9 +72,28 @@ async function installKubevirtApi(admin: KubeClient, repoDir: string): Promise<v
   for (const obj of manifestsIn(join(repoDir, 'deploy', 'rbac'))) await createOrReplace(admin, obj);
 }
 
-/** Starts virt-api under its own identity and registers its webhooks; resolves once it serves. */
-async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ done: Promise<void> }> {
-  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, 'kubevirt-apiserver');
+/**
+ * The KubeVirt CA (virt-api <-> virt-handler mutual TLS, upstream's kubevirt-ca) and the
+ * certificates it signs: each handler's serving certificate and virt-api's client certificate.
+ */
+interface KubevirtCerts {
+  readonly caPem: string;
+  readonly handlerServing: CertKeyPem;
+  readonly virtApiClient: CertKeyPem;
+}
+
+async function kubevirtCerts(o: StackOptions): Promise<KubevirtCerts> {
+  const ca = await loadOrCreateCa(o.api.pki.dir, 'kubevirt-ca', 'kubevirt-ts-kubevirt-ca');
+  const [handlerServing, virtApiClient] = await Promise.all([
+    issueServerCert(ca, { commonName: 'virt-handler', dnsNames: ['virt-handler'] }),
+    issueClientCert(ca, VIRT_API_CLIENT_NAME),
+  ]);
+  return { caPem: ca.certPem, handlerServing, virtApiClient };
+}
+
+/** Starts virt-api under its own identity and registers its webhooks and APIService; resolves once it serves. */
+async function startVirtApi(o: StackOptions, signal: AbortSignal, certs: KubevirtCerts, handlers: ReadonlyMap<string, HandlerEndpoint>): Promise<{ done: Promise<void> }> {
+  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.apiserver);
   const { client } = await clientFor(o.api.pki, o.api.url, id.user, id.groups);
   const serving = await issueServerCert(o.api.pki.ca, { commonName: 'virt-api', dnsNames: ['virt-api', `virt-api.${KUBEVIRT_NAMESPACE}.svc`] });
   let port = 0;
@@ -83,8 +105,16 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ don
       port: 0,
       certPem: serving.certPem,
       keyPem: serving.keyPem,
-      kubevirtServiceAccounts: ['virt-controller', 'virt-handler'].map((n) => serviceAccountUser(KUBEVIRT_NAMESPACE, n).user),
+      kubevirtServiceAccounts: [COMPONENT_ACCOUNTS.controller, COMPONENT_ACCOUNTS.handler].map((n) => serviceAccountUser(KUBEVIRT_NAMESPACE, n).user),
       signal,
+      subresources: {
+        requestHeader: { caPem: o.api.pki.frontProxyCa.certPem, allowedNames: ['front-proxy-client'] },
+        handlerTls: { ca: certs.caPem, cert: certs.virtApiClient.certPem, key: certs.virtApiClient.keyPem },
+        locateHandler: (node) => {
+          const ep = handlers.get(node);
+          return ep ? Promise.resolve(ep) : Promise.reject(new Error(`no virt-handler runs on node ${node}`));
+        },
+      },
       log: (msg, err) => o.log(`virt-api: ${msg}${err instanceof Error ? `: ${err.message}` : ''}`),
       onListening: (p) => {
         port = p;
@@ -95,32 +125,30 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal): Promise<{ don
   });
   const caBundle = Buffer.from(o.api.pki.ca.certPem).toString('base64');
   for (const cfg of webhookConfigurations(caBundle, { url: `https://127.0.0.1:${port}` })) await createOrReplace(o.admin, cfg);
+  for (const obj of apiServiceFor({ namespace: KUBEVIRT_NAMESPACE, caBundle, endpoint: { ip: '127.0.0.1', port } })) await createOrReplace(o.admin, obj);
   return { done };
-}
-
-/**
- * The identity of virt-controller and virt-handler. They act as their ServiceAccounts (virt-api
- * lets only those users write VMI status); their own least-privilege roles are not written yet,
- * so the certificates also carry system:masters.
- */
-async function componentClient(o: StackOptions, name: string): Promise<{ kubeconfigPath: string; client: KubeClient }> {
-  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, name);
-  const { kubeconfig, client } = await clientFor(o.api.pki, o.api.url, id.user, [...id.groups, 'system:masters']);
-  const dir = join(o.dataDir, 'components');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const kubeconfigPath = join(dir, `${name}.kubeconfig`);
-  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-  return { kubeconfigPath, client };
 }
 
 /** Emulation unless KVM is both present and asked for: /dev/kvm can exist yet not run guests. */
 const emulation = (): 'always' | 'auto' => (process.env.KUBEVIRT_TS_ACCEL === 'kvm' ? 'auto' : 'always');
 
+/**
+ * virt-handler's heartbeat period; the node controller declares a node unresponsive after five
+ * missed periods and rechecks every period (upstream: 60 s, 5 min, 1 min). Tests shorten it
+ * with KUBEVIRT_TS_HEARTBEAT_SECONDS.
+ */
+function heartbeatSeconds(): number {
+  const n = Number(process.env.KUBEVIRT_TS_HEARTBEAT_SECONDS ?? '60');
+  return Number.isFinite(n) && n > 0 ? n : 60;
+}
+
 /** Starts the KubeVirt layer and the cluster's scheduler and nodes. */
 export async function startStack(o: StackOptions): Promise<RunningStack> {
   const abort = new AbortController();
   await installKubevirtApi(o.admin, o.repoDir);
-  const virtApi = await startVirtApi(o, abort.signal);
+  const certs = await kubevirtCerts(o);
+  const handlerEndpoints = new Map<string, HandlerEndpoint>();
+  const virtApi = await startVirtApi(o, abort.signal, certs, handlerEndpoints);
   o.log('kubevirt-ts: virt-api serving, webhooks registered');
   const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`) });
   await scheduler.start();
@@ -142,8 +170,9 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   o.log(`kubevirt-ts: ${o.nodes} node(s) ready`);
   const volumes = new LocalVolumeController(o.admin, { dataDir: o.dataDir, log: (m) => o.log(`storage: ${m}`) });
   await volumes.start();
-  const ctl = await componentClient(o, 'virt-controller');
+  const ctl = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.controller);
   ctl.client.close();
+  const beat = heartbeatSeconds();
   const controllerDone = runVirtController(
     {
       kubeconfig: ctl.kubeconfigPath,
@@ -151,32 +180,56 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
       leaseNamespace: KUBEVIRT_NAMESPACE,
       version: 'latest',
       useEmulation: emulation() === 'always',
+      node: { heartbeatTimeoutMs: 5 * beat * 1000, recheckMs: beat * 1000 },
       log: { info: (m) => o.log(`virt-controller: ${m}`), error: (m, f) => o.log(`virt-controller: ${m} ${JSON.stringify(f ?? {})}`) },
     },
     abort.signal,
   );
-  const hd = await componentClient(o, 'virt-handler');
+  const hd = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.handler);
   const handlers = (nodes?.agents ?? []).map((_a, i) => {
     const nodeName = `node${String(i + 1).padStart(2, '0')}`;
-    return new VirtHandler({
-      client: hd.client,
+    return new HandlerProcess({
       nodeName,
-      kvm: kvmUsable() && emulation() === 'auto',
-      resolveSocket: podsDirResolver(join(o.dataDir, 'nodes', nodeName, 'pods'), nodeName, 'embedded'),
-      syncOptions: { emulation: emulation() },
-      log: (m) => o.log(`virt-handler(${nodeName}): ${m}`),
+      kubeconfigPath: hd.kubeconfigPath,
+      podsDir: join(o.dataDir, 'nodes', nodeName, 'pods'),
+      emulation: emulation(),
+      heartbeatSeconds: beat,
+      repoDir: o.repoDir,
+      log: o.log,
     });
   });
-  for (const h of handlers) await h.start();
+  try {
+    await Promise.all(handlers.map((h) => h.start()));
+  } catch (e) {
+    await Promise.all(handlers.map((h) => h.stop()));
+    abort.abort();
+    await nodes?.stop({ releasePods: true });
+    await scheduler.stop();
+    throw e;
+  }
+  const consoleServers: RunningConsoleServer[] = [];
+  for (const [i] of (nodes?.agents ?? []).entries()) {
+    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
+    const cs = await startNodeConsoleServer({
+      client: hd.client, nodeName, resolveSocket: podsDirResolver(join(o.dataDir, 'nodes', nodeName, 'pods'), nodeName, 'embedded'),
+      tls: { certPem: certs.handlerServing.certPem, keyPem: certs.handlerServing.keyPem, clientCaPem: certs.caPem },
+      host: '127.0.0.1', port: 0, log: (m) => o.log(`virt-handler(${nodeName}): ${m}`),
+    });
+    consoleServers.push(cs);
+    handlerEndpoints.set(nodeName, { host: '127.0.0.1', port: cs.port });
+  }
   o.log('kubevirt-ts: virt-controller and virt-handler running');
   return {
     async stop() {
-      for (const h of handlers) await h.stop();
+      for (const cs of consoleServers) await cs.close();
+      await Promise.all(handlers.map((h) => h.stop()));
       hd.client.close();
       abort.abort();
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
       await volumes.stop();
       await nodes?.stop({ releasePods: true });
+      const left = await sweepNodeCgroups((nodes?.agents ?? []).map((_a, i) => nthNodeName(i + 1)));
+      if (left.length > 0) o.log(`kubevirt-ts: killed ${left.length} process(es) left in pod cgroups (guests)`);
       await scheduler.stop();
       await virtApi.done;
     },

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { KubeClient } from '../client/kube-client.js';
 import { startApiServer, type RunningApiServer } from './apiserver/server.js';
+import { startDemo } from './demo.js';
 import { defaultModules } from './apiserver/wiring.js';
 import { startStack } from './stack.js';
 
@@ -18,6 +19,8 @@ export interface UpOptions {
   readonly log: (line: string) => void;
   /** Run only the API server (no KubeVirt components, scheduler or nodes). */
   readonly controlPlaneOnly?: boolean;
+  /** Once the stack is ready, side-load the locally built guest and apply examples/demo-vm.yaml. */
+  readonly demo?: boolean;
 }
 
 /** The repository root (holding dist/ and deploy/), from this module's location in src/ or dist/. */
@@ -59,6 +62,16 @@ export async function startCluster(opts: UpOptions): Promise<RunningCluster> {
   }
 }
 
+/** Starts the demo VM; a failure (no apt lists, no archive) is reported and leaves the cluster up. */
+async function runDemo(opts: UpOptions, cluster: RunningCluster, signal: AbortSignal): Promise<{ reported: Promise<void> } | undefined> {
+  try {
+    return await startDemo({ kubeconfigPath: cluster.apiServer.kubeconfigPath, dataDir: opts.dataDir, repoDir: repoDir(), log: opts.log, signal });
+  } catch (e) {
+    opts.log(`kubevirt-ts: demo VM not started: ${e instanceof Error ? e.message : String(e)}`);
+    return undefined;
+  }
+}
+
 /** Runs until a signal arrives; resolves after a clean stop. A signal during start-up stops right after it. */
 export async function runUp(opts: UpOptions): Promise<void> {
   const signalled = new Promise<void>((resolve) => {
@@ -74,7 +87,11 @@ export async function runUp(opts: UpOptions): Promise<void> {
   const cluster = await startCluster(opts);
   opts.log(`kubevirt-ts: API server listening on ${cluster.apiServer.url}`);
   opts.log(`kubevirt-ts: export KUBECONFIG=${cluster.apiServer.kubeconfigPath}`);
+  const abort = new AbortController();
+  const demo = opts.demo && !opts.controlPlaneOnly ? await runDemo(opts, cluster, abort.signal) : undefined;
   await signalled;
+  abort.abort();
+  await demo?.reported;
   await cluster.stop();
   opts.log('kubevirt-ts: stopped');
 }

@@ -60,6 +60,13 @@ export interface DomainStats {
   readonly raw: Readonly<Record<string, number | string>>;
 }
 
+/** A picture of the guest's display (VGA/VNC), as PNG. */
+export interface Screenshot {
+  readonly mimeType: 'image/png';
+  /** The PNG, base64. */
+  readonly data: string;
+}
+
 /** Every method: params and result types. */
 export interface LauncherMethods {
   ping: { params: Record<string, never>; result: { version: number; pid: number; domain: string } };
@@ -73,10 +80,13 @@ export interface LauncherMethods {
   getDomain: { params: Record<string, never>; result: DomainSummary | null };
   getStats: { params: Record<string, never>; result: DomainStats | null };
   getGuestInfo: { params: Record<string, never>; result: GuestInfo };
+  screenshot: { params: Record<string, never>; result: Screenshot };
 }
 export type LauncherMethod = keyof LauncherMethods;
+/** Methods added after protocol version 1 that a launcher may not implement (UnknownMethod). */
+export type OptionalLauncherMethod = 'screenshot';
 export const LAUNCHER_METHODS: readonly LauncherMethod[] = [
-  'ping', 'sync', 'shutdown', 'kill', 'pause', 'unpause', 'softReboot', 'reset', 'getDomain', 'getStats', 'getGuestInfo',
+  'ping', 'sync', 'shutdown', 'kill', 'pause', 'unpause', 'softReboot', 'reset', 'getDomain', 'getStats', 'getGuestInfo', 'screenshot',
 ];
 
 /** Events the launcher pushes to every connected client. */

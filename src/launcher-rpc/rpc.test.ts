@@ -18,6 +18,7 @@ function handlers(overrides: Partial<LauncherHandlers> = {}): LauncherHandlers {
     getDomain: () => Promise.resolve(null),
     getStats: () => Promise.resolve(null),
     getGuestInfo: () => Promise.resolve({ agentConnected: false }),
+    screenshot: () => Promise.resolve({ mimeType: 'image/png', data: '' }),
     ...overrides,
   };
 }

@@ -3,12 +3,14 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { rmSync } from 'node:fs';
 import {
   encodeFrame, LAUNCHER_METHODS, LauncherError, LineSplitter,
-  type LauncherEvent, type LauncherMethod, type LauncherMethods,
+  type LauncherEvent, type LauncherMethod, type OptionalLauncherMethod, type LauncherMethods,
 } from './protocol.js';
 
 /** One implementation per method; params are as the client sent them (validate what you use). */
 export type LauncherHandlers = {
-  [M in LauncherMethod]: (params: LauncherMethods[M]['params']) => Promise<LauncherMethods[M]['result']>;
+  [M in Exclude<LauncherMethod, OptionalLauncherMethod>]: (params: LauncherMethods[M]['params']) => Promise<LauncherMethods[M]['result']>;
+} & {
+  [M in OptionalLauncherMethod]?: (params: LauncherMethods[M]['params']) => Promise<LauncherMethods[M]['result']>;
 };
 
 /** A listening launcher-rpc server. */
@@ -79,7 +81,8 @@ export class LauncherServer {
       if (typeof method !== 'string' || !(LAUNCHER_METHODS as readonly string[]).includes(method)) {
         throw new LauncherError('UnknownMethod', 'UnknownMethod', `unknown method ${JSON.stringify(method)}`);
       }
-      const handler = this.handlers[method as LauncherMethod] as (p: unknown) => Promise<unknown>;
+      const handler = this.handlers[method as LauncherMethod] as ((p: unknown) => Promise<unknown>) | undefined;
+      if (!handler) throw new LauncherError('UnknownMethod', 'UnknownMethod', `method ${method} is not implemented by this launcher`);
       const result = await handler(params ?? {});
       if (!sock.destroyed) sock.write(encodeFrame({ id, result: result ?? null }));
     } catch (err) {

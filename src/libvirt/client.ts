@@ -381,6 +381,18 @@ export class LibvirtConnection {
     }, readOptString);
   }
 
+  /**
+   * virDomainQemuMonitorCommand: sends a QMP command (JSON; flags 0) to the domain's QEMU monitor
+   * and returns the JSON reply. Libvirt marks the domain tainted (custom-monitor).
+   */
+  domainQemuMonitorCommand(dom: DomainRef, command: string, flags = 0): Promise<string> {
+    return this.qemu(QemuProc.DOMAIN_MONITOR_COMMAND, (w) => {
+      writeDomain(w, dom);
+      writeString(w, command);
+      w.uint(flags);
+    }, readString);
+  }
+
   /** virDomainGetGuestInfo (GuestInfoTypes bits; 0 = all), flattened into a record. */
   async domainGetGuestInfo(dom: DomainRef, types = 0, flags = 0): Promise<Record<string, number | bigint | boolean | string>> {
     const params = await this.remote(RemoteProc.DOMAIN_GET_GUEST_INFO, (w) => {

@@ -2,6 +2,18 @@
 import type { KubeClient } from '../client/kube-client.js';
 import { clusterDeps } from './cluster-deps.js';
 import { close, createVirtApiServer, listen } from './server.js';
+import { HandlerClient, podLocator, subjectAccessReviewer, type HandlerLocator, type HandlerTls, type RequestHeaderConfig, type SubresourceDeps } from './subresources/index.js';
+
+/** Settings of the aggregated subresource API. */
+export interface SubresourceOptions {
+  readonly requestHeader: RequestHeaderConfig;
+  /** mTLS toward virt-handler's console servers. */
+  readonly handlerTls: HandlerTls;
+  /** Finds a node's virt-handler; default: its pod in `namespace` on port 8186. */
+  readonly locateHandler?: HandlerLocator;
+  readonly namespace?: string;
+  readonly version?: () => Record<string, unknown>;
+}
 
 export interface VirtApiOptions {
   readonly client: KubeClient;
@@ -12,6 +24,8 @@ export interface VirtApiOptions {
   readonly kubevirtServiceAccounts: readonly string[];
   readonly signal: AbortSignal;
   readonly log?: (msg: string, err?: unknown) => void;
+  /** Serve subresources.kubevirt.io/v1 too (console, VNC, start/stop, ...). */
+  readonly subresources?: SubresourceOptions;
   /** Called with the bound port once serving. */
   readonly onListening?: (port: number) => void;
 }
@@ -21,10 +35,35 @@ export async function run(opts: VirtApiOptions): Promise<void> {
   const log = opts.log ?? (() => {});
   const cluster = clusterDeps(opts.client, opts.kubevirtServiceAccounts, (e) => log('KubeVirt CR informer failed', e));
   cluster.start();
-  const server = createVirtApiServer({ certPem: opts.certPem, keyPem: opts.keyPem, deps: cluster.deps, ready: cluster.ready, onError: (e) => log('admission failed', e) });
+  const subresources = opts.subresources ? subresourceDeps(opts, opts.subresources, log) : undefined;
+  const server = createVirtApiServer({
+    certPem: opts.certPem, keyPem: opts.keyPem, deps: cluster.deps, ready: cluster.ready, onError: (e) => log('admission failed', e),
+    ...(subresources ? { subresources } : {}),
+  });
   const port = await listen(server, opts.port, opts.host);
   log(`virt-api serving on https://${opts.host}:${port}`);
   opts.onListening?.(port);
   if (!opts.signal.aborted) await new Promise<void>((resolve) => opts.signal.addEventListener('abort', () => resolve(), { once: true }));
   await Promise.all([close(server), cluster.stop()]);
+}
+
+/** The build of virt-api's version, as upstream's virtversion.Get() reports it. */
+export function versionInfo(): Record<string, unknown> {
+  return {
+    gitVersion: 'v0.1.0+kubevirt-ts', gitCommit: '', gitTreeState: 'clean', buildDate: '1970-01-01T00:00:00Z',
+    goVersion: `node${process.versions.node}`, compiler: 'tsc', platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
+  };
+}
+
+function subresourceDeps(opts: VirtApiOptions, s: SubresourceOptions, log: (msg: string, err?: unknown) => void): SubresourceDeps {
+  const locate = s.locateHandler ?? podLocator(opts.client, s.namespace ?? 'kubevirt');
+  return {
+    client: opts.client,
+    handlers: new HandlerClient(locate, s.handlerTls),
+    requestHeader: s.requestHeader,
+    authorize: subjectAccessReviewer(opts.client),
+    version: s.version ?? versionInfo,
+    healthy: async () => (await opts.client.get('/version').then(() => true, () => false)),
+    log: (m, e) => log(`subresources: ${m}`, e),
+  };
 }

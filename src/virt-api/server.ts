@@ -1,6 +1,6 @@
 /**
  * virt-api's HTTPS server: POST AdmissionReviews to the webhook paths, GET /healthz (alive) and
- * /readyz (cluster config listed). Every webhook request gets an AdmissionReview back with HTTP
+ * /readyz (cluster config listed), and (when configured) the subresources.kubevirt.io/v1 API. Every webhook request gets an AdmissionReview back with HTTP
  * 200, even when the body is not one; bodies over 3 MiB are refused.
  */
 import https from 'node:https';
@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { parseReview, requestError, reviewOf } from './admission.js';
 import { HANDLERS, type AdmissionDeps } from './handlers.js';
 import { reviewAdmission } from './review.js';
+import { isSubresourcePath, subresourceHandler, subresourceUpgradeHandler, type SubresourceDeps } from './subresources/index.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
@@ -18,6 +19,8 @@ export interface ServerOptions {
   readonly deps: AdmissionDeps;
   readonly ready?: () => boolean;
   readonly onError?: (err: unknown) => void;
+  /** Serve the aggregated API subresources.kubevirt.io/v1 (paths under /apis, websockets). */
+  readonly subresources?: SubresourceDeps;
 }
 
 function send(res: ServerResponse, code: number, body: unknown): void {
@@ -61,8 +64,14 @@ async function serveWebhook(req: IncomingMessage, res: ServerResponse, path: str
 
 /** Creates (does not start) the HTTPS server. */
 export function createVirtApiServer(opts: ServerOptions): https.Server {
-  return https.createServer({ cert: opts.certPem, key: opts.keyPem }, (req, res) => {
+  const sub = opts.subresources;
+  // Client certificates are requested (the aggregator's, signed by the request-header CA) but not
+  // required: the API server calls webhooks and the availability probe may come without one.
+  const tls = sub ? { requestCert: true, rejectUnauthorized: false, ca: sub.requestHeader.caPem } : {};
+  const subresources = sub ? subresourceHandler(sub) : undefined;
+  const server = https.createServer({ cert: opts.certPem, key: opts.keyPem, ...tls }, (req, res) => {
     const path = new URL(req.url ?? '/', 'https://virt-api').pathname;
+    if (subresources && isSubresourcePath(path)) return subresources(req, res);
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok');
     if (req.method === 'GET' && path === '/readyz') return (opts.ready?.() ?? true) ? send(res, 200, 'ok') : send(res, 503, 'cluster configuration not synced');
     if (!HANDLERS[path]) return send(res, 404, `no handler for ${path}`);
@@ -72,6 +81,8 @@ export function createVirtApiServer(opts: ServerOptions): https.Server {
       if (!res.headersSent) send(res, 200, reviewOf(requestError('', 'virt-api failed to answer the admission request')));
     });
   });
+  if (sub) server.on('upgrade', subresourceUpgradeHandler(sub));
+  return server;
 }
 
 /** Listens on host:port (port 0 picks one); resolves with the bound port. */

@@ -41,6 +41,11 @@ export class InformerFactory {
     return inf as unknown as Informer<T>;
   }
 
+  /** True once every informer handed out so far has listed (controllers act only on full caches). */
+  get synced(): boolean {
+    return [...this.informers.values()].every((i) => i.hasSynced);
+  }
+
   /** Starts every informer handed out so far; resolves once all have listed. */
   async start(): Promise<void> {
     await Promise.all([...this.informers.values()].map((i) => i.start()));
@@ -114,6 +119,12 @@ export const selfHandlers = <T extends KubeObject>(queue: WorkQueue): Handler<T>
   return { add: enqueue, update: (_, o) => enqueue(o), delete: enqueue };
 };
 
-/** A work queue whose failures are logged under `name`. */
+/** How long a key waits while the caches are still listing (handlers fire during the first list). */
+const CACHE_SYNC_WAIT_MS = 100;
+
+/** A work queue whose failures are logged under `name`; keys wait until every cache has listed. */
 export const newQueue = (name: string, deps: ControllerDeps, reconcile: (key: string) => Promise<ReconcileResult | void>, workers = 2): WorkQueue =>
-  new WorkQueue(reconcile, { workers, onError: (key, err) => deps.log.error(`${name} reconcile failed`, { key, err: String(err) }) });
+  new WorkQueue((key) => (deps.informers.synced ? reconcile(key) : Promise.resolve({ requeueAfterMs: CACHE_SYNC_WAIT_MS })), {
+    workers,
+    onError: (key, err) => deps.log.error(`${name} reconcile failed`, { key, err: String(err) }),
+  });

@@ -9,6 +9,8 @@ import { EventRecorder } from '../client/events.js';
 import { KubeClient } from '../client/kube-client.js';
 import { LeaderElector } from '../client/leader.js';
 import { InformerFactory, type ControllerDeps, type Logger } from './common.js';
+import { NodeController, type NodeControllerOptions } from './node/controller.js';
+import { ReplicaSetController } from './replicaset/controller.js';
 import { VMController } from './vm/controller.js';
 import { VMIController } from './vmi/controller.js';
 
@@ -20,6 +22,8 @@ export interface VirtControllerOptions {
   readonly useEmulation?: boolean;
   readonly watchDataVolumes?: boolean;
   readonly identity?: string;
+  /** Heartbeat timeout and recheck interval of the node controller (upstream's 5 min / 1 min by default). */
+  readonly node?: NodeControllerOptions;
   readonly log: Logger;
 }
 
@@ -30,7 +34,12 @@ export async function run(opts: VirtControllerOptions, signal: AbortSignal): Pro
   const informers = new InformerFactory(client, 5 * 60_000);
   const deps: ControllerDeps = { client, recorder: new EventRecorder(client, 'virt-controller', identity), informers, now: () => new Date(), log: opts.log };
   const pod = { version: opts.version, cpuAllocationRatio: DEFAULT_CLUSTER_CONFIG.cpuAllocationRatio, useEmulation: opts.useEmulation ?? DEFAULT_CLUSTER_CONFIG.useEmulation };
-  const controllers = [new VMIController(deps, { pod, watchDataVolumes: opts.watchDataVolumes }), new VMController(deps, { watchDataVolumes: opts.watchDataVolumes })];
+  const controllers = [
+    new VMIController(deps, { pod, watchDataVolumes: opts.watchDataVolumes }),
+    new VMController(deps, { watchDataVolumes: opts.watchDataVolumes }),
+    new ReplicaSetController(deps),
+    new NodeController(deps, opts.node),
+  ];
   const start = async () => {
     await informers.start();
     for (const c of controllers) c.run();

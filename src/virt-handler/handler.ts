@@ -13,6 +13,8 @@ import type { DomainSummary, SyncOptions } from '../launcher-rpc/index.js';
 import { beat, HEARTBEAT_PERIOD_MS } from './heartbeat.js';
 import { LauncherRegistry, type SocketResolver } from './launcher-registry.js';
 import { desiredStatus, statusPatch, type StatusInputs } from './status.js';
+import { capabilityLabels, labelPatch, probeQemu } from './node-labels.js';
+import { defaultLinkRoot, pruneLinks } from './socket-path.js';
 
 const VMI_PATH = '/apis/kubevirt.io/v1/virtualmachineinstances';
 /** How often a running VMI is re-read from its launcher (guest IPs, agent info). */
@@ -79,8 +81,9 @@ export class VirtHandler {
     });
   }
 
-  /** Starts heartbeats and the VMI informer; resolves once the informer has listed. */
+  /** Labels the node, starts heartbeats and the VMI informer; resolves once the informer has listed. */
   async start(): Promise<void> {
+    await this.labelNode();
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.deps.heartbeatMs ?? HEARTBEAT_PERIOD_MS);
     this.heartbeatTimer.unref();
@@ -104,6 +107,30 @@ export class VirtHandler {
       await beat(this.deps.client, this.deps.nodeName, this.deps.kvm, this.now());
     } catch (e) {
       this.log(`heartbeat: ${String(e)}`);
+    }
+    this.pruneStaleLinks();
+  }
+
+  /** Drops socket links whose launcher pod directory is gone (VMIs that vanished, while we were down too). */
+  private pruneStaleLinks(): void {
+    try {
+      const n = pruneLinks(defaultLinkRoot());
+      if (n > 0) this.log(`removed ${n} stale launcher socket link(s)`);
+    } catch (e) {
+      this.log(`socket links: ${String(e)}`);
+    }
+  }
+
+  /** Labels the node with the CPU models and machine types guests may ask for here. */
+  private async labelNode(): Promise<void> {
+    try {
+      const { cpuModels, machineTypes } = await probeQemu();
+      const path = `/api/v1/nodes/${encodeURIComponent(this.deps.nodeName)}`;
+      const node = await this.deps.client.get<{ metadata?: { labels?: Record<string, string> } }>(path);
+      const labels = labelPatch(node.metadata?.labels, capabilityLabels(this.deps.kvm, cpuModels, machineTypes));
+      if (Object.keys(labels).length > 0) await this.deps.client.patch(path, { metadata: { labels } });
+    } catch (e) {
+      this.log(`node labels: ${String(e)}`);
     }
   }
 

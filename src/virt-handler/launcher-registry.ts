@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import type { VirtualMachineInstance } from '../api/kubevirt/index.js';
 import { LAUNCHER_SOCKET_NAME, LauncherClient, type LauncherEvent } from '../launcher-rpc/index.js';
+import { dialPath } from './socket-path.js';
 
 /** Where a VMI's launcher socket is on this node, or undefined when no launcher pod is known yet. */
 export type SocketResolver = (vmi: VirtualMachineInstance, podUid?: string) => string | undefined;
@@ -74,7 +75,8 @@ export class LauncherRegistry {
   private async dial(key: string, path: string): Promise<LauncherClient | undefined> {
     let client: LauncherClient;
     try {
-      client = await LauncherClient.connect(path, { connectTimeoutMs: this.connectTimeoutMs });
+      // Long host paths (long data dirs) are dialled through a short symlink: sun_path holds 107 bytes.
+      client = await LauncherClient.connect(dialPath(path), { connectTimeoutMs: this.connectTimeoutMs });
     } catch {
       return undefined;
     }

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { VirtualMachineInstance, Volume } from '../api/kubevirt/index.js';
-import { detectImageFormat, prepareDisks, validateHostPath } from './disks.js';
+import { containerDiskFile, detectImageFormat, prepareDisks, validateHostPath } from './disks.js';
 
 const vmi = (volumes: Volume[]): VirtualMachineInstance => ({
   apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm1', namespace: 'ns1' },
@@ -24,8 +24,9 @@ test('prepares containerDisk overlays, PVC images, empty and host disks, and clo
   const dir = mkdtempSync(join(tmpdir(), 'vl-disks-'));
   try {
     const cd = join(dir, 'cd');
-    mkdirSync(cd);
-    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', join(cd, 'disk_0.img'), '16M']);
+    mkdirSync(join(cd, 'root', 'disk'), { recursive: true });
+    const cdFile = join(cd, 'root', 'disk', 'guest.qcow2');
+    execFileSync('qemu-img', ['create', '-q', '-f', 'qcow2', cdFile, '16M']);
     mkdirSync(join(dir, 'pvc', 'data'), { recursive: true });
     writeFileSync(join(dir, 'pvc', 'data', 'disk.img'), Buffer.alloc(1024 * 1024));
     const hostPath = join(dir, 'host.img');
@@ -37,10 +38,10 @@ test('prepares containerDisk overlays, PVC images, empty and host disks, and clo
       { name: 'ci', cloudInitNoCloud: { userData: '#!/bin/sh\necho hi\n' } },
       { name: 'cd2', cloudInitConfigDrive: { userDataBase64: Buffer.from('#cloud-config\n').toString('base64') } },
     ]), { privateDir: join(dir, 'private'), containerDiskDir: cd, pvcDir: join(dir, 'pvc') });
-    assert.deepEqual(got.root?.backing, { type: 'file', path: join(cd, 'disk_0.img'), format: 'qcow2' });
+    assert.deepEqual(got.root?.backing, { type: 'file', path: cdFile, format: 'qcow2' });
     assert.equal(got.root?.format, 'qcow2');
     const info = JSON.parse(execFileSync('qemu-img', ['info', '--output=json', got.root?.path ?? ''], { encoding: 'utf8' })) as Record<string, string>;
-    assert.equal(info['backing-filename'], join(cd, 'disk_0.img'));
+    assert.equal(info['backing-filename'], cdFile);
     assert.equal(info['backing-filename-format'], 'qcow2');
     assert.deepEqual(got.data, { type: 'file', path: join(dir, 'pvc', 'data', 'disk.img'), format: 'raw' });
     assert.equal(got.scratch?.format, 'qcow2');
@@ -65,11 +66,44 @@ test('a missing containerDisk image and a missing hostDisk of type Disk fail cle
   const dir = mkdtempSync(join(tmpdir(), 'vl-disks-'));
   try {
     const cases: [Volume, RegExp][] = [
-      [{ name: 'root', containerDisk: { image: 'x' } }, /containerDisk: disk image .*disk_0\.img does not exist/],
+      [{ name: 'root', containerDisk: { image: 'x' } }, /containerDisk: no disk image: .*\/cd\/root\/disk does not exist/],
       [{ name: 'h', hostDisk: { path: join(dir, 'nope.img'), type: 'Disk' } }, /hostDisk\.path: .* does not exist/],
     ];
     for (const [v, re] of cases) {
       await assert.rejects(prepareDisks(vmi([v]), { privateDir: dir, containerDiskDir: join(dir, 'cd') }), re);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('containerDiskFile takes the one regular file under disk/, or the path the VMI names', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vl-cd-'));
+  try {
+    const layouts: Record<string, Record<string, string>> = {
+      one: { 'disk/a.img': 'x' },
+      two: { 'disk/a.img': 'x', 'disk/b.img': 'y' },
+      empty: { 'other/a.img': 'x' },
+      custom: { 'images/vm.qcow2': 'x', 'disk/a.img': 'y' },
+    };
+    for (const [name, files] of Object.entries(layouts)) {
+      for (const [rel, body] of Object.entries(files)) {
+        mkdirSync(join(dir, name, rel, '..'), { recursive: true });
+        writeFileSync(join(dir, name, rel), body);
+      }
+    }
+    symlinkSync('/etc/passwd', join(dir, 'one', 'disk', 'link'));
+    const cases: [string, string | undefined, string | RegExp][] = [
+      ['one', undefined, join(dir, 'one', 'disk', 'a.img')],
+      ['two', undefined, /exactly one file under \/disk\/, found 2: a\.img, b\.img/],
+      ['empty', undefined, /no disk image: .*empty\/disk does not exist/],
+      ['custom', '/images/vm.qcow2', join(dir, 'custom', 'images', 'vm.qcow2')],
+      ['custom', '/images/missing.img', /containerDisk\.path: disk image .* does not exist/],
+      ['custom', '../one/disk/a.img', /must stay inside the image/],
+    ];
+    for (const [name, path, want] of cases) {
+      if (typeof want === 'string') assert.equal(containerDiskFile('volumes[0].containerDisk', join(dir, name), path), want, name);
+      else assert.throws(() => containerDiskFile('volumes[0].containerDisk', join(dir, name), path), want, `${name} ${path ?? ''}`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

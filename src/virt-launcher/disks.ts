@@ -3,7 +3,7 @@
  * read-only containerDisk images, PVC images, sparse empty/host disks, and cloud-init ISOs.
  * Returns the DiskSource per volume the converter takes.
  */
-import { existsSync, mkdirSync, openSync, readSync, closeSync, statSync, writeFileSync, truncateSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, openSync, readdirSync, readSync, closeSync, statSync, writeFileSync, truncateSync, rmSync } from 'node:fs';
 import { isAbsolute, join, normalize } from 'node:path';
 import type { VirtualMachineInstance, Volume } from '../api/kubevirt/index.js';
 import { quantityValue } from '../api/kubevirt/quantity.js';
@@ -38,7 +38,7 @@ export interface DiskInputs {
   readonly privateDir: string;
   /** Host path of a volume's image (containerDisk image file, PVC `disk.img` or block device), by volume name. */
   readonly volumePaths?: Readonly<Record<string, string>>;
-  /** Directory of containerDisk images named `disk_<index>.img` (upstream's mount point). */
+  /** Directory holding each containerDisk image's filesystem at `<dir>/<volume>` (the pod's image volumes). */
   readonly containerDiskDir?: string;
   /** Directory holding one sub-directory per PVC volume. */
   readonly pvcDir?: string;
@@ -57,8 +57,32 @@ function requireExisting(field: string, path: string): string {
   return path;
 }
 
+const CONTAINER_DISKS_DIR = '/var/run/kubevirt/container-disks';
+
+/** The disk file of a containerDisk whose image is mounted at `root`: `path` inside the image
+ *  when the VMI names one, else the single regular file under `disk/` (DESIGN.md contract). */
+export function containerDiskFile(field: string, root: string, path: string | undefined): string {
+  if (path !== undefined && path !== '') {
+    const inImage = join(root, path);
+    if (!inImage.startsWith(`${root}/`) || path.split('/').includes('..')) throw new LauncherError('InvalidVMI', 'InvalidVolume', `${field}.path: Invalid value: ${JSON.stringify(path)}: must stay inside the image`);
+    return requireExisting(`${field}.path`, inImage);
+  }
+  const dir = join(root, 'disk');
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    throw new LauncherError('SyncFailed', 'DiskNotFound', `${field}: no disk image: ${dir} does not exist (the image must hold one file under /disk/)`);
+  }
+  const regular = names.filter((n) => lstatSync(join(dir, n)).isFile()).sort();
+  if (regular.length !== 1) throw new LauncherError('SyncFailed', 'DiskNotFound', `${field}: the image must hold exactly one file under /disk/, found ${regular.length}${regular.length ? `: ${regular.join(', ')}` : ''}`);
+  return join(dir, regular[0] ?? '');
+}
+
 async function containerDisk(vmiDir: string, v: Volume, index: number, inp: DiskInputs): Promise<DiskSource> {
-  const image = requireExisting(`volumes[${index}].containerDisk`, inp.volumePaths?.[v.name] ?? join(inp.containerDiskDir ?? '/var/run/kubevirt/container-disks', `disk_${index}.img`));
+  const field = `volumes[${index}].containerDisk`;
+  const given = inp.volumePaths?.[v.name];
+  const image = given ? requireExisting(field, given) : containerDiskFile(field, join(inp.containerDiskDir ?? CONTAINER_DISKS_DIR, v.name), v.containerDisk?.path);
   const backing = imageSource(image);
   const overlay = join(vmiDir, `${v.name}.qcow2`);
   rmSync(overlay, { force: true });

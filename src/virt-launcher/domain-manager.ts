@@ -2,7 +2,6 @@
  * The launcher's one domain: sync (prepare disks, convert, define, start), lifecycle calls and
  * queries over a libvirt connection, and events translated to launcher-rpc events.
  */
-import { XMLParser } from 'fast-xml-parser';
 import type { VirtualMachineInstance } from '../api/kubevirt/index.js';
 import {
   DestroyFlags, domainVirtType, kvmUsable, LibvirtError, ShutdownFlags, VIR_ERR_NO_DOMAIN,
@@ -13,7 +12,9 @@ import {
   type SyncOptions,
 } from '../launcher-rpc/index.js';
 import type { ConverterContext, InterfaceBackend } from './converter/context.js';
+import { prepareConfigDisks, type ConfigDiskInputs } from './config-disks.js';
 import { prepareDisks, type DiskInputs } from './disks.js';
+import { screenshotPng } from './screenshot/screenshot.js';
 
 /** The converter's signature (src/virt-launcher/converter), injected so tests may pass their own. */
 export type ConvertVMI = (vmi: VirtualMachineInstance, ctx: ConverterContext) => { readonly xml: string };
@@ -32,6 +33,8 @@ export interface DomainManagerDeps {
   readonly convert: ConvertVMI;
   readonly network: NetworkSetup;
   readonly disks: Omit<DiskInputs, 'privateDir'>;
+  /** Where config volumes (configMap, secret, downwardAPI, serviceAccount) are mounted; upstream's paths by default. */
+  readonly configDisks?: Omit<ConfigDiskInputs, 'privateDir'>;
   readonly defaults: SyncOptions;
   readonly emit: (e: LauncherEvent) => void;
 }
@@ -78,7 +81,10 @@ export class DomainManager {
     if (existing && (await this.deps.conn.domainIsActive(existing))) return this.status();
     try {
       const emulation = await this.emulation(opts.emulation ?? 'auto');
-      const disks = await prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir });
+      const disks = {
+        ...(await prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir })),
+        ...(await prepareConfigDisks(vmi, { ...this.deps.configDisks, privateDir: this.deps.privateDir })),
+      };
       const interfaces = await this.deps.network(vmi, opts.network ?? 'pod');
       const { xml } = this.deps.convert(vmi, {
         privateDir: this.deps.privateDir, emulation, disks, interfaces, ...(this.deps.uid ? { uid: this.deps.uid } : {}),
@@ -192,6 +198,17 @@ export class DomainManager {
     };
   }
 
+  /** A PNG of the guest's display (upstream's GetScreenshot). */
+  async screenshot(): Promise<{ mimeType: 'image/png'; data: string }> {
+    const d = await this.require();
+    try {
+      const png = await screenshotPng(this.deps.conn, d, this.deps.privateDir);
+      return { mimeType: 'image/png', data: png.toString('base64') };
+    } catch (err) {
+      throw wrap(err, 'ScreenshotFailed');
+    }
+  }
+
   /** CPU time, memory and balloon counters. */
   async stats(): Promise<{ cpuTimeNs: number; memoryKiB: number; raw: Record<string, number> } | null> {
     const d = this.dom ?? (await this.lookup());
@@ -202,12 +219,16 @@ export class DomainManager {
   }
 }
 
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'interface' });
+const attr = (tag: string, name: string, xml: string): string | undefined =>
+  new RegExp(`<${tag}\\b[^>]*\\b${name}=(["'])([^"']*)\\1`).exec(xml)?.[2];
 
-/** Interfaces of a domain XML: alias name (ua- prefix dropped) and MAC. */
+/**
+ * Interfaces of a domain XML as libvirt writes it: alias name (ua- prefix dropped) and MAC. A
+ * pattern read of libvirt's own output, so the launcher need not load a full XML parser.
+ */
 export function interfacesOf(xml: string): DomainInterfaceInfo[] {
-  const doc = xmlParser.parse(xml) as { domain?: { devices?: { interface?: { mac?: { address?: string }; alias?: { name?: string } }[] } } };
-  return (doc.domain?.devices?.interface ?? []).map((i, n) => ({
-    name: i.alias?.name?.replace(/^ua-/, '') ?? `net${n}`, mac: i.mac?.address ?? '', ips: [],
+  const devices = /<devices>([\s\S]*)<\/devices>/.exec(xml)?.[1] ?? '';
+  return [...devices.matchAll(/<interface\b[^>]*>([\s\S]*?)<\/interface>/g)].map((m, n) => ({
+    name: attr('alias', 'name', m[1] ?? '')?.replace(/^ua-/, '') ?? `net${n}`, mac: attr('mac', 'address', m[1] ?? '') ?? '', ips: [],
   }));
 }

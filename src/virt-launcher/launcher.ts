@@ -9,7 +9,7 @@ import { startPrivateLibvirtd, type PrivateLibvirtd } from '../libvirt/index.js'
 import { LAUNCHER_PROTOCOL_VERSION, LauncherError, LauncherServer, type LauncherHandlers, type SyncOptions } from '../launcher-rpc/index.js';
 import { DomainManager, type ConvertVMI, type NetworkSetup } from './domain-manager.js';
 
-/** The launcher's identity and settings (flags of src/cmd/virt-launcher.ts). */
+/** The launcher's identity and settings (flags parsed in main.ts). */
 export interface LauncherConfig {
   readonly name: string;
   readonly namespace: string;
@@ -22,6 +22,10 @@ export interface LauncherConfig {
   readonly capsCacheDir?: string;
   readonly containerDiskDir?: string;
   readonly pvcDir?: string;
+  /** Root of the mounted configMap/secret/downwardAPI volumes (default /var/run/kubevirt-private). */
+  readonly configVolumeRoot?: string;
+  /** The mounted service account token directory (default /var/run/secrets/kubernetes.io/serviceaccount). */
+  readonly serviceAccountDir?: string;
 }
 
 /** Injected collaborators: the converter and the network setup. */
@@ -61,6 +65,9 @@ export async function startLauncher(cfg: LauncherConfig, deps: LauncherDeps): Pr
       conn, domainName, namespace: cfg.namespace, name: cfg.name, privateDir: cfg.privateDir, convert: deps.convert,
       network: deps.network, emit, defaults: { emulation: cfg.emulation, network: cfg.network },
       disks: { ...(cfg.containerDiskDir ? { containerDiskDir: cfg.containerDiskDir } : {}), ...(cfg.pvcDir ? { pvcDir: cfg.pvcDir } : {}) },
+      configDisks: {
+        ...(cfg.configVolumeRoot ? { configVolumeRoot: cfg.configVolumeRoot } : {}), ...(cfg.serviceAccountDir ? { serviceAccountDir: cfg.serviceAccountDir } : {}),
+      },
       ...(cfg.uid ? { uid: cfg.uid } : {}),
     });
     const lifecycle = new Lifecycle(daemon, mgr, cfg.gracePeriodSeconds, log, () => server, deps.teardownNetwork);
@@ -95,6 +102,7 @@ function handlers(mgr: DomainManager, cfg: LauncherConfig, domain: string, lc: L
     getDomain: () => mgr.summary(),
     getStats: () => mgr.stats(),
     getGuestInfo: () => mgr.guestInfo(),
+    screenshot: () => mgr.screenshot(),
   };
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { pack } from 'tar-stream';
-import { extractDeb, fetchDeb, resolvePackagesCached } from '../guest/debs.js';
+import { extractDeb, fetchDeb, resolvePackagesCached } from '../../src/guest-image/debs.js';
 import { MediaType, sha256Digest, writeBlob } from '../guest/oci.js';
 
 /** Applets linked to /bin/busybox in the image. */

@@ -1,6 +1,7 @@
 /** Starts a virt-launcher process for a test and cleans up after it. */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,14 +48,19 @@ export interface LauncherUnderTest {
 }
 
 /** Spawns the launcher (its own process, the real entry point) and connects to its socket. */
-export async function startLauncherProcess(opts: { name: string; disk: string; args?: string[]; netns?: string; gracePeriod?: number }): Promise<LauncherUnderTest> {
+export async function startLauncherProcess(opts: {
+  name: string; disk: string; args?: string[]; netns?: string; gracePeriod?: number;
+  /** Node arguments that run the launcher (default: the source entry point through tsx). */
+  entry?: readonly string[];
+}): Promise<LauncherUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'vl-test-'));
   const privateDir = join(dir, 'private');
   const cdDir = join(dir, 'container-disks');
-  mkdirSync(cdDir);
-  symlinkSync(opts.disk, join(cdDir, 'disk_0.img'));
+  // The containerDisk volume `root` as its image volume would show it: <dir>/root/disk/<file>.
+  mkdirSync(join(cdDir, 'root', 'disk'), { recursive: true });
+  copyFileSync(opts.disk, join(cdDir, 'root', 'disk', 'disk.qcow2'));
   const args = [
-    '--import', 'tsx', ENTRY, '--name', opts.name, '--namespace', 'default', '--private-dir', privateDir,
+    ...(opts.entry ?? ['--import', 'tsx', ENTRY]), '--name', opts.name, '--namespace', 'default', '--private-dir', privateDir,
     '--grace-period', String(opts.gracePeriod ?? 30), '--container-disk-dir', cdDir,
     // KVM probes usable here but guests die on MSR writes; TCG unless asked (as test/guest does).
     '--emulation', process.env.KUBEVIRT_TS_ACCEL === 'kvm' ? 'auto' : 'always',
@@ -108,4 +114,46 @@ export function qemuPidsWith(needle: string): number[] {
     } catch { /* process gone */ }
   }
   return pids;
+}
+
+const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
+
+/** A "pod" namespace with eth0 10.200.<n>.2 wired by a veth to a "host" namespace at 10.200.<n>.1. */
+export function makePodNetns(): { pod: string; host: string; podIp: string; hostIp: string; remove: () => void } {
+  const id = randomBytes(3).toString('hex');
+  const n = randomBytes(1)[0] ?? 7;
+  const pod = `vlt-pod-${id}`;
+  const host = `vlt-host-${id}`;
+  const podIp = `10.200.${n}.2`;
+  const hostIp = `10.200.${n}.1`;
+  const remove = (): void => {
+    for (const ns of [pod, host]) spawnSync('ip', ['netns', 'del', ns]);
+  };
+  try {
+    ip('netns', 'add', pod);
+    ip('netns', 'add', host);
+    ip('link', 'add', `vh${id}`, 'type', 'veth', 'peer', 'name', `vp${id}`);
+    ip('link', 'set', `vh${id}`, 'netns', host);
+    ip('link', 'set', `vp${id}`, 'netns', pod);
+    ip('-n', pod, 'link', 'set', `vp${id}`, 'name', 'eth0');
+    ip('-n', pod, 'addr', 'add', `${podIp}/24`, 'dev', 'eth0');
+    ip('-n', host, 'addr', 'add', `${hostIp}/24`, 'dev', `vh${id}`);
+    for (const [ns, dev] of [[pod, 'eth0'], [pod, 'lo'], [host, `vh${id}`], [host, 'lo']] as const) ip('-n', ns, 'link', 'set', dev, 'up');
+    ip('-n', pod, 'route', 'add', 'default', 'via', hostIp);
+  } catch (err) {
+    remove();
+    throw err;
+  }
+  return { pod, host, podIp, hostIp, remove };
+}
+
+/** GETs http://<ip><path> from namespace `ns` until the body is `want` (or the deadline); returns the last body. */
+export async function httpFromNetns(ns: string, ip: string, path: string, want: string, timeoutMs = 30_000): Promise<string> {
+  let body = '';
+  await waitUntil(`HTTP ${want} from ${ip}`, () => {
+    const r = spawnSync('ip', ['netns', 'exec', ns, 'curl', '-s', '--max-time', '3', `http://${ip}${path}`], { encoding: 'utf8' });
+    body = r.stdout.trim();
+    return body === want;
+  }, timeoutMs, 500).catch(() => undefined);
+  return body;
 }

@@ -6,40 +6,11 @@ import { existsSync } from 'node:fs';
 import { libvirtdInstalled, QEMU_BINARY } from '../../src/libvirt/index.js';
 import { buildGuest } from '../guest/build.js';
 import { PROMPT } from '../guest/console.js';
-import { startLauncherProcess, testVMI, waitUntil } from './harness.js';
+import { httpFromNetns, makePodNetns, startLauncherProcess, testVMI } from './harness.js';
 
 const skip = !libvirtdInstalled() || !existsSync(QEMU_BINARY) || process.getuid?.() !== 0 || !existsSync('/usr/sbin/nft')
   ? 'needs libvirtd, qemu-system-x86_64, nft and root' : false;
 const ip = (...args: string[]): string => execFileSync('ip', args, { encoding: 'utf8' });
-
-/** A "pod" namespace with eth0 10.200.<n>.2 wired by a veth to a "host" namespace at 10.200.<n>.1. */
-function makePodNetns(): { pod: string; host: string; podIp: string; hostIp: string; remove: () => void } {
-  const id = randomBytes(3).toString('hex');
-  const n = randomBytes(1)[0] ?? 7;
-  const pod = `vlt-pod-${id}`;
-  const host = `vlt-host-${id}`;
-  const podIp = `10.200.${n}.2`;
-  const hostIp = `10.200.${n}.1`;
-  const remove = (): void => {
-    for (const ns of [pod, host]) spawnSync('ip', ['netns', 'del', ns]);
-  };
-  try {
-    ip('netns', 'add', pod);
-    ip('netns', 'add', host);
-    ip('link', 'add', `vh${id}`, 'type', 'veth', 'peer', 'name', `vp${id}`);
-    ip('link', 'set', `vh${id}`, 'netns', host);
-    ip('link', 'set', `vp${id}`, 'netns', pod);
-    ip('-n', pod, 'link', 'set', `vp${id}`, 'name', 'eth0');
-    ip('-n', pod, 'addr', 'add', `${podIp}/24`, 'dev', 'eth0');
-    ip('-n', host, 'addr', 'add', `${hostIp}/24`, 'dev', `vh${id}`);
-    for (const [ns, dev] of [[pod, 'eth0'], [pod, 'lo'], [host, `vh${id}`], [host, 'lo']] as const) ip('-n', ns, 'link', 'set', dev, 'up');
-    ip('-n', pod, 'route', 'add', 'default', 'via', hostIp);
-  } catch (err) {
-    remove();
-    throw err;
-  }
-  return { pod, host, podIp, hostIp, remove };
-}
 
 test('masquerade: the guest gets 10.0.2.2 over DHCP, is reachable on the pod IP and reaches out as the pod IP', { skip, timeout: 240_000 }, async (t) => {
   const guest = await buildGuest();
@@ -51,13 +22,7 @@ test('masquerade: the guest gets 10.0.2.2 over DHCP, is reachable on the pod IP 
       const con = await l.console();
       await con.waitFor(/network eth0 10\.0\.2\.2\/24 gateway 10\.0\.2\.1/, 150_000);
       await con.waitFor(PROMPT, 60_000);
-      let body = '';
-      await waitUntil('HTTP through the NAT', () => {
-        const r = spawnSync('ip', ['netns', 'exec', net.host, 'curl', '-s', '--max-time', '3', `http://${net.podIp}/hostname`], { encoding: 'utf8' });
-        body = r.stdout.trim();
-        return body === 'vm3';
-      }, 30_000, 500);
-      assert.equal(body, 'vm3');
+      assert.equal(await httpFromNetns(net.host, net.podIp, '/hostname', 'vm3'), 'vm3');
       const out = await con.run(`ping -c 1 -W 3 ${net.hostIp}`);
       assert.equal(out.status, 0, out.output);
       const dom = await l.client.call('getDomain', {});

@@ -14,7 +14,7 @@ export type VirtualMachineRunStrategy = (typeof RUN_STRATEGIES)[number];
 /** VM printable statuses; the VM controller picks the first that applies, in upstream's order. */
 export const PRINTABLE_STATUSES = [
   'Stopped', 'Provisioning', 'Starting', 'Running', 'Paused', 'Stopping', 'Terminating', 'CrashLoopBackOff', 'Migrating',
-  'Unknown', 'ErrorUnschedulable', 'ErrImagePull', 'ImagePullBackOff', 'ErrorPvcNotFound', 'DataVolumeError',
+  'Unknown', 'ErrorUnschedulable', 'ErrImagePull', 'ImagePullBackOff', 'ErrorPvcNotFound', 'ErrorDataVolumeNotFound', 'DataVolumeError',
   'WaitingForVolumeBinding', 'WaitingForReceiver',
 ] as const;
 export type VirtualMachinePrintableStatus = (typeof PRINTABLE_STATUSES)[number];

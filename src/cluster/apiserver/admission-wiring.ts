@@ -22,11 +22,11 @@ interface EndpointSubset {
 /** host:port of a Service port, via the Service's Endpoints (first ready address). */
 export function resolveServiceVia(store: Store) {
   return async (namespace: string, name: string, port: number): Promise<{ host: string; port: number }> => {
-    const svc = store.get({ group: '', resource: 'services' }, namespace, name);
+    const svc = store.peek({ group: '', resource: 'services' }, namespace, name);
     if (!svc) throw serviceUnavailable(`service "${namespace}/${name}" not found`);
     const sp = ((svc.spec as { ports?: ServicePort[] } | undefined)?.ports ?? []).find((p) => p.port === port);
     if (!sp) throw serviceUnavailable(`service "${namespace}/${name}" has no port ${port}`);
-    const ep = store.get({ group: '', resource: 'endpoints' }, namespace, name);
+    const ep = store.peek({ group: '', resource: 'endpoints' }, namespace, name);
     for (const sub of (ep?.subsets as EndpointSubset[] | undefined) ?? []) {
       const ip = sub.addresses?.[0]?.ip;
       const p = (sub.ports ?? []).find((x) => (sp.name ? x.name === sp.name : true)) ?? sub.ports?.[0];
@@ -39,9 +39,12 @@ export function resolveServiceVia(store: Store) {
 /** The admission chain over a webhook dispatcher reading its configuration from the store. */
 export function wireAdmission(store: Store): AdmissionChain & { close(): void } {
   const d = new WebhookDispatcher({
-    mutatingConfigurations: () => store.list({ group: ARG, resource: 'mutatingwebhookconfigurations' }).items,
-    validatingConfigurations: () => store.list({ group: ARG, resource: 'validatingwebhookconfigurations' }).items,
-    namespaceLabels: (name) => store.get({ group: '', resource: 'namespaces' }, '', name)?.metadata?.labels ?? (store.get({ group: '', resource: 'namespaces' }, '', name) ? {} : undefined),
+    mutatingConfigurations: () => store.snapshot({ group: ARG, resource: 'mutatingwebhookconfigurations' }),
+    validatingConfigurations: () => store.snapshot({ group: ARG, resource: 'validatingwebhookconfigurations' }),
+    namespaceLabels: (name) => {
+      const ns = store.peek({ group: '', resource: 'namespaces' }, '', name);
+      return ns ? (ns.metadata?.labels ?? {}) : undefined;
+    },
     resolveService: resolveServiceVia(store),
   });
   return {

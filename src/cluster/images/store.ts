@@ -1,7 +1,7 @@
 // The node's image store: pulls images by reference under a kubelet pull policy, caches blobs
 // by digest (dir/blobs/sha256), unpacks each image manifest once into dir/rootfs/<hex>, and
 // remembers which reference resolved to which image (dir/refs) for IfNotPresent and Never.
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { access, mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Dispatcher } from 'undici';
@@ -59,7 +59,8 @@ interface RefRecord {
 
 const hex = (digest: string): string => digest.slice('sha256:'.length);
 
-function imageConfig(raw: Buffer): ImageConfig {
+/** The container config recorded for an image, from its config blob (import.ts shares it). */
+export function imageConfig(raw: Buffer): ImageConfig {
   const doc = JSON.parse(raw.toString('utf8')) as { config?: { Entrypoint?: string[] | null; Cmd?: string[] | null; Env?: string[] | null; WorkingDir?: string } };
   const c = doc.config ?? {};
   return {
@@ -147,8 +148,10 @@ export class ImageStore {
       await mkdir(join(this.opts.dir, 'refs'), { recursive: true });
       const rec: RefRecord = { digest, manifestDigest, config };
       const file = this.refFile(name);
-      await writeFile(`${file}.tmp`, JSON.stringify(rec));
-      await rename(`${file}.tmp`, file);
+      // A private temp name: other stores on this cache dir may record the same reference at once.
+      const tmp = `${file}.${process.pid}-${randomUUID()}.tmp`;
+      await writeFile(tmp, JSON.stringify(rec));
+      await rename(tmp, file);
       return { digest, rootfs, config };
     } catch (e) {
       if (e instanceof ImagePullError) throw e;
@@ -200,7 +203,8 @@ export class ImageStore {
           this.stats.rootfsUnpacked++;
         } catch (e) {
           await rm(tmp, { recursive: true, force: true });
-          throw e;
+          // Another store on the same cache dir (another node) renamed the same image in first.
+          if (!(await exists(target))) throw e;
         }
         return target;
       })().finally(() => this.unpacking.delete(target));

@@ -11,7 +11,7 @@ import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
-import { dockerConfigCredentials, ImageResolveError, resolveImage, type ImageResolverOptions, type PullCredential } from './images.js';
+import { ImageResolveError, resolveImage, type ImageResolverOptions } from './images.js';
 import { metaTime } from './node-object.js';
 import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
 import { computePodStatus, statusChanged } from './pod-status.js';
@@ -19,6 +19,7 @@ import { isAlive } from './procs.js';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
 import { startSandbox, stopSandbox } from './sandbox.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
+import { ImageVolumes, podPullCredentials } from './image-volumes.js';
 import { prepareVolumes, refreshVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
 
 /** The API calls a pod worker makes; implemented over KubeClient in api-objects.ts. */
@@ -52,9 +53,12 @@ const VOLUME_REFRESH_MS = 10_000;
 
 export class PodWorker {
   private readonly probes = new Map<string, ProbeState>();
+  private readonly imageVolumes: ImageVolumes;
   private readonly volumesRefreshed = new Map<string, number>();
 
-  constructor(private readonly d: PodWorkerDeps) {}
+  constructor(private readonly d: PodWorkerDeps) {
+    this.imageVolumes = new ImageVolumes(d.images.puller, () => this.now());
+  }
 
   private now(): number {
     return (this.d.now ?? Date.now)();
@@ -132,7 +136,7 @@ export class PodWorker {
 
   private async createSandbox(pod: Pod, r: PodRecord): Promise<boolean> {
     try {
-      const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api);
+      const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api, this.imageVolumes);
       let netnsPath: string | undefined;
       if (!pod.spec.hostNetwork && this.d.network) {
         const net = await this.d.network.setup(r.uid);
@@ -147,7 +151,7 @@ export class PodWorker {
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts });
       return true;
     } catch (e) {
-      const reason = e instanceof ContainerConfigError ? e.reason : 'CreateContainerError';
+      const reason = e instanceof ContainerConfigError || e instanceof ImageResolveError ? e.reason : 'CreateContainerError';
       this.d.log(`pod ${r.namespace}/${r.name}: sandbox: ${(e as Error).message}`);
       for (const c of Object.values(r.containers)) c.state = { waiting: { reason, message: (e as Error).message } };
       return false;
@@ -200,7 +204,7 @@ export class PodWorker {
     const sandbox = r.sandbox;
     if (!sandbox) return;
     try {
-      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await this.pullSecrets(pod));
+      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await podPullCredentials(pod, this.d.api));
       rec.imageID = image.imageID;
       const env = containerEnv(pod, c, await this.envSources(pod));
       const imageEnv = Object.fromEntries(image.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -262,16 +266,6 @@ export class PodWorker {
       volumes: (c.volumeMounts ?? []).map((m) => ({ path: m.mountPath, readOnly: m.readOnly })),
       workingDir,
     });
-  }
-
-  private async pullSecrets(pod: Pod): Promise<PullCredential[]> {
-    const out: PullCredential[] = [];
-    for (const ref of pod.spec.imagePullSecrets ?? []) {
-      const data = await this.d.api.secret(pod.metadata?.namespace ?? 'default', ref.name);
-      const json = data?.['.dockerconfigjson'] ?? data?.['.dockercfg'];
-      if (json) out.push(...dockerConfigCredentials(json));
-    }
-    return out;
   }
 
   private async envSources(pod: Pod): Promise<EnvSources> {

@@ -63,6 +63,8 @@ export interface Volume {
   readonly downwardAPI?: { readonly items?: readonly DownwardAPIFile[] };
   readonly projected?: { readonly sources?: readonly ProjectionSource[] };
   readonly persistentVolumeClaim?: { readonly claimName: string; readonly readOnly?: boolean };
+  /** An OCI image mounted read-only (KEP-4639). */
+  readonly image?: { readonly reference?: string; readonly pullPolicy?: 'Always' | 'IfNotPresent' | 'Never' };
 }
 export interface PodSpec {
   readonly nodeName?: string;

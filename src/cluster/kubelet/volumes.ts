@@ -2,11 +2,12 @@
  * Materialises a pod's volumes under its state directory and turns its containers' volumeMounts
  * into sandbox mounts: emptyDir (medium Memory: a tmpfs inside the pod's mount namespace),
  * hostPath, configMap, secret, downwardAPI, projected (incl. service account tokens) and
- * persistentVolumeClaim (the bound PV's hostPath/local path).
+ * persistentVolumeClaim (the bound PV's hostPath/local path) and image (see image-volumes.ts).
  */
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { ContainerConfigError, podFieldValue, resourceFieldValue } from './env.js';
+import type { ImageVolumes } from './image-volumes.js';
 import type { BindMount } from './sandbox.js';
 import type { DownwardAPIFile, KeyToPath, Pod, Volume } from './types.js';
 
@@ -24,6 +25,8 @@ export interface VolumeSources {
 export interface PreparedVolume {
   readonly path: string;
   readonly memory?: boolean;
+  /** Mounted read-only whatever the volumeMount says (image volumes). */
+  readonly readOnly?: boolean;
 }
 
 function safeJoin(dir: string, rel: string): string {
@@ -123,7 +126,7 @@ async function volumeFiles(pod: Pod, v: Volume, src: VolumeSources): Promise<Map
 }
 
 /** Writes or locates every volume of the pod; `podDir` is the pod's state directory. */
-export async function prepareVolumes(pod: Pod, podDir: string, src: VolumeSources): Promise<Map<string, PreparedVolume>> {
+export async function prepareVolumes(pod: Pod, podDir: string, src: VolumeSources, images?: ImageVolumes): Promise<Map<string, PreparedVolume>> {
   const out = new Map<string, PreparedVolume>();
   for (const v of pod.spec.volumes ?? []) {
     const dir = join(podDir, 'volumes', v.name);
@@ -134,8 +137,12 @@ export async function prepareVolumes(pod: Pod, podDir: string, src: VolumeSource
         else mkdirSync(v.hostPath.path, { recursive: true });
       }
       out.set(v.name, { path: v.hostPath.path });
+    } else if (v.image) {
+      if (!images) throw new ContainerConfigError(`volume "${v.name}": image volumes are not supported on this node`);
+      out.set(v.name, await images.prepare(pod, v, src));
     } else if (v.persistentVolumeClaim) {
-      out.set(v.name, { path: await src.claimPath(pod.metadata?.namespace ?? 'default', v.persistentVolumeClaim.claimName) });
+      const path = await src.claimPath(pod.metadata?.namespace ?? 'default', v.persistentVolumeClaim.claimName);
+      out.set(v.name, v.persistentVolumeClaim.readOnly ? { path, readOnly: true } : { path });
     } else {
       mkdirSync(dir, { recursive: true, mode: 0o777 });
       chmodSync(dir, 0o777);
@@ -177,8 +184,8 @@ export function sandboxMounts(pod: Pod, volumes: ReadonlyMap<string, PreparedVol
       if (seen.has(m.mountPath)) continue;
       seen.add(m.mountPath);
       const source = m.subPath ? safeJoin(v.path, m.subPath) : v.path;
-      if (m.subPath && !existsSync(source)) mkdirSync(source, { recursive: true });
-      binds.push({ source, target: m.mountPath, readOnly: m.readOnly });
+      if (m.subPath && !v.readOnly && !existsSync(source)) mkdirSync(source, { recursive: true });
+      binds.push({ source, target: m.mountPath, readOnly: m.readOnly === true || v.readOnly === true });
     }
   }
   return [...tmpfs, ...binds];

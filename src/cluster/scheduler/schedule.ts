@@ -61,12 +61,15 @@ export function unschedulableMessage(total: number, reasons: readonly string[]):
   return `0/${total} nodes are available: ${parts.join(', ')}.`;
 }
 
-export function schedule(pod: Pod, nodes: readonly Node[], pods: readonly Pod[]): Decision {
+/** Picks the best node for `pod`; `extraFilter` adds a plugin's rejection reason (volume binding). */
+export function schedule(pod: Pod, nodes: readonly Node[], pods: readonly Pod[], extraFilter?: (node: Node) => string | undefined): Decision {
   const byName = new Map(nodes.map((n) => [n.metadata?.name ?? '', n]));
   const reasons: string[] = [];
   let best: { name: string; score: number } | undefined;
   for (const node of nodes) {
-    const why = filterNode(pod, node, byName, pods);
+    const why = [...filterNode(pod, node, byName, pods)];
+    const extra = why.length === 0 ? extraFilter?.(node) : undefined;
+    if (extra) why.push(extra);
     if (why.length > 0) {
       reasons.push(...why);
       continue;

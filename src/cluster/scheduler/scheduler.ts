@@ -1,15 +1,20 @@
 /**
  * The scheduler loop: watches pods and nodes, binds each pending pod of `default-scheduler`
  * through pods/binding, and reports pods that fit nowhere (PodScheduled=False, Unschedulable,
- * a FailedScheduling event) until a node or pod change lets them be retried.
+ * a FailedScheduling event) until a node or pod change lets them be retried. Pods with
+ * WaitForFirstConsumer claims get their node written on the claims first and are bound once
+ * the claims are Bound (volume-binding.ts).
  */
 import type { KubeClient } from '../../client/kube-client.js';
 import { Informer, keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { EventRecorder } from '../../client/events.js';
 import { StatusError } from '../../api/meta/index.js';
-import { schedule } from './schedule.js';
+import { schedule, unschedulableMessage } from './schedule.js';
 import type { Node, Pod } from './types.js';
+import type { PersistentVolume, PersistentVolumeClaim, StorageClass } from '../storage/types.js';
+import { SELECTED_NODE_ANNOTATION } from '../storage/types.js';
+import { checkPodClaims, claimsToSelect, podClaimNames, volumeConflict, type StorageView } from './volume-binding.js';
 
 export const SCHEDULER_NAME = 'default-scheduler';
 
@@ -26,6 +31,9 @@ function isPending(p: Pod): boolean {
 export class Scheduler {
   private readonly pods: Informer<Pod>;
   private readonly nodes: Informer<Node>;
+  private readonly claims: Informer<PersistentVolumeClaim>;
+  private readonly volumes: Informer<PersistentVolume>;
+  private readonly classes: Informer<StorageClass>;
   private readonly queue: WorkQueue;
   private readonly events: EventRecorder;
   /** Bindings made but not yet seen through the informer, so back-to-back pods see them. */
@@ -39,6 +47,9 @@ export class Scheduler {
   ) {
     this.pods = new Informer<Pod>(client, { path: '/api/v1/pods' });
     this.nodes = new Informer<Node>(client, { path: '/api/v1/nodes' });
+    this.claims = new Informer<PersistentVolumeClaim>(client, { path: '/api/v1/persistentvolumeclaims' });
+    this.volumes = new Informer<PersistentVolume>(client, { path: '/api/v1/persistentvolumes' });
+    this.classes = new Informer<StorageClass>(client, { path: '/apis/storage.k8s.io/v1/storageclasses' });
     this.events = new EventRecorder(client, SCHEDULER_NAME);
     this.queue = new WorkQueue((k) => this.reconcile(k), { baseDelayMs: 100, maxDelayMs: 10_000, onError: (k, e) => this.opts.log?.(`schedule ${k}: ${String(e)}`) });
   }
@@ -53,14 +64,18 @@ export class Scheduler {
       },
     });
     this.nodes.addHandler({ add: () => this.retryUnschedulable(), update: (o, n) => o !== n && this.retryUnschedulable(), delete: () => this.retryUnschedulable() });
-    await Promise.all([this.nodes.start(), this.pods.start()]);
+    const claimChanged = (c: PersistentVolumeClaim): void => this.retryClaimUsers(c.metadata?.namespace ?? '', c.metadata?.name ?? '');
+    this.claims.addHandler({ add: claimChanged, update: (_o, c) => claimChanged(c), delete: claimChanged });
+    this.volumes.addHandler({ add: (v) => this.retryClaimUsers(v.spec?.claimRef?.namespace ?? '', v.spec?.claimRef?.name ?? ''), update: (_o, v) => this.retryClaimUsers(v.spec?.claimRef?.namespace ?? '', v.spec?.claimRef?.name ?? '') });
+    await Promise.all([this.nodes.start(), this.classes.start(), this.volumes.start(), this.claims.start()]);
+    await this.pods.start();
     this.retryTimer = setInterval(() => this.retryUnschedulable(), this.opts.retryUnschedulableMs ?? 30_000);
   }
 
   async stop(): Promise<void> {
     if (this.retryTimer) clearInterval(this.retryTimer);
     this.queue.stop();
-    await Promise.all([this.pods.stop(), this.nodes.stop()]);
+    await Promise.all([this.pods.stop(), this.nodes.stop(), this.claims.stop(), this.volumes.stop(), this.classes.stop()]);
   }
 
   private onPod(p: Pod): void {
@@ -73,6 +88,18 @@ export class Scheduler {
       return;
     }
     if (isPending(p) && !this.unschedulable.has(key)) this.queue.add(key);
+  }
+
+  /** A claim (or its volume) changed: pending pods using it may now fit or be ready to bind. */
+  private retryClaimUsers(ns: string, claim: string): void {
+    if (!claim) return;
+    for (const p of this.pods.list()) {
+      if (p.metadata?.namespace === ns && isPending(p) && podClaimNames(p).includes(claim)) this.queue.add(keyOf(p));
+    }
+  }
+
+  private storage(): StorageView {
+    return { claims: (k) => this.claims.get(k), volumes: (n) => this.volumes.get(n), classes: this.classes.list() };
   }
 
   private retryUnschedulable(): void {
@@ -92,9 +119,19 @@ export class Scheduler {
       this.unschedulable.delete(key);
       return;
     }
-    const decision = schedule(pod, this.nodes.list(), this.placedPods());
     const ns = pod.metadata?.namespace ?? 'default';
     const name = pod.metadata?.name ?? '';
+    const claims = checkPodClaims(pod, this.storage());
+    const nodes = this.nodes.list();
+    const decision = 'message' in claims ? { message: nodes.length ? `0/${nodes.length} nodes are available: ${claims.message}.` : unschedulableMessage(0, []) } : schedule(pod, nodes, this.placedPods(), (n) => volumeConflict(claims, n));
+    if ('node' in decision && 'waiting' in claims && claims.waiting.length > 0) {
+      // PreBind: name the node on the claims, then wait (re-queued by claim events) until they are Bound.
+      for (const c of claimsToSelect(claims, decision.node)) {
+        await this.client.patch(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${c.metadata?.name ?? ''}`, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: decision.node } } });
+      }
+      this.unschedulable.delete(key);
+      return;
+    }
     if ('node' in decision) {
       this.assumed.set(key, { ...pod, spec: { ...pod.spec, nodeName: decision.node } });
       try {

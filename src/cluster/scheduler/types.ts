@@ -54,6 +54,7 @@ export interface PodSpec {
   readonly initContainers?: readonly Container[];
   readonly overhead?: Readonly<Record<string, string | number>>;
   readonly schedulerName?: string;
+  readonly volumes?: readonly { readonly name: string; readonly persistentVolumeClaim?: { readonly claimName: string } }[];
 }
 export interface Pod extends KubeObject {
   spec?: PodSpec;

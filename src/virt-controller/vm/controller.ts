@@ -41,7 +41,7 @@ export function computeVMStatus(
   const copied = (vmi?.status?.conditions ?? []).filter((c) => c.type !== 'Ready');
   const readyCond = ready ?? { type: 'Ready' as const, status: 'False' as const, reason: vmi ? 'VMIConditionMissing' : 'VMINotExists', message: vmi ? 'VMI is missing the Ready condition' : 'VMI does not exist' };
   status.conditions = [readyCond, ...copied, ...own];
-  status.printableStatus = printableStatus({ vm: { ...vm, status }, vmi, pod, ...volumes, now }) as VirtualMachineStatus['printableStatus'];
+  status.printableStatus = printableStatus({ vm: { ...vm, status }, vmi, pod, ...volumes, now });
   try {
     status.runStrategy = runStrategyOf(vm);
   } catch {

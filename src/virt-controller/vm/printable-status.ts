@@ -2,15 +2,12 @@
  * `status.printableStatus` of a VM (what `kubectl get vm` shows): upstream's ordered checks,
  * first match wins (pkg/virt-controller/watch/vm/vm.go setPrintableStatus).
  */
-import { isVMIFinal, isVMIUnprocessed, vmiCondition, vmiConditionTrue, type VirtualMachine, type VirtualMachineInstance } from '../../api/kubevirt/index.js';
+import { isVMIFinal, isVMIUnprocessed, vmiCondition, vmiConditionTrue, type VirtualMachine, type VirtualMachineInstance, type VirtualMachinePrintableStatus } from '../../api/kubevirt/index.js';
 import type { PersistentVolumeClaim, Pod } from '../pod.js';
 import { backoffLeftMs, startWanted, stopExpected } from './run-strategy.js';
 
-/** Every printable status, ErrorDataVolumeNotFound included (upstream has it; our API enum lacks it). */
-export type PrintableStatus =
-  | 'Terminating' | 'Stopping' | 'Migrating' | 'Paused' | 'Running' | 'ErrorPvcNotFound' | 'ErrorDataVolumeNotFound'
-  | 'DataVolumeError' | 'ErrorUnschedulable' | 'Provisioning' | 'WaitingForVolumeBinding' | 'ErrImagePull'
-  | 'ImagePullBackOff' | 'Starting' | 'CrashLoopBackOff' | 'Stopped' | 'Unknown';
+/** Every printable status (upstream's VirtualMachinePrintableStatus values). */
+export type PrintableStatus = VirtualMachinePrintableStatus;
 
 /** Synchronized=False reasons the VMI controller sets, read back here. */
 export const FAILED_PVC_NOT_FOUND_REASON = 'FailedPvcNotFound';

@@ -98,7 +98,8 @@ function nextPhase(i: VMIPhaseInput): { phase: VirtualMachineInstancePhase; reas
   const phase = vmi.status?.phase ?? '';
   if (isVMIFinal(vmi)) return { phase };
   const live = pod && !isPodFinal(pod);
-  if (pod && isPodFinal(pod)) return { phase: 'Failed', reason: POD_FAILED_REASON };
+  // Once Scheduled, a dead pod is virt-handler's to report (or the node controller's when the handler is gone).
+  if (pod && isPodFinal(pod) && phase !== 'Scheduled' && phase !== 'Running') return { phase: 'Failed', reason: POD_FAILED_REASON };
   if (!pod && (phase === 'Scheduling' || phase === 'Scheduled' || phase === 'Running')) return { phase: 'Failed', reason: POD_VANISHED_REASON };
   if (!pod && vmi.metadata?.deletionTimestamp) return { phase: 'Failed' };
   if (phase === '' || phase === 'Pending') return { phase: live ? 'Scheduling' : 'Pending' };

@@ -52,6 +52,28 @@ const multiNIC = newVMI(
   withInterface({ name: 'pxe', bridge: {}, bootOrder: 1 }, { name: 'pxe', multus: { networkName: 'pxe-net' } }),
 );
 
+const bridgePod = newVMI(
+  'bridge-pod',
+  withMemory('128Mi'),
+  withContainerDisk('rootdisk', image),
+  withInterface({ name: 'default', bridge: {} }, { name: 'default', pod: {} }),
+);
+
+const configVolumes = newVMI(
+  'config-volumes',
+  withMemory('128Mi'),
+  withContainerDisk('rootdisk', image),
+  withDisk({ name: 'app', disk: { bus: 'virtio' } }),
+  withVolume({ name: 'app', configMap: { name: 'app-config', volumeLabel: 'APPCFG' } }),
+  withDisk({ name: 'creds', disk: { bus: 'virtio' } }),
+  withVolume({ name: 'creds', secret: { secretName: 'creds' } }),
+  withDisk({ name: 'sa', disk: { bus: 'virtio' } }),
+  withVolume({ name: 'sa', serviceAccount: { serviceAccountName: 'default' } }),
+  withDisk({ name: 'podinfo', cdrom: { bus: 'scsi' } }),
+  withVolume({ name: 'podinfo', downwardAPI: { fields: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } }),
+);
+const configIso = (name: string) => ({ type: 'file', path: `${PRIVATE}/config-disks/${name}.iso`, format: 'raw' }) as const;
+
 const efiSecureBoot = newVMI(
   'efi-secureboot',
   withMemory('256Mi'),
@@ -137,6 +159,12 @@ export const GOLDEN_CASES: readonly GoldenCase[] = [
     name: 'multiple-nics',
     vmi: multiNIC,
     ctx: { ...base, interfaces: { default: { type: 'tap', tapDevice: 'tap0', mtu: 1500 }, blue: { type: 'tap', tapDevice: 'tap1' }, pxe: { type: 'tap', tapDevice: 'tap2', mac: '02:00:00:aa:bb:cc' } } },
+  },
+  { name: 'bridge-pod-network', vmi: bridgePod, ctx: { ...base, disks: { rootdisk: containerDiskSource }, interfaces: { default: { type: 'tap', tapDevice: 'tap0', mac: '0a:58:0a:f4:00:05', mtu: 1450 } } } },
+  {
+    name: 'config-volumes',
+    vmi: configVolumes,
+    ctx: { ...base, disks: { rootdisk: containerDiskSource, app: configIso('app'), creds: configIso('creds'), sa: configIso('sa'), podinfo: configIso('podinfo') } },
   },
   { name: 'efi-secureboot', vmi: efiSecureBoot, ctx: base },
   { name: 'kernel-boot', vmi: kernelBoot, ctx: { ...base, kernelBoot: { kernel: `${PRIVATE}/kernel-boot/vmlinuz`, initrd: `${PRIVATE}/kernel-boot/initrd.img` } } },

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  decodeDhcp, dhcpReply, DhcpMessageType, DhcpOption, encodeDhcp, encodeDomainSearch, messageType, parseResolvConf,
+  decodeDhcp, dhcpReply, DhcpMessageType, DhcpOption, encodeClasslessRoutes, encodeDhcp, encodeDomainSearch, messageType, parseResolvConf, prefixToMask,
   type DhcpLease, type DhcpPacket,
 } from './dhcp-codec.js';
 
@@ -94,4 +94,27 @@ test('domain search encodes RFC 1035 labels', () => {
 test('resolv.conf: IPv4 nameservers and the last search line', () => {
   const got = parseResolvConf('# c\nnameserver 10.96.0.10\nnameserver fd00::1\nsearch ns.svc.cluster.local svc.cluster.local\noptions ndots:5\n');
   assert.deepEqual(got, { dns: ['10.96.0.10'], searchDomains: ['ns.svc.cluster.local', 'svc.cluster.local'] });
+});
+
+test('classless static routes (RFC 3442): prefix length, significant octets, gateway', () => {
+  const cases: [string, string, number[]][] = [
+    ['0.0.0.0/0', '10.0.0.1', [0, 10, 0, 0, 1]],
+    ['10.96.0.0/12', '10.244.0.1', [12, 10, 96, 10, 244, 0, 1]],
+    ['192.168.7.0/24', '192.168.1.1', [24, 192, 168, 7, 192, 168, 1, 1]],
+    ['10.1.2.3/32', '10.0.0.1', [32, 10, 1, 2, 3, 10, 0, 0, 1]],
+  ];
+  for (const [destination, gateway, want] of cases) assert.deepEqual([...encodeClasslessRoutes([{ destination, gateway }])], want, destination);
+  assert.throws(() => encodeClasslessRoutes([{ destination: '10.0.0.0/33', gateway: '10.0.0.1' }]), /invalid route destination/);
+});
+
+test('option 121 is sent only when the lease has routes', () => {
+  const withRoutes = dhcpReply(decodeDhcp(udhcpcDiscover()), { ...lease, routes: [{ destination: '0.0.0.0/0', gateway: '10.0.2.1' }] });
+  assert.deepEqual([...(decodeDhcp(encodeDhcp(withRoutes!)).options.get(DhcpOption.CLASSLESS_ROUTES) ?? [])], [0, 10, 0, 2, 1]);
+  assert.equal(dhcpReply(decodeDhcp(udhcpcDiscover()), lease)?.options.has(DhcpOption.CLASSLESS_ROUTES), false);
+});
+
+test('prefix lengths become dotted masks', () => {
+  const cases: [number, string][] = [[0, '0.0.0.0'], [8, '255.0.0.0'], [12, '255.240.0.0'], [24, '255.255.255.0'], [31, '255.255.255.254'], [32, '255.255.255.255']];
+  for (const [p, m] of cases) assert.equal(prefixToMask(p), m);
+  assert.throws(() => prefixToMask(33), /invalid prefix length/);
 });

@@ -10,7 +10,7 @@ export const DhcpMessageType = { DISCOVER: 1, OFFER: 2, REQUEST: 3, DECLINE: 4, 
 export const DhcpOption = {
   SUBNET_MASK: 1, ROUTER: 3, DNS: 6, HOSTNAME: 12, DOMAIN_NAME: 15, MTU: 26, BROADCAST: 28,
   REQUESTED_IP: 50, LEASE_TIME: 51, MESSAGE_TYPE: 53, SERVER_ID: 54, PARAM_LIST: 55, RENEWAL: 58,
-  REBINDING: 59, CLIENT_ID: 61, DOMAIN_SEARCH: 119, END: 255, PAD: 0,
+  REBINDING: 59, CLIENT_ID: 61, DOMAIN_SEARCH: 119, CLASSLESS_ROUTES: 121, END: 255, PAD: 0,
 } as const;
 
 /** A decoded packet; options keep their raw bytes by code. */
@@ -109,6 +109,31 @@ export function encodeDomainSearch(domains: readonly string[]): Buffer {
   return Buffer.from(out);
 }
 
+/** A route for option 121: destination CIDR (`0.0.0.0/0` for the default route) via a gateway. */
+export interface DhcpRoute {
+  readonly destination: string;
+  readonly gateway: string;
+}
+
+/** Encodes routes as RFC 3442 classless static routes: prefix length, significant octets, gateway. */
+export function encodeClasslessRoutes(routes: readonly DhcpRoute[]): Buffer {
+  const out: number[] = [];
+  for (const r of routes) {
+    const [net = '', lenText = ''] = r.destination.split('/');
+    const len = Number(lenText);
+    if (!Number.isInteger(len) || len < 0 || len > 32) throw new RangeError(`invalid route destination ${JSON.stringify(r.destination)}`);
+    out.push(len, ...ipToBytes(net).slice(0, Math.ceil(len / 8)), ...ipToBytes(r.gateway));
+  }
+  return Buffer.from(out);
+}
+
+/** The dotted subnet mask of a prefix length (24 -> 255.255.255.0). */
+export function prefixToMask(prefix: number): string {
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > 32) throw new RangeError(`invalid prefix length ${prefix}`);
+  const n = prefix === 0 ? 0 : (0xffffffff << (32 - prefix)) >>> 0;
+  return [24, 16, 8, 0].map((s) => (n >>> s) & 0xff).join('.');
+}
+
 /** What the server hands out: one address to one client MAC. */
 export interface DhcpLease {
   readonly clientMac: string;
@@ -121,6 +146,8 @@ export interface DhcpLease {
   readonly hostname?: string;
   readonly mtu?: number;
   readonly leaseSeconds: number;
+  /** Classless static routes (option 121), e.g. the pod's routes under the bridge binding. */
+  readonly routes?: readonly DhcpRoute[];
 }
 
 const u32 = (n: number): Buffer => { const b = Buffer.alloc(4); b.writeUInt32BE(n >>> 0); return b; };
@@ -163,6 +190,7 @@ export function dhcpReply(req: DhcpPacket, lease: DhcpLease): DhcpPacket | null 
     }
     if (lease.hostname) options.set(DhcpOption.HOSTNAME, Buffer.from(lease.hostname, 'ascii'));
     if (lease.mtu) options.set(DhcpOption.MTU, u16(lease.mtu));
+    if (lease.routes && lease.routes.length > 0) options.set(DhcpOption.CLASSLESS_ROUTES, encodeClasslessRoutes(lease.routes));
   }
   const nak = replyType === DhcpMessageType.NAK;
   return {

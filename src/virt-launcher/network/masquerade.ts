@@ -53,9 +53,9 @@ function nft(script: string): Promise<void> {
   });
 }
 
-/** A locally administered unicast MAC in QEMU's 52:54:00 range. */
-export function randomMac(): string {
-  return ['52', '54', '00', ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
+/** A unicast MAC under `prefix` (three octets; default QEMU's 52:54:00) with three random octets. */
+export function randomMac(prefix = '52:54:00'): string {
+  return [prefix, ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
 }
 
 /** The pod interface's first IPv4 address and its MTU. */

@@ -47,6 +47,14 @@ function withoutManagedFields(obj: KubeObject | undefined): Obj {
   return copy;
 }
 
+/** The object as comparisons see it (no metadata.managedFields), sharing everything else: read only. */
+function comparable(obj: KubeObject | undefined): Obj {
+  if (!obj) return {};
+  if (!isObject(obj.metadata) || !('managedFields' in obj.metadata)) return obj;
+  const { managedFields: _m, ...metadata } = obj.metadata;
+  return { ...obj, metadata };
+}
+
 const owned = (s: FieldSet, ignored: FieldSet): FieldSet => s.difference(stripped).recursiveDifference(ignored);
 
 function cleanComparison(c: Comparison, ignored: FieldSet): Comparison {
@@ -91,8 +99,8 @@ export function updateManagedFields(
   if (isReset(sent)) return [];
   const base = sent && sent.length > 0 ? sent : oldObj?.metadata?.managedFields;
   const managers = decodeManagers(base);
-  const before = withoutManagedFields(oldObj);
-  const after = withoutManagedFields(newObj);
+  const before = comparable(oldObj);
+  const after = comparable(newObj);
   const schema = schemaOf(info, deps);
   const ignored = ignoredFields(info, subresource, before, after);
   const cmp = cleanComparison(typed(info, () => compareObjects(before, after, schema)), ignored);

@@ -98,7 +98,7 @@ function prepareCreate(deps: RestDeps, r: ServedResource, namespace: string, bod
 
 function checkNamespaceOpen(deps: RestDeps, r: ServedResource, namespace: string, name: string): void {
   if (!r.info.namespaced) return;
-  const ns = deps.store.get(namespacesGr, '', namespace);
+  const ns = deps.store.peek(namespacesGr, '', namespace);
   if (!ns) throw notFound(namespacesGr, namespace);
   if (ns.metadata?.deletionTimestamp || (ns.status as { phase?: string } | undefined)?.phase === 'Terminating') {
     const gr = r.info.group ? `${r.info.plural}.${r.info.group}` : r.info.plural;
@@ -149,11 +149,11 @@ function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, next
 }
 
 /**
- * The shared read-modify-write loop of update and patch. `mutate` builds the desired object from
- * the live one; conflicts caused by concurrent writers are retried unless the caller pinned a
- * resourceVersion.
+ * The shared read-modify-write loop of update, patch and subresource writes (scale). `mutate`
+ * builds the desired object from the live one; conflicts caused by concurrent writers are retried
+ * unless the caller pinned a resourceVersion.
  */
-async function updateLoop(
+export async function updateLoop(
   deps: RestDeps,
   r: ServedResource,
   namespace: string,
@@ -165,7 +165,9 @@ async function updateLoop(
 ): Promise<KubeObject> {
   const gr = storageGr(r);
   for (let attempt = 0; ; attempt++) {
-    const live = asServed(r, deps.store.mustGet(gr, namespace, name));
+    const stored = deps.store.peek(gr, namespace, name);
+    if (!stored) throw notFound(gr, name);
+    const live = asServed(r, stored);
     const desired = mutate(structuredClone(live));
     const pinned = desired.metadata?.resourceVersion;
     if (pinned && pinned !== live.metadata?.resourceVersion) {

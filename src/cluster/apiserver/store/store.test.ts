@@ -16,7 +16,7 @@ function withStore(fn: (s: Store) => void, historySize?: number): void {
     fn(s);
   } finally {
     s.close();
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 }
 
@@ -53,7 +53,7 @@ test('one global resourceVersion across resources, persisted across reopen', () 
     assert.equal(Number(s2.create(pods, pod('ns1', 'd')).metadata?.resourceVersion), rv + 1);
     s2.close();
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
   }
 });
 
@@ -116,4 +116,69 @@ test('history replays events after an RV and expires old ones with 410', () => {
     assert.ok(s.compactedRv() > Number(first.metadata?.resourceVersion));
     assert.equal(code(() => s.eventsSince(pods, Number(first.metadata?.resourceVersion))), 410);
   }, 10);
+});
+
+test('the memory cache follows commits and forgets rolled-back writes, inside and after a transaction', () => {
+  const cases: { name: string; loadFirst: boolean }[] = [
+    { name: 'resource read before the transaction', loadFirst: true },
+    { name: 'resource first read inside the transaction', loadFirst: false },
+  ];
+  for (const c of cases) {
+    withStore((s) => {
+      s.create(pods, pod('ns', 'a', { spec: { v: 1 } }));
+      if (c.loadFirst) assert.ok(s.get(pods, 'ns', 'a'), c.name);
+      assert.throws(() =>
+        s.write(() => {
+          s.guaranteedUpdate(pods, 'ns', 'a', (o) => ({ ...o, spec: { v: 2 } }));
+          s.create(pods, pod('ns', 'b'));
+          assert.deepEqual(s.get(pods, 'ns', 'a')?.spec, { v: 2 }, `${c.name}: reads inside see the transaction`);
+          assert.ok(s.peek(pods, 'ns', 'b'), c.name);
+          throw new Error('abort');
+        }),
+      );
+      assert.deepEqual(s.get(pods, 'ns', 'a')?.spec, { v: 1 }, c.name);
+      assert.equal(s.get(pods, 'ns', 'b'), undefined, c.name);
+      s.delete(pods, 'ns', 'a');
+      assert.equal(s.peek(pods, 'ns', 'a'), undefined, c.name);
+    });
+  }
+});
+
+test('peek and snapshot share frozen objects; get returns a private copy; snapshots renew on change', () => {
+  withStore((s) => {
+    s.create(cms, { metadata: { namespace: 'ns', name: 'b' }, data: { k: 'v' } });
+    s.create(cms, { metadata: { namespace: 'ns', name: 'a' } });
+    const peeked = s.peek(cms, 'ns', 'b');
+    assert.ok(peeked && Object.isFrozen(peeked) && Object.isFrozen(peeked.data));
+    assert.throws(() => ((peeked as { data: Record<string, string> }).data.k = 'x'), TypeError);
+    const copy = s.get(cms, 'ns', 'b') as { data: Record<string, string> };
+    copy.data.k = 'changed';
+    assert.deepEqual(s.peek(cms, 'ns', 'b')?.data, { k: 'v' });
+    const snap = s.snapshot(cms);
+    assert.deepEqual(snap.map((o) => o.metadata?.name), ['a', 'b']);
+    assert.equal(s.snapshot(cms), snap, 'unchanged resource: the same array');
+    s.snapshot(pods);
+    s.create(pods, pod('ns', 'p'));
+    assert.equal(s.snapshot(cms), snap, 'another resource changed: still the same array');
+    s.delete(cms, 'ns', 'a');
+    assert.deepEqual(s.snapshot(cms).map((o) => o.metadata?.name), ['b']);
+  });
+});
+
+test('writes past a checkpoint interval stay readable and survive reopening', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'store-'));
+  const path = join(dir, 'db.sqlite');
+  try {
+    const s = new Store(path, { historySize: 100 });
+    for (let i = 0; i < 600; i++) s.create(cms, { metadata: { namespace: 'ns', name: `c${i}` } });
+    const rv = s.currentRv();
+    s.close();
+    const s2 = new Store(path);
+    assert.equal(s2.currentRv(), rv);
+    assert.equal(s2.list(cms).items.length, 600);
+    assert.equal(Number(s2.create(cms, { metadata: { namespace: 'ns', name: 'next' } }).metadata?.resourceVersion), rv + 1);
+    s2.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 });
+  }
 });

@@ -5,6 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { alreadyExists, conflict, gone, notFound, type GroupResource, type KubeObject } from '../../../api/meta/index.js';
+import { Checkpointer } from './checkpointer.js';
 
 /** ADDED / MODIFIED / DELETED, as in watch.Event. */
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -56,7 +57,31 @@ function parse(data: string): KubeObject {
   return JSON.parse(data) as KubeObject;
 }
 
-/** SQLite-backed object store. All methods are synchronous; each write is one committed transaction. */
+function deepFreeze<T>(v: T): T {
+  if (v && typeof v === 'object' && !Object.isFrozen(v)) {
+    Object.freeze(v);
+    for (const x of Object.values(v)) deepFreeze(x);
+  }
+  return v;
+}
+
+/** One current object in the memory cache: its stored JSON, and its parsed (frozen) form once read. */
+interface Entry {
+  readonly data: string;
+  obj?: KubeObject;
+}
+/** Per resource: key -> entry; in a transaction's overlay, null marks a deletion. */
+type Entries<E> = Map<string, Map<string, E>>;
+
+/** Commits between two background WAL checkpoints (a commit writes about three pages). */
+const checkpointEvery = 256;
+/** WAL length (pages) past which the store finishes a checkpoint itself, so the WAL restarts. */
+const maxWalFrames = 4000;
+
+/**
+ * SQLite-backed object store. All methods are synchronous; each write is one committed transaction.
+ * Current objects are also kept in memory (as their stored JSON), so reads never touch SQLite.
+ */
 export class Store {
   private readonly db: Database.Database;
   private readonly listeners = new Set<StoreListener>();
@@ -64,7 +89,15 @@ export class Store {
   private compacted: number;
   private readonly historySize: number;
   private writesSinceCompaction = 0;
+  private commitsSinceCheckpoint = 0;
+  private readonly checkpointer: Checkpointer;
   private readonly st: ReturnType<Store['prepare']>;
+  /** Committed current objects of the resources read so far. */
+  private readonly cache: Entries<Entry> = new Map();
+  /** Writes of the open transaction, visible to reads inside it, merged into `cache` on commit. */
+  private overlay: Entries<Entry | null> = new Map();
+  /** Frozen, key-ordered item lists per resource (snapshot()), dropped when the resource changes. */
+  private readonly snapshots = new Map<string, readonly KubeObject[]>();
 
   constructor(path: string, opts: StoreOptions = {}) {
     this.historySize = opts.historySize ?? 10_000;
@@ -72,17 +105,27 @@ export class Store {
     this.db.pragma('journal_mode = WAL');
     // NORMAL in WAL mode: a committed transaction survives a process crash (kill -9).
     this.db.pragma('synchronous = NORMAL');
+    // Checkpoints (the only fsyncs under NORMAL) run in a worker thread, not inside a commit.
+    this.db.pragma('wal_autocheckpoint = 0');
+    this.checkpointer = new Checkpointer(
+      path,
+      maxWalFrames,
+      () => this.db.pragma('wal_checkpoint(PASSIVE)'),
+      () => this.db.pragma('wal_autocheckpoint = 1000'),
+    );
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (resource TEXT NOT NULL, key TEXT NOT NULL, namespace TEXT NOT NULL,
         rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (resource, key)) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS events (rv INTEGER PRIMARY KEY, type TEXT NOT NULL, resource TEXT NOT NULL,
         namespace TEXT NOT NULL, name TEXT NOT NULL, data TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS events_resource ON events (resource, rv);
+      DROP INDEX IF EXISTS events_resource;
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);
       INSERT OR IGNORE INTO meta (k, v) VALUES ('rv', 1), ('compacted', 0);
     `);
     this.st = this.prepare();
-    this.rv = (this.st.getMeta.get('rv') as { v: number }).v;
+    // The newest event carries the current resourceVersion; meta.rv covers a fully compacted history.
+    const newest = (this.st.maxEventRv.get() as { v: number | null }).v ?? 0;
+    this.rv = Math.max((this.st.getMeta.get('rv') as { v: number }).v, newest);
     this.compacted = (this.st.getMeta.get('compacted') as { v: number }).v;
   }
 
@@ -91,14 +134,15 @@ export class Store {
     return {
       getMeta: db.prepare('SELECT v FROM meta WHERE k = ?'),
       setMeta: db.prepare('UPDATE meta SET v = ? WHERE k = ?'),
-      get: db.prepare('SELECT data FROM objects WHERE resource = ? AND key = ?'),
+      maxEventRv: db.prepare('SELECT max(rv) AS v FROM events'),
+      load: db.prepare('SELECT key, data FROM objects WHERE resource = ?'),
       upsert: db.prepare('INSERT OR REPLACE INTO objects (resource, key, namespace, rv, data) VALUES (?, ?, ?, ?, ?)'),
       del: db.prepare('DELETE FROM objects WHERE resource = ? AND key = ?'),
       event: db.prepare('INSERT INTO events (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)'),
       listAll: db.prepare('SELECT key, data FROM objects WHERE resource = ? AND key > ? ORDER BY key'),
       listNs: db.prepare('SELECT key, data FROM objects WHERE resource = ? AND key > ? AND key < ? ORDER BY key'),
       count: db.prepare('SELECT count(*) AS n FROM objects WHERE resource = ?'),
-      since: db.prepare('SELECT rv, type, resource, namespace, name, data FROM events WHERE resource = ? AND rv > ? ORDER BY rv'),
+      since: db.prepare('SELECT rv, type, resource, namespace, name, data FROM events WHERE rv > ? AND resource = ? ORDER BY rv'),
       compact: db.prepare('DELETE FROM events WHERE rv <= ?'),
       resources: db.prepare('SELECT DISTINCT resource FROM objects'),
     };
@@ -114,10 +158,53 @@ export class Store {
     return this.compacted;
   }
 
-  /** Reads one object, or undefined. */
+  /** Committed objects of one resource, loaded from SQLite on first use. */
+  private committed(res: string): Map<string, Entry> {
+    let m = this.cache.get(res);
+    if (!m) {
+      m = new Map();
+      for (const row of this.st.load.iterate(res) as IterableIterator<{ key: string; data: string }>) m.set(row.key, { data: row.data });
+      this.cache.set(res, m);
+    }
+    return m;
+  }
+
+  private entry(res: string, key: string): Entry | undefined {
+    const pending = this.overlay.get(res)?.get(key);
+    if (pending !== undefined) return pending ?? undefined;
+    return this.committed(res).get(key);
+  }
+
+  /** Reads one object (a private copy the caller may change), or undefined. */
   get(gr: GroupResource, namespace: string, name: string): KubeObject | undefined {
-    const row = this.st.get.get(resourceKey(gr), objectKey(namespace, name)) as { data: string } | undefined;
-    return row ? parse(row.data) : undefined;
+    const e = this.entry(resourceKey(gr), objectKey(namespace, name));
+    return e ? parse(e.data) : undefined;
+  }
+
+  /** Reads one object without copying it: the result is frozen and shared, for readers that only look. */
+  peek(gr: GroupResource, namespace: string, name: string): KubeObject | undefined {
+    const e = this.entry(resourceKey(gr), objectKey(namespace, name));
+    if (!e) return undefined;
+    return (e.obj ??= deepFreeze(parse(e.data)));
+  }
+
+  /**
+   * Every current object of one resource in key order, frozen and shared; the array is reused until
+   * the resource next changes. For small, hot, read-only lists (webhook configurations, APIServices).
+   */
+  snapshot(gr: GroupResource): readonly KubeObject[] {
+    const res = resourceKey(gr);
+    if (this.depth > 0 && this.overlay.has(res)) return this.list(gr).items.map(deepFreeze);
+    let items = this.snapshots.get(res);
+    if (!items) {
+      const m = this.committed(res);
+      items = Object.freeze([...m.keys()].sort().map((k) => {
+        const e = m.get(k) as Entry;
+        return (e.obj ??= deepFreeze(parse(e.data)));
+      }));
+      this.snapshots.set(res, items);
+    }
+    return items;
   }
 
   /** Reads one object or throws 404 NotFound. */
@@ -168,7 +255,7 @@ export class Store {
   create(gr: GroupResource, obj: KubeObject): KubeObject {
     const { namespace, name } = this.keyOf(obj);
     return this.write(() => {
-      if (this.get(gr, namespace, name)) throw alreadyExists(gr, name);
+      if (this.entry(resourceKey(gr), objectKey(namespace, name))) throw alreadyExists(gr, name);
       return this.commit('ADDED', gr, namespace, name, obj, undefined);
     });
   }
@@ -180,7 +267,8 @@ export class Store {
   update(gr: GroupResource, obj: KubeObject, expectedRv?: string): KubeObject {
     const { namespace, name } = this.keyOf(obj);
     return this.write(() => {
-      const cur = this.mustGet(gr, namespace, name);
+      const cur = this.peek(gr, namespace, name);
+      if (!cur) throw notFound(gr, name);
       if (expectedRv !== undefined && expectedRv !== '' && cur.metadata?.resourceVersion !== expectedRv) {
         throw conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
       }
@@ -194,10 +282,9 @@ export class Store {
    */
   guaranteedUpdate(gr: GroupResource, namespace: string, name: string, fn: (cur: KubeObject) => KubeObject | undefined): KubeObject {
     return this.write(() => {
-      const cur = this.mustGet(gr, namespace, name);
-      const next = fn(structuredClone(cur));
-      if (next === undefined) return cur;
-      return this.commit('MODIFIED', gr, namespace, name, next, cur);
+      const next = fn(this.mustGet(gr, namespace, name));
+      if (next === undefined) return this.mustGet(gr, namespace, name);
+      return this.commit('MODIFIED', gr, namespace, name, next, this.peek(gr, namespace, name));
     });
   }
 
@@ -222,7 +309,7 @@ export class Store {
   /** Events of one resource after `rv`, oldest first. Throws 410 Expired when `rv` predates the history. */
   eventsSince(gr: GroupResource, rv: number): StoreEvent[] {
     if (rv < this.compacted) throw gone(`too old resource version: ${rv} (${this.compacted + 1})`);
-    const rows = this.st.since.all(resourceKey(gr), rv) as {
+    const rows = this.st.since.all(rv, resourceKey(gr)) as {
       rv: number;
       type: EventType;
       resource: string;
@@ -242,6 +329,7 @@ export class Store {
   /** Closes the database. */
   close(): void {
     this.listeners.clear();
+    this.checkpointer.close();
     this.db.close();
   }
 
@@ -250,6 +338,7 @@ export class Store {
   }
 
   private pending: StoreEvent[] = [];
+  private transaction: ((f: () => unknown) => unknown) | undefined;
   private depth = 0;
 
   /** Runs `fn` in one transaction (nested calls join it); listeners hear the events after commit. */
@@ -259,19 +348,45 @@ export class Store {
     this.depth++;
     let result: T;
     try {
-      result = this.db.transaction(fn)();
+      result = (this.transaction ??= this.db.transaction((f: () => unknown) => f()))(fn) as T;
     } catch (err) {
       this.rv = startRv;
       this.pending = [];
+      // A resource first loaded inside the failed transaction may hold its rolled-back rows.
+      for (const res of this.overlay.keys()) this.cache.delete(res);
+      this.overlay = new Map();
       throw err;
     } finally {
       this.depth--;
     }
+    this.publish();
     const evs = this.pending;
     this.pending = [];
     this.maybeCompact(evs.length);
+    this.maybeCheckpoint(evs.length);
     for (const ev of evs) for (const l of this.listeners) l(ev);
     return result;
+  }
+
+  /** Merges the committed transaction's writes into the memory cache. */
+  private publish(): void {
+    for (const [res, writes] of this.overlay) {
+      this.snapshots.delete(res);
+      const m = this.cache.get(res);
+      if (!m) continue; // not loaded yet: the first read loads the committed rows
+      for (const [key, e] of writes) {
+        if (e) m.set(key, e);
+        else m.delete(key);
+      }
+    }
+    this.overlay = new Map();
+  }
+
+  private maybeCheckpoint(commits: number): void {
+    this.commitsSinceCheckpoint += commits;
+    if (this.commitsSinceCheckpoint < checkpointEvery) return;
+    this.commitsSinceCheckpoint = 0;
+    this.checkpointer.request();
   }
 
   private commit(type: EventType, gr: GroupResource, namespace: string, name: string, obj: KubeObject, prev: KubeObject | undefined): KubeObject {
@@ -283,8 +398,10 @@ export class Store {
     if (type === 'DELETED') this.st.del.run(res, key);
     else this.st.upsert.run(res, key, namespace, rv, data);
     this.st.event.run(rv, type, res, namespace, name, data);
-    this.st.setMeta.run(rv, 'rv');
     this.rv = rv;
+    let writes = this.overlay.get(res);
+    if (!writes) this.overlay.set(res, (writes = new Map()));
+    writes.set(key, type === 'DELETED' ? null : { data });
     this.pending.push({ type, resource: res, namespace, name, rv, object: stored, prev });
     return stored;
   }
@@ -298,6 +415,7 @@ export class Store {
     this.db.transaction(() => {
       this.st.compact.run(upTo);
       this.st.setMeta.run(upTo, 'compacted');
+      this.st.setMeta.run(this.rv, 'rv');
     })();
     this.compacted = upTo;
   }

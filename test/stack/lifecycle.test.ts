@@ -1,0 +1,163 @@
+/**
+ * The VM lifecycle under `kubevirt-ts up --nodes 2` with real kubectl, libvirtd and QEMU (emulation),
+ * one cluster for the file, in a data dir long enough that launcher sockets are dialled through
+ * short links: kill -9 of a launcher fails its VMI and RerunOnFailure starts a new one; a VM that
+ * fits no node is ErrorUnschedulable; kill -9 of virt-handler leaves the guest running and the new
+ * handler re-attaches; a stopped handler makes its node unschedulable and its pod-less VMI Failed
+ * with NodeUnresponsive. Heartbeats every 2 s (KUBEVIRT_TS_HEARTBEAT_SECONDS), timeout 10 s.
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { until } from '../fixtures/wait.js';
+import { missing, UpCluster, vmiSpec } from './lifecycle-cluster.js';
+
+let c: UpCluster | undefined;
+
+before(async () => {
+  if (missing) return;
+  // A data dir whose launcher socket paths exceed 107 bytes: the handler must dial them through a short link.
+  c = await UpCluster.start({ nodes: 2, env: { KUBEVIRT_TS_HEARTBEAT_SECONDS: '2' }, dataDirPrefix: '/var/tmp/kv-lifecycle-a-long-data-directory-for-socket-paths-' });
+});
+
+after(async () => {
+  if (!c) return;
+  const code = await c.stop();
+  assert.equal(code, 0, c.log.slice(-2000));
+  assert.doesNotMatch(c.log, /forbidden/i, 'no component was refused by RBAC');
+});
+
+const cluster = (): UpCluster => {
+  if (!c) throw new Error('cluster not started');
+  return c;
+};
+
+/** Runs `fn`, adding up's log to any failure. */
+async function withLog(fn: (c: UpCluster) => Promise<void>): Promise<void> {
+  try {
+    await fn(cluster());
+  } catch (e) {
+    throw cluster().withLog(e);
+  }
+}
+
+/** The launcher's node process (not the sh wrapper around it, whose argv also names the script). */
+const launcherOf = (c: UpCluster, name: string) => c.descendant(new RegExp(`^\\S+ \\S+virt-launcher\\.js .*--name ${name} `));
+/** QEMU is libvirtd's child, which may have left the process tree: read-only lookup by its unique guest name. */
+const qemuOf = (_c: UpCluster, name: string): string[] =>
+  spawnSync('pgrep', ['-f', `guest=default_${name},`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+
+/** Kills QEMUs orphaned by a killed launcher (only pids this suite found under its own guest names). */
+function killOrphans(pids: readonly string[]): void {
+  for (const p of pids) {
+    try {
+      process.kill(Number(p), 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+test('kill -9 of a launcher: its VMI fails and RerunOnFailure starts a new one', { skip: missing, timeout: 240_000 }, () =>
+  withLog(async (c) => {
+    c.apply({
+      apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'lc-rerun' },
+      spec: { runStrategy: 'RerunOnFailure', template: { metadata: { labels: { app: 'lc-rerun' } }, spec: vmiSpec() } },
+    });
+    await c.waitFor('vmi', 'lc-rerun', '.status.phase', 'Running', 150_000);
+    await c.waitFor('vm', 'lc-rerun', '.status.printableStatus', 'Running', 30_000);
+    const firstUid = c.jsonpath('vmi', 'lc-rerun', '.metadata.uid');
+    assert.ok(Buffer.byteLength(c.dataDir) > 60, 'long data dir');
+
+    const firstQemus = qemuOf(c, 'lc-rerun');
+    process.kill(launcherOf(c, 'lc-rerun'), 'SIGKILL');
+    await until('first VMI Failed', () => {
+      const uid = c.jsonpath('vmi', 'lc-rerun', '.metadata.uid');
+      const phase = c.jsonpath('vmi', 'lc-rerun', '.status.phase');
+      return uid !== firstUid || phase === 'Failed' ? true : undefined;
+    }, 60_000, 250);
+    await until('a new VMI Running', () => {
+      const uid = c.jsonpath('vmi', 'lc-rerun', '.metadata.uid');
+      return uid && uid !== firstUid && c.jsonpath('vmi', 'lc-rerun', '.status.phase') === 'Running' ? true : undefined;
+    }, 150_000, 500);
+    const events = c.kubectl(['get', 'events', '--field-selector', 'involvedObject.name=lc-rerun', '-o', 'jsonpath={.items[*].reason}']).out;
+    assert.match(events, /SuccessfulDelete|SuccessfulCreate/);
+    const newQemus = qemuOf(c, 'lc-rerun').filter((p) => !firstQemus.includes(p));
+    assert.equal(newQemus.length, 1, 'the new VMI runs in a new QEMU');
+    assert.equal(c.kubectl(['delete', 'vm', 'lc-rerun', '--wait', '--timeout=120s']).code, 0);
+    await until('the new QEMU gone', () => (qemuOf(c, 'lc-rerun').some((p) => newQemus.includes(p)) ? undefined : true), 60_000, 250);
+    // Known gap (node agent / launcher): a QEMU whose launcher was killed outlives its pod, as libvirtd
+    // moves it out of the pod's process group. Stop the ones this test orphaned.
+    killOrphans(firstQemus);
+  }),
+);
+
+test('each node is labelled with what it can run under emulation and advertises the KubeVirt devices', { skip: missing, timeout: 30_000 }, () =>
+  withLog(async (c) => {
+    for (const node of ['node01', 'node02']) {
+      assert.equal(c.jsonpath('node', node, '.metadata.labels.cpu-model\\.node\\.kubevirt\\.io/qemu64'), 'true');
+      assert.equal(c.jsonpath('node', node, '.metadata.labels.cpu-model\\.node\\.kubevirt\\.io/Haswell'), '', 'not offered under TCG');
+      assert.match(c.jsonpath('node', node, '.metadata.labels'), /machine-type\.node\.kubevirt\.io\/pc-q35-/);
+      assert.equal(c.jsonpath('node', node, '.status.capacity.devices\\.kubevirt\\.io/kvm'), '1000');
+      assert.equal(c.jsonpath('node', node, '.status.allocatable.devices\\.kubevirt\\.io/tun'), '1000');
+    }
+  }),
+);
+
+test('a VM whose VMI fits no node is ErrorUnschedulable', { skip: missing, timeout: 120_000 }, () =>
+  withLog(async (c) => {
+    c.apply({
+      apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'lc-nowhere' },
+      spec: { runStrategy: 'Always', template: { spec: vmiSpec({ nodeSelector: { 'example.com/no-such-node': 'true' } }) } },
+    });
+    await c.waitFor('vm', 'lc-nowhere', '.status.printableStatus', 'ErrorUnschedulable', 60_000);
+    assert.equal(c.jsonpath('vmi', 'lc-nowhere', '.status.conditions[?(@.type=="PodScheduled")].reason'), 'Unschedulable');
+    assert.equal(c.kubectl(['delete', 'vm', 'lc-nowhere', '--wait', '--timeout=60s']).code, 0);
+  }),
+);
+
+test('kill -9 of virt-handler: the guest keeps running, the new handler re-attaches and shuts it down on delete', { skip: missing, timeout: 240_000 }, () =>
+  withLog(async (c) => {
+    c.apply({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'lc-survivor' }, spec: vmiSpec({ nodeSelector: { 'kubernetes.io/hostname': 'node01' } }) });
+    await c.waitFor('vmi', 'lc-survivor', '.status.phase', 'Running', 150_000);
+    const [qemu] = qemuOf(c, 'lc-survivor');
+    assert.ok(qemu, 'a QEMU runs the guest');
+    const handler = c.descendant(/virt-handler\.js .*--node-name node01 /);
+    process.kill(handler, 'SIGKILL');
+    await until('a new virt-handler for node01', () => {
+      const pids = c.descendants(/virt-handler\.js .*--node-name node01 /);
+      return pids.length === 1 && pids[0] !== handler ? true : undefined;
+    }, 30_000, 200);
+    await until('the new handler watches', () => (c.log.split('watching VMIs on node node01').length > 2 ? true : undefined), 30_000, 200);
+    assert.deepEqual(qemuOf(c, 'lc-survivor'), [qemu], 'the same QEMU still runs');
+    assert.equal(c.jsonpath('vmi', 'lc-survivor', '.status.phase'), 'Running');
+    // The new handler is attached to the launcher: it shuts the guest down gracefully on delete.
+    assert.equal(c.kubectl(['delete', 'vmi', 'lc-survivor', '--wait', '--timeout=120s']).code, 0);
+    await until('QEMU gone', () => (qemuOf(c, 'lc-survivor').length === 0 ? true : undefined), 60_000, 250);
+  }),
+);
+
+test('a stopped virt-handler: its node turns unschedulable and its VMI without a live launcher fails with NodeUnresponsive', { skip: missing, timeout: 240_000 }, () =>
+  withLog(async (c) => {
+    c.apply({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'lc-orphan' }, spec: vmiSpec({ nodeSelector: { 'kubernetes.io/hostname': 'node02' } }) });
+    await c.waitFor('vmi', 'lc-orphan', '.status.phase', 'Running', 150_000);
+    assert.equal(c.jsonpath('node', 'node02', '.metadata.labels.kubevirt\\.io/schedulable'), 'true');
+    const orphanQemus = qemuOf(c, 'lc-orphan');
+    const handler = c.descendant(/virt-handler\.js .*--node-name node02 /);
+    process.kill(handler, 'SIGSTOP');
+    try {
+      // With no handler to notice, the launcher dies: only the node controller can end the VMI.
+      process.kill(launcherOf(c, 'lc-orphan'), 'SIGKILL');
+      await c.waitFor('node', 'node02', '.metadata.labels.kubevirt\\.io/schedulable', 'false', 60_000);
+      await c.waitFor('vmi', 'lc-orphan', '.status.reason', 'NodeUnresponsive', 60_000);
+      assert.equal(c.jsonpath('vmi', 'lc-orphan', '.status.phase'), 'Failed');
+      assert.equal(c.jsonpath('node', 'node01', '.metadata.labels.kubevirt\\.io/schedulable'), 'true', 'the other node is untouched');
+    } finally {
+      process.kill(handler, 'SIGCONT');
+    }
+    // The handler heartbeats again: the node is schedulable again.
+    await c.waitFor('node', 'node02', '.metadata.labels.kubevirt\\.io/schedulable', 'true', 30_000);
+    assert.equal(c.kubectl(['delete', 'vmi', 'lc-orphan', '--wait', '--timeout=60s']).code, 0);
+    killOrphans(orphanQemus);
+  }),
+);
