@@ -4,6 +4,7 @@
  * 4 resize ({"Width","Height"} JSON), and in v5 255 "close" (payload: the channel closed).
  */
 import type { ChildProcess } from 'node:child_process';
+import { constants } from 'node:os';
 import type { WebSocket } from 'ws';
 
 export const STDIN = 0;
@@ -41,8 +42,7 @@ export function exitStatus(code: number | null, signal: NodeJS.Signals | null): 
 }
 
 function signalNumber(s: NodeJS.Signals | null): number {
-  const table: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGKILL: 9, SIGTERM: 15, SIGPIPE: 13 };
-  return (s && table[s]) || 9;
+  return (s && constants.signals[s]) || 9;
 }
 
 /** A failure before the command could run, as a Status on the error channel. */

@@ -33,4 +33,5 @@ test('channel protocol: subprotocol choice, frames and exit statuses', () => {
   assert.equal(failed.reason, 'NonZeroExitCode');
   assert.deepEqual(failed.details.causes, [{ reason: 'ExitCode', message: '3' }]);
   assert.equal((exitStatus(null, 'SIGKILL') as { details: { causes: { message: string }[] } }).details.causes[0]?.message, '137');
+  assert.equal((exitStatus(null, 'SIGSEGV') as { details: { causes: { message: string }[] } }).details.causes[0]?.message, '139');
 });
