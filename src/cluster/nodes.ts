@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { KubeClient } from '../client/kube-client.js';
 import { ImageStore } from './images/index.js';
 import { issueServerCert, loadOrCreateCa, type CertificateAuthority } from './pki/index.js';
-import { PodNetwork } from './network/index.js';
+import { acquireNetworkSlot, PodNetwork } from './network/index.js';
 import { NodeAgent, type NodeAgentOptions } from './kubelet/node-agent.js';
 import { nodeCapacity, nodeName, type MachineResources } from './kubelet/node-object.js';
 
@@ -59,16 +59,18 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
   const imageStore = new ImageStore({ dir: join(opts.dataDir, 'images') });
   const agents: NodeAgent[] = [];
   const networks: PodNetwork[] = [];
+  const slot = (opts.podNetwork ?? true) ? await acquireNetworkSlot(join(opts.dataDir, 'nodes', 'network-slot')) : undefined;
   const stop = async (s: { releasePods?: boolean } = {}): Promise<void> => {
     await Promise.all(agents.map((a) => a.stop(s)));
     if (s.releasePods) for (const n of networks) await n.cleanupAll();
+    await slot?.release();
   };
   try {
     for (let i = 1; i <= opts.count; i++) {
       const name = nodeName(i);
       let network: PodNetwork | undefined;
       if (opts.podNetwork ?? true) {
-        network = new PodNetwork({ node: name, index: i, stateDir: join(opts.dataDir, 'nodes', name, 'network') });
+        network = new PodNetwork({ node: name, index: i, slot: slot?.slot ?? 0, stateDir: join(opts.dataDir, 'nodes', name, 'network') });
         await network.init();
         networks.push(network);
       }

@@ -21,6 +21,8 @@ import { startNodeConsoleServer, VIRT_API_CLIENT_NAME, type RunningConsoleServer
 import { podsDirResolver } from '../virt-handler/launcher-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodes, type RunningNodes } from './nodes.js';
+import { sweepNodeCgroups } from './cgroup-sweep.js';
+import { nodeName as nthNodeName } from './kubelet/node-object.js';
 import { ImageStore } from './images/index.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
@@ -226,6 +228,8 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
       await volumes.stop();
       await nodes?.stop({ releasePods: true });
+      const left = await sweepNodeCgroups((nodes?.agents ?? []).map((_a, i) => nthNodeName(i + 1)));
+      if (left.length > 0) o.log(`kubevirt-ts: killed ${left.length} process(es) left in pod cgroups (guests)`);
       await scheduler.stop();
       await virtApi.done;
     },

@@ -2,7 +2,6 @@
  * The launcher's one domain: sync (prepare disks, convert, define, start), lifecycle calls and
  * queries over a libvirt connection, and events translated to launcher-rpc events.
  */
-import { XMLParser } from 'fast-xml-parser';
 import type { VirtualMachineInstance } from '../api/kubevirt/index.js';
 import {
   DestroyFlags, domainVirtType, kvmUsable, LibvirtError, ShutdownFlags, VIR_ERR_NO_DOMAIN,
@@ -220,12 +219,16 @@ export class DomainManager {
   }
 }
 
-const xmlParser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'interface' });
+const attr = (tag: string, name: string, xml: string): string | undefined =>
+  new RegExp(`<${tag}\\b[^>]*\\b${name}=(["'])([^"']*)\\1`).exec(xml)?.[2];
 
-/** Interfaces of a domain XML: alias name (ua- prefix dropped) and MAC. */
+/**
+ * Interfaces of a domain XML as libvirt writes it: alias name (ua- prefix dropped) and MAC. A
+ * pattern read of libvirt's own output, so the launcher need not load a full XML parser.
+ */
 export function interfacesOf(xml: string): DomainInterfaceInfo[] {
-  const doc = xmlParser.parse(xml) as { domain?: { devices?: { interface?: { mac?: { address?: string }; alias?: { name?: string } }[] } } };
-  return (doc.domain?.devices?.interface ?? []).map((i, n) => ({
-    name: i.alias?.name?.replace(/^ua-/, '') ?? `net${n}`, mac: i.mac?.address ?? '', ips: [],
+  const devices = /<devices>([\s\S]*)<\/devices>/.exec(xml)?.[1] ?? '';
+  return [...devices.matchAll(/<interface\b[^>]*>([\s\S]*?)<\/interface>/g)].map((m, n) => ({
+    name: attr('alias', 'name', m[1] ?? '')?.replace(/^ua-/, '') ?? `net${n}`, mac: attr('mac', 'address', m[1] ?? '') ?? '', ips: [],
   }));
 }

@@ -9,7 +9,7 @@ import { startPrivateLibvirtd, type PrivateLibvirtd } from '../libvirt/index.js'
 import { LAUNCHER_PROTOCOL_VERSION, LauncherError, LauncherServer, type LauncherHandlers, type SyncOptions } from '../launcher-rpc/index.js';
 import { DomainManager, type ConvertVMI, type NetworkSetup } from './domain-manager.js';
 
-/** The launcher's identity and settings (flags of src/cmd/virt-launcher.ts). */
+/** The launcher's identity and settings (flags parsed in main.ts). */
 export interface LauncherConfig {
   readonly name: string;
   readonly namespace: string;

@@ -2,7 +2,7 @@
  * A container from a pulled image, end to end at the component level: a busybox image built by
  * the test and pushed to a loopback docker-registry, pulled by the node's ImageStore, run chrooted
  * in an overlay root with the image's Cmd, Env and WorkingDir, /proc, /dev, /etc files and a
- * volume under a symlinked path; exec enters the same root.
+ * volume under a symlinked path that refreshes when its ConfigMap changes; exec enters the same root.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,6 +80,9 @@ test('a pulled image runs chrooted with its config, /proc, /dev, /etc files and 
     ];
     for (const [cmd, want] of cases) assert.match((await execOut(agent, cmd)).out, want, cmd.join(' '));
     assert.equal(existsSync('/run/config/key'), false, 'volume paths stay inside the root');
+    // A changed ConfigMap reaches the mounted volume (atomic ..data swap) without a restart.
+    await client.patch('/api/v1/namespaces/default/configmaps/bb', { data: { key: 'cm-value-2' } });
+    await until('the configMap volume to refresh', async () => ((await execOut(agent, ['cat', '/run/config/key'])).out === 'cm-value-2' ? true : undefined), 30_000, 500);
   } finally {
     await agent.stop({ releasePods: true });
   }

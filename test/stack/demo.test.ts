@@ -15,10 +15,7 @@ import { freePort, until } from '../fixtures/wait.js';
 
 const root = new URL('../..', import.meta.url).pathname;
 const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
-// Until the launcher finds a containerDisk's file in the image volume (vm-disks' change, not yet
-// on main), the demo VMI's launcher finds no disk. Set to undefined once it lands.
-const notYet: string | undefined = 'the launcher does not yet find containerDisks in image volumes on main';
-const missing = notYet ?? (!kubectlPath ? 'kubectl not found' : process.getuid?.() !== 0 ? 'needs root' : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) ? 'run npm run build first' : undefined);
+const missing = !kubectlPath ? 'kubectl not found' : process.getuid?.() !== 0 ? 'needs root' : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) ? 'run npm run build first' : undefined;
 // Short and outside /tmp: the launcher socket's host path must fit 107 bytes, and pods mount /tmp privately.
 const dataDir = mkdtempSync('/var/tmp/kv-');
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -49,7 +46,9 @@ test('kubevirt-ts up --demo boots the demo VM from a side-loaded containerDisk',
   up.stderr.on('data', (b: Buffer) => (log += b.toString()));
   const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
   try {
-    await until('the demo VM applied', () => (log.includes('demo VirtualMachine "demo" applied') ? true : log.includes('demo VM not started') ? false : undefined), 240_000, 200).then((ok) => assert.ok(ok, 'demo started'));
+    const hints = (): boolean | undefined => (log.includes('serial console log:') ? true : log.includes('demo VM not started') ? false : undefined);
+    assert.ok(await until('the demo VM applied and its hints', hints, 240_000, 200), 'demo started');
+    assert.match(log, /demo VirtualMachine "demo" applied/);
     assert.match(log, /node bin\/virtctl\.js console demo/);
     assert.match(kubectl(['get', 'vm', 'demo']).out, /^demo\s/m);
 
@@ -72,11 +71,11 @@ test('kubevirt-ts up --demo boots the demo VM from a side-loaded containerDisk',
   }
 });
 
-// The node agent kills a pod's process group on `up` shutdown, but QEMU runs in its own session
-// (libvirtd daemonizes it) inside the pod's cgroup, so it outlives `up` until the agent kills
-// the pod's whole cgroup. Leftovers are killed here so the machine stays clean.
-test('stopping up leaves no demo guest behind', { skip: missing, todo: 'the node agent does not kill the processes of a pod cgroup on up shutdown' }, () => {
-  const left = podUid ? podProcesses(podUid) : [];
-  for (const pid of left) process.kill(pid, 'SIGKILL');
+// QEMU runs in its own session (libvirtd daemonizes it) inside the launcher pod's cgroup, so
+// killing the pod's process group is not enough: up sweeps the pod cgroups on shutdown.
+test('stopping up leaves no demo guest behind', { skip: missing }, () => {
+  assert.ok(podUid, 'the demo ran');
+  const left = podProcesses(podUid);
+  for (const pid of left) process.kill(pid, 'SIGKILL'); // keep the machine clean even on failure
   assert.deepEqual(left, [], 'QEMU processes left in the launcher pod\'s cgroup');
 });

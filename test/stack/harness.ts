@@ -4,7 +4,7 @@
  * kubeconfig, look for QEMU processes of a domain, fetch from a guest, and stop it cleanly.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { freePort, until } from '../fixtures/wait.js';
@@ -75,6 +75,18 @@ export async function startUp(): Promise<UpCluster> {
     log: () => log,
     stop,
   };
+}
+
+/** The guest's serial console log: libvirt writes it into the launcher pod's private emptyDir
+ *  (`<node state>/pods/<uid>/volumes/private/virt-serial0-log`); empty until it exists. */
+export async function consoleLog(c: UpCluster, vmi: string): Promise<string> {
+  const pod = await c.kubectl(['get', 'pods', '-l', `vm.kubevirt.io/name=${vmi}`, '-o', 'jsonpath={.items[0].spec.nodeName} {.items[0].metadata.uid}']);
+  const [node, uid] = pod.out.split(' ');
+  try {
+    return readFileSync(join(c.dataDir, 'nodes', node ?? '', 'pods', uid ?? '', 'volumes', 'private', 'virt-serial0-log'), 'utf8');
+  } catch {
+    return '';
+  }
 }
 
 /** Whether a QEMU process runs the libvirt domain `<namespace>_<name>`. */

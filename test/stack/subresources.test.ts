@@ -6,10 +6,9 @@
  * the Paused condition, vnc/screenshot is a non-blank PNG, restart makes a new VMI and stop ends it.
  * Needs root and a build (`npm run build`).
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
 import { inflateSync } from 'node:zlib';
@@ -17,13 +16,8 @@ import WebSocket, { createWebSocketStream } from 'ws';
 import { issueClientCert, loadCa, renderKubeconfig, type CertKeyPem } from '../../src/cluster/pki/index.js';
 import { buildGuest } from '../guest/build.js';
 import { GuestConsole, PROMPT } from '../guest/console.js';
-import { freePort, until } from '../fixtures/wait.js';
-
-const root = new URL('../..', import.meta.url).pathname;
-const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
-const missing = !kubectlPath ? 'kubectl not found' : process.getuid?.() !== 0 ? 'needs root' : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) ? 'run npm run build first' : undefined;
-const dataDir = mkdtempSync('/var/tmp/kv-');
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+import { until } from '../fixtures/wait.js';
+import { stackSkip, startUp } from './harness.js';
 
 const SUB = '/apis/subresources.kubevirt.io/v1/namespaces/default';
 const KUBEVIRT_CR = `apiVersion: kubevirt.io/v1
@@ -52,17 +46,11 @@ spec:
       volumes: [{name: root, hostDisk: {path: ${disk}, type: Disk}}]
 `;
 
-function kubectl(args: string[], input?: string, kubeconfig = join(dataDir, 'kubeconfig')): { code: number; out: string } {
-  const r = spawnSync(kubectlPath ?? 'kubectl', args, { input, encoding: 'utf8', env: { ...process.env, KUBECONFIG: kubeconfig }, timeout: 60_000 });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-const jsonpath = (kind: string, name: string, path: string): string => kubectl(['get', kind, name, '-o', `jsonpath={${path}}`]).out;
-
 interface Api {
   readonly port: number;
   readonly ca: string;
 }
-const adminCert = (): CertKeyPem => ({ certPem: readFileSync(join(dataDir, 'pki/admin.crt'), 'utf8'), keyPem: readFileSync(join(dataDir, 'pki/admin.key'), 'utf8') });
+const adminCert = (dataDir: string): CertKeyPem => ({ certPem: readFileSync(join(dataDir, 'pki/admin.crt'), 'utf8'), keyPem: readFileSync(join(dataDir, 'pki/admin.key'), 'utf8') });
 
 function call(api: Api, who: CertKeyPem, method: string, path: string, body?: string): Promise<{ code: number; body: Buffer }> {
   return new Promise((resolve, reject) => {
@@ -84,6 +72,19 @@ function openConsole(api: Api, who: CertKeyPem, vmi: string): Promise<{ ws: WebS
       assert.equal(ws.protocol, 'plain.kubevirt.io');
       resolve({ ws, console: new GuestConsole(createWebSocketStream(ws)), closed });
     });
+    ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode ?? 0}`)));
+    ws.once('error', reject);
+  });
+}
+
+/** Opens a raw websocket stream (VNC, port-forward) through the API server and collects what arrives. */
+function openStream(api: Api, who: CertKeyPem, path: string): Promise<{ ws: WebSocket; received: () => Buffer; closed: Promise<number> }> {
+  const ws = new WebSocket(`wss://127.0.0.1:${api.port}${SUB}/${path}`, ['plain.kubevirt.io'], { ca: api.ca, cert: who.certPem, key: who.keyPem });
+  const chunks: Buffer[] = [];
+  ws.on('message', (d: Buffer) => chunks.push(Buffer.from(d)));
+  const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
+  return new Promise((resolve, reject) => {
+    ws.once('open', () => resolve({ ws, received: () => Buffer.concat(chunks), closed }));
     ws.once('unexpected-response', (_q, res) => reject(new Error(`HTTP ${res.statusCode ?? 0}`)));
     ws.once('error', reject);
   });
@@ -136,36 +137,34 @@ function pngColours(png: Buffer): number {
   return seen.size;
 }
 
-test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot, restart, stop', { skip: missing, timeout: 600_000 }, async () => {
+test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot, restart, stop', { skip: stackSkip, timeout: 600_000 }, async () => {
   const guest = await buildGuest();
-  mkdirSync(join(dataDir, 'disks'));
-  const disk = join(dataDir, 'disks', 'guest.qcow2');
-  copyFileSync(guest.disk, disk);
-  const port = await freePort();
-  const up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', '--data-dir', dataDir, '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  up.stdout.on('data', (b: Buffer) => (log += b.toString()));
-  up.stderr.on('data', (b: Buffer) => (log += b.toString()));
-  const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+  const up = await startUp();
+  const { dataDir } = up;
+  const kubectl = up.kubectl;
+  const jsonpath = up.jsonpath;
   let failure: unknown;
   try {
-    await until('the stack', () => (log.includes('virt-controller and virt-handler running') ? true : undefined), 120_000, 200);
+    mkdirSync(join(dataDir, 'disks'));
+    const disk = join(dataDir, 'disks', 'guest.qcow2');
+    copyFileSync(guest.disk, disk);
+    const port = Number(/server: https:\/\/127\.0\.0\.1:(\d+)/.exec(readFileSync(join(dataDir, 'kubeconfig'), 'utf8'))?.[1]);
     const api: Api = { port, ca: readFileSync(join(dataDir, 'pki/ca.crt'), 'utf8') };
-    const admin = adminCert();
+    const admin = adminCert(dataDir);
 
     // Discovery and RBAC tooling see the aggregated group.
-    await until('APIService available', () => (jsonpath('apiservice', 'v1.subresources.kubevirt.io', '.status.conditions[?(@.type=="Available")].status') === 'True' ? true : undefined), 60_000, 500);
-    assert.match(kubectl(['api-resources', '--api-group=subresources.kubevirt.io']).out, /^NAME/m);
-    assert.equal(kubectl(['get', '--raw', '/apis/subresources.kubevirt.io/v1/version']).code, 0);
+    await until('APIService available', async () => ((await jsonpath('apiservice', 'v1.subresources.kubevirt.io', '.status.conditions[?(@.type=="Available")].status')) === 'True' ? true : undefined), 60_000, 500);
+    assert.match((await kubectl(['api-resources', '--api-group=subresources.kubevirt.io'])).out, /^NAME/m);
+    assert.equal((await kubectl(['get', '--raw', '/apis/subresources.kubevirt.io/v1/version'])).code, 0);
 
-    assert.equal(kubectl(['apply', '-f', '-'], KUBEVIRT_CR).code, 0);
-    await until('VM accepted (HostDisk gate seen)', () => (kubectl(['apply', '-f', '-'], vmManifest(disk)).code === 0 ? true : undefined), 30_000, 500);
+    assert.equal((await kubectl(['apply', '-f', '-'], KUBEVIRT_CR)).code, 0);
+    await until('VM accepted (HostDisk gate seen)', async () => ((await kubectl(['apply', '-f', '-'], vmManifest(disk))).code === 0 ? true : undefined), 30_000, 500);
 
     // start
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachines/guest/start`)).code, 202);
     const again = await call(api, admin, 'PUT', `${SUB}/virtualmachines/guest/start`);
     assert.equal(again.code, 409, again.body.toString());
-    await until('VMI Running', () => (jsonpath('vmi', 'guest', '.status.phase') === 'Running' ? true : undefined), 120_000, 500);
+    await until('VMI Running', async () => ((await jsonpath('vmi', 'guest', '.status.phase')) === 'Running' ? true : undefined), 120_000, 500);
 
     // console: prompt, a command, its output
     const first = await openConsole(api, admin, 'guest');
@@ -182,17 +181,17 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
     // kubevirt.io:view: get yes, console no
     const ca = await loadCa(readFileSync(join(dataDir, 'pki/ca.crt'), 'utf8'), readFileSync(join(dataDir, 'pki/ca.key'), 'utf8'));
     const viewer = await issueClientCert(ca, 'viewer', ['system:authenticated']);
-    const binding = kubectl(['apply', '-f', '-'], VIEWER_BINDING);
+    const binding = await kubectl(['apply', '-f', '-'], VIEWER_BINDING);
     assert.equal(binding.code, 0, binding.out);
     assert.equal((await call(api, viewer, 'GET', '/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/guest')).code, 200);
     await assert.rejects(openConsole(api, viewer, 'guest'), /HTTP 403/);
     assert.equal((await call(api, viewer, 'PUT', `${SUB}/virtualmachineinstances/guest/pause`)).code, 403);
     const viewerConfig = join(dataDir, 'viewer.kubeconfig');
-    writeFileSync(viewerConfig, renderKubeconfig({ server: `https://127.0.0.1:${port}`, caPem: api.ca, credentials: viewer, userName: 'viewer' }), { mode: 0o600 });
-    const canI = (kubeconfig?: string): string =>
-      kubectl(['auth', 'can-i', 'get', 'virtualmachineinstances.subresources.kubevirt.io', '--subresource=console'], undefined, kubeconfig).out;
-    assert.match(canI(viewerConfig), /^no$/m);
-    assert.match(canI(), /^yes$/m);
+    writeFileSync(viewerConfig, renderKubeconfig({ server: `https://127.0.0.1:${String(port)}`, caPem: api.ca, credentials: viewer, userName: 'viewer' }), { mode: 0o600 });
+    const canI = async (...config: string[]): Promise<string> =>
+      (await kubectl([...config, 'auth', 'can-i', 'get', 'virtualmachineinstances.subresources.kubevirt.io', '--subresource=console'])).out;
+    assert.match(await canI('--kubeconfig', viewerConfig), /^no$/m);
+    assert.match(await canI(), /^yes$/m);
 
     // the guest agent is absent: upstream's 500 with its message
     const info = await call(api, admin, 'GET', `${SUB}/virtualmachineinstances/guest/guestosinfo`);
@@ -204,36 +203,49 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
     assert.equal(shot.code, 200, shot.body.toString());
     assert.ok(pngColours(shot.body) > 1, 'the screenshot is not blank');
 
+    // VNC speaks RFB; port-forward reaches the guest's HTTP server through the pod IP
+    const vnc = await openStream(api, admin, 'virtualmachineinstances/guest/vnc');
+    await until('RFB banner', () => (/^RFB 003\.00\d\n/.test(vnc.received().toString('latin1')) ? true : undefined), 10_000, 100);
+    vnc.ws.close();
+    await vnc.closed;
+    const pf = await openStream(api, admin, 'virtualmachineinstances/guest/portforward/80');
+    pf.ws.send(Buffer.from('GET /hostname HTTP/1.0\r\n\r\n'));
+    assert.equal(await pf.closed, 1000, 'the guest closed the HTTP connection');
+    assert.match(pf.received().toString(), /^HTTP\/1\.[01] 200/);
+    const expanded = await call(api, admin, 'GET', `${SUB}/virtualmachines/guest/expand-spec`);
+    assert.equal(expanded.code, 200);
+    assert.equal((JSON.parse(expanded.body.toString()) as { metadata: { name: string } }).metadata.name, 'guest');
+
     // pause / unpause
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachineinstances/guest/pause`)).code, 200);
-    await until('Paused condition', () => (jsonpath('vmi', 'guest', '.status.conditions[?(@.type=="Paused")].status') === 'True' ? true : undefined), 30_000, 300);
+    await until('Paused condition', async () => ((await jsonpath('vmi', 'guest', '.status.conditions[?(@.type=="Paused")].status')) === 'True' ? true : undefined), 30_000, 300);
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachineinstances/guest/pause`)).code, 409);
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachineinstances/guest/unpause`)).code, 200);
-    await until('Paused condition gone', () => (jsonpath('vmi', 'guest', '.status.conditions[?(@.type=="Paused")].status') === '' ? true : undefined), 30_000, 300);
+    await until('Paused condition gone', async () => ((await jsonpath('vmi', 'guest', '.status.conditions[?(@.type=="Paused")].status')) === '' ? true : undefined), 30_000, 300);
     assert.equal((await second.console.run('echo alive', 20_000)).output, 'alive\n');
     second.ws.close();
     await second.closed;
 
     // restart: a new VMI
-    const uid = jsonpath('vmi', 'guest', '.metadata.uid');
+    const uid = await jsonpath('vmi', 'guest', '.metadata.uid');
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachines/guest/restart`)).code, 202);
-    await until('a new VMI Running', () => {
-      const now = jsonpath('vmi', 'guest', '.metadata.uid');
-      return now !== '' && now !== uid && jsonpath('vmi', 'guest', '.status.phase') === 'Running' ? true : undefined;
+    await until('a new VMI Running', async () => {
+      const now = await jsonpath('vmi', 'guest', '.metadata.uid');
+      return now !== '' && now !== uid && (await jsonpath('vmi', 'guest', '.status.phase')) === 'Running' ? true : undefined;
     }, 180_000, 500);
 
     // stop
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachines/guest/stop`)).code, 202);
-    await until('VM Stopped', () => (jsonpath('vm', 'guest', '.status.printableStatus') === 'Stopped' ? true : undefined), 120_000, 500);
-    assert.equal(jsonpath('vm', 'guest', '.spec.runStrategy'), 'Halted');
+    await until('VM Stopped', async () => ((await jsonpath('vm', 'guest', '.status.printableStatus')) === 'Stopped' ? true : undefined), 120_000, 500);
+    assert.equal(await jsonpath('vm', 'guest', '.spec.runStrategy'), 'Halted');
     const stopAgain = await call(api, admin, 'PUT', `${SUB}/virtualmachines/guest/stop`);
     assert.equal(stopAgain.code, 409, stopAgain.body.toString());
   } catch (e) {
     failure = e;
   }
-  kubectl(['delete', 'vm', 'guest', '--wait', '--timeout=60s']);
-  up.kill('SIGTERM');
-  const code = await exited;
+  await kubectl(['delete', 'vm', 'guest', '--wait', '--timeout=60s']);
+  const log = up.log();
+  const code = await up.stop();
   if (failure) throw new Error(`${failure instanceof Error ? failure.stack ?? failure.message : JSON.stringify(failure)}\n--- up's log ---\n${log.slice(-6000)}`);
   assert.equal(code, 0, log.slice(-3000));
 });

@@ -48,7 +48,11 @@ export interface LauncherUnderTest {
 }
 
 /** Spawns the launcher (its own process, the real entry point) and connects to its socket. */
-export async function startLauncherProcess(opts: { name: string; disk: string; args?: string[]; netns?: string; gracePeriod?: number }): Promise<LauncherUnderTest> {
+export async function startLauncherProcess(opts: {
+  name: string; disk: string; args?: string[]; netns?: string; gracePeriod?: number;
+  /** Node arguments that run the launcher (default: the source entry point through tsx). */
+  entry?: readonly string[];
+}): Promise<LauncherUnderTest> {
   const dir = mkdtempSync(join(tmpdir(), 'vl-test-'));
   const privateDir = join(dir, 'private');
   const cdDir = join(dir, 'container-disks');
@@ -56,7 +60,7 @@ export async function startLauncherProcess(opts: { name: string; disk: string; a
   mkdirSync(join(cdDir, 'root', 'disk'), { recursive: true });
   copyFileSync(opts.disk, join(cdDir, 'root', 'disk', 'disk.qcow2'));
   const args = [
-    '--import', 'tsx', ENTRY, '--name', opts.name, '--namespace', 'default', '--private-dir', privateDir,
+    ...(opts.entry ?? ['--import', 'tsx', ENTRY]), '--name', opts.name, '--namespace', 'default', '--private-dir', privateDir,
     '--grace-period', String(opts.gracePeriod ?? 30), '--container-disk-dir', cdDir,
     // KVM probes usable here but guests die on MSR writes; TCG unless asked (as test/guest does).
     '--emulation', process.env.KUBEVIRT_TS_ACCEL === 'kvm' ? 'auto' : 'always',

@@ -3,7 +3,7 @@
  * number to its value, round as apimachinery's Value()/MilliValue() do, and print a quantity back
  * in its format (BinarySI or DecimalSI) the way Go's canonical form prints it.
  */
-import { QUANTITY_PATTERN, type Quantity } from './schema.js';
+import { QUANTITY_PATTERN, type Quantity } from './quantity-pattern.js';
 
 export type QuantityFormat = 'BinarySI' | 'DecimalSI' | 'DecimalExponent';
 

@@ -4,6 +4,7 @@
  * maps as additionalProperties, free-form objects as preserve-unknown-fields).
  */
 import { Type, type Static, type TSchema, type TProperties, type TObject, type TUnsafe, type TArray } from '@sinclair/typebox';
+import { QUANTITY_PATTERN, type Quantity } from './quantity-pattern.js';
 
 /** Optional property (omitted from `required`). */
 export const opt = <T extends TSchema>(s: T) => Type.Optional(s);
@@ -29,12 +30,7 @@ export const time = (description: string): TUnsafe<string | null> =>
 /** metav1.Duration, e.g. "1h0m0s". */
 export const duration = (description: string): TUnsafe<string> => Type.Unsafe<string>({ type: 'string', description });
 
-/** The pattern apimachinery's resource.Quantity accepts, as upstream's CRDs print it. */
-export const QUANTITY_PATTERN =
-  '^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$';
-
-/** A resource.Quantity: "1Gi", "100m" or a bare integer. */
-export type Quantity = string | number;
+export { QUANTITY_PATTERN, type Quantity } from './quantity-pattern.js';
 export const quantity = (description: string): TUnsafe<Quantity> =>
   Type.Unsafe<Quantity>({
     anyOf: [{ type: 'integer' }, { type: 'string' }],

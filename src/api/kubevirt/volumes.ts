@@ -101,11 +101,7 @@ export const VolumeSchema = obj('A named volume of the VMI; exactly one source m
 });
 export type Volume = Static<typeof VolumeSchema>;
 
-/** The volume source kinds of a Volume, in upstream's field order. */
-export const VOLUME_SOURCE_KINDS = [
-  'hostDisk', 'persistentVolumeClaim', 'cloudInitNoCloud', 'cloudInitConfigDrive', 'sysprep', 'containerDisk', 'ephemeral',
-  'emptyDisk', 'dataVolume', 'configMap', 'secret', 'downwardAPI', 'serviceAccount', 'downwardMetrics', 'memoryDump',
-] as const;
+export { VOLUME_SOURCE_KINDS } from './volume-kinds.js';
 
 export const HotplugVolumeSourceSchema = obj('A volume source that can be hotplugged into a running VMI.', {
   persistentVolumeClaim: opt(PersistentVolumeClaimSchema),

@@ -5,7 +5,8 @@
  */
 import type { KubeObject } from '../../api/meta/index.js';
 import type { ClusterPki } from '../pki/index.js';
-import { Aggregator, aggregatedGroups, checkAvailability } from './aggregator/index.js';
+import { Aggregator, aggregatedGroups, checkAvailability, isAvailable } from './aggregator/index.js';
+import { resourcesFromLegacy, type RemoteGroup } from './discovery/aggregated.js';
 import { resolveServiceVia } from './admission-wiring.js';
 import type { Store } from './store/store.js';
 
@@ -16,6 +17,8 @@ export interface AggregationWiring {
   readonly aggregator: Aggregator;
   /** /apis entries of the aggregated groups. */
   groups(): Record<string, unknown>[];
+  /** The aggregated groups for aggregated discovery, with the resources their backends last reported. */
+  remoteGroups(): RemoteGroup[];
   stop(): void;
 }
 
@@ -25,6 +28,7 @@ export function wireAggregation(store: Store, pki: ClusterPki): AggregationWirin
   const resolveService = resolveServiceVia(store);
   const clientCertificate = { cert: pki.frontProxyClient.certPem, key: pki.frontProxyClient.keyPem };
   const aggregator = new Aggregator({ apiServices: remote, resolveService, proxyClientCertificate: clientCertificate });
+  const discovered = new Map<string, unknown>();
   let running: Promise<void> | undefined;
   let again = false;
   let stopped = false;
@@ -40,6 +44,7 @@ export function wireAggregation(store: Store, pki: ClusterPki): AggregationWirin
         getEndpoints: (ns, name) => store.get({ group: '', resource: 'endpoints' }, ns, name),
         resolveService,
         clientCertificate,
+        onDiscovery: (gv, doc) => discovered.set(gv, doc),
       });
       for (const s of changed) {
         if (stopped) return;
@@ -72,6 +77,18 @@ export function wireAggregation(store: Store, pki: ClusterPki): AggregationWirin
   return {
     aggregator,
     groups: () => aggregatedGroups(remote()),
+    remoteGroups: () => {
+      const services = remote();
+      const available = new Set(services.filter(isAvailable).map((s) => s.metadata?.name));
+      return aggregatedGroups(services).map((g) => {
+        const name = String(g.name);
+        const versions = (g.versions as { version: string }[]).map(({ version }) => {
+          const doc = available.has(`${version}.${name}`) ? discovered.get(`${name}/${version}`) : undefined;
+          return { version, ...(doc ? { resources: resourcesFromLegacy(name, version, doc) } : {}) };
+        });
+        return { name, versions };
+      });
+    },
     stop: () => {
       stopped = true;
       clearInterval(timer);

@@ -3,7 +3,7 @@
  * controllers), under `kubevirt-ts/<node>/pod<uid>/<container>`. Where a controller is not
  * writable the limit is skipped and a warning returned, as issue 3 asks.
  */
-import { existsSync, mkdirSync, readdirSync, rmdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseQuantity } from '../apiserver/builtins/quantity.js';
 import type { ResourceMap } from './types.js';
@@ -58,7 +58,8 @@ export function setupCgroups(rel: string, limits: ResourceMap | undefined, root 
   return { procs, warnings };
 }
 
-/** Removes the pod's cgroup directories (after its processes are gone), deepest first. */
+/** Removes the pod's cgroup directories, deepest first, after SIGKILLing whatever still runs in
+ *  them (processes that left the container's process group, e.g. libvirtd's QEMU). */
 export function removePodCgroups(node: string, podUid: string, root = ROOT): void {
   const { dirs } = controllerRoots(root);
   for (const base of new Set(Object.values(dirs))) {
@@ -66,9 +67,27 @@ export function removePodCgroups(node: string, podUid: string, root = ROOT): voi
     const podDir = join(base, 'kubevirt-ts', node, `pod${podUid}`);
     if (!existsSync(podDir)) continue;
     for (const c of readdirSync(podDir, { withFileTypes: true })) {
-      if (c.isDirectory()) tryRmdir(join(podDir, c.name));
+      if (!c.isDirectory()) continue;
+      killMembers(join(podDir, c.name));
+      tryRmdir(join(podDir, c.name));
     }
     tryRmdir(podDir);
+  }
+}
+
+function killMembers(dir: string): void {
+  let pids: string[];
+  try {
+    pids = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
+  } catch {
+    return;
+  }
+  for (const pid of pids) {
+    try {
+      process.kill(Number(pid), 'SIGKILL');
+    } catch {
+      // already gone
+    }
   }
 }
 

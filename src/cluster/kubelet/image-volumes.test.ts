@@ -66,7 +66,7 @@ test('an image volume pulls under its pull policy (defaulted from the tag) with 
   }
 });
 
-test('failed pulls show ErrImagePull, then ImagePullBackOff without pulling until the back-off (10 s doubling) is over', async () => {
+test('failed pulls show ErrImagePull for 5 s, then ImagePullBackOff without pulling until the back-off (10 s doubling) is over', async () => {
   const puller = fakePuller();
   puller.failing = true;
   let now = 1_000_000;
@@ -74,9 +74,10 @@ test('failed pulls show ErrImagePull, then ImagePullBackOff without pulling unti
   const p = pod('127.0.0.1:5000/nope:v1');
   const v = p.spec.volumes![0]!;
   const steps: [number, string, number][] = [
-    // [advance ms, reason, pulls so far]
+    // [advance ms, reason, pulls so far]: ErrImagePull holds 5 s after each failed pull.
     [0, 'ErrImagePull', 1],
-    [5_000, 'ImagePullBackOff', 1],
+    [2_000, 'ErrImagePull', 1],
+    [3_000, 'ImagePullBackOff', 1],
     [5_000, 'ErrImagePull', 2],
     [10_000, 'ImagePullBackOff', 2],
     [10_000, 'ErrImagePull', 3],

@@ -3,7 +3,9 @@
  * pullPolicy with the pod's imagePullSecrets, the ImageStore unpacks it once per digest into the
  * node's image cache, and the pod sees that rootfs bind-mounted read-only at the mountPath.
  * A failed pull is ErrImagePull; retries wait out kubelet's image back-off (10 s doubling to
- * 5 min), during which the pod shows ImagePullBackOff without pulling.
+ * 5 min), during which the pod shows ImagePullBackOff without pulling. Syncs right after a
+ * failure (the agent re-syncs on its own status writes; kubelet would not) keep ErrImagePull
+ * for ERR_IMAGE_PULL_HOLD_MS, so clients see both states as they do under kubelet.
  */
 import { BACKOFF_MAX_MS, backoffDelay } from './backoff.js';
 import { defaultPullPolicy, dockerConfigCredentials, ImageResolveError, type ImagePuller, type PullCredential } from './images.js';
@@ -31,9 +33,14 @@ export async function podPullCredentials(pod: Pod, src: PullSecretSource): Promi
   return out;
 }
 
+/** How long a failed pull keeps showing ErrImagePull before ImagePullBackOff. */
+export const ERR_IMAGE_PULL_HOLD_MS = 5000;
+
 interface PullFailures {
   count: number;
   lastMs: number;
+  reason: string;
+  message: string;
 }
 
 /** Pulls and locates image volumes for one node, remembering failed pulls for their back-off. */
@@ -54,6 +61,7 @@ export class ImageVolumes {
     this.prune();
     const failed = this.failures.get(key);
     if (failed && this.now() < failed.lastMs + backoffDelay(failed.count)) {
+      if (this.now() < failed.lastMs + ERR_IMAGE_PULL_HOLD_MS) throw new ImageResolveError(failed.reason, failed.message);
       throw new ImageResolveError('ImagePullBackOff', `Back-off pulling image "${ref}"`);
     }
     if (!this.puller) throw this.fail(key, new ImageResolveError('ErrImagePull', `failed to pull image "${ref}": no image store configured on this node`));
@@ -69,7 +77,7 @@ export class ImageVolumes {
 
   private fail(key: string, e: ImageResolveError): ImageResolveError {
     const prev = this.failures.get(key);
-    this.failures.set(key, { count: (prev?.count ?? 0) + 1, lastMs: this.now() });
+    this.failures.set(key, { count: (prev?.count ?? 0) + 1, lastMs: this.now(), reason: e.reason, message: e.message });
     return e;
   }
 

@@ -20,7 +20,7 @@ import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
 import { startSandbox, stopSandbox } from './sandbox.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
 import { ImageVolumes, podPullCredentials } from './image-volumes.js';
-import { prepareVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
+import { prepareVolumes, refreshVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
 
 /** The API calls a pod worker makes; implemented over KubeClient in api-objects.ts. */
 export interface PodApi extends VolumeSources {
@@ -48,10 +48,13 @@ export interface PodWorkerDeps {
 }
 
 const POLL_MS = 1000;
+/** How often configMap/secret/downwardAPI volumes are re-read (kubelet: about a minute). */
+const VOLUME_REFRESH_MS = 10_000;
 
 export class PodWorker {
   private readonly probes = new Map<string, ProbeState>();
   private readonly imageVolumes: ImageVolumes;
+  private readonly volumesRefreshed = new Map<string, number>();
 
   constructor(private readonly d: PodWorkerDeps) {
     this.imageVolumes = new ImageVolumes(d.images.puller, () => this.now());
@@ -76,6 +79,7 @@ export class PodWorker {
         return 5000;
       }
     }
+    await this.maybeRefreshVolumes(pod, r);
     const initDone = await this.syncInit(pod, r);
     if (initDone) for (const c of pod.spec.containers) await this.syncContainer(pod, r, c, false);
     const status = await this.writeStatus(pod, r);
@@ -121,6 +125,15 @@ export class PodWorker {
     }
   }
 
+  private async maybeRefreshVolumes(pod: Pod, r: PodRecord): Promise<void> {
+    const last = this.volumesRefreshed.get(r.uid);
+    if (last !== undefined && this.now() - last < VOLUME_REFRESH_MS) return;
+    this.volumesRefreshed.set(r.uid, this.now());
+    if (last === undefined) return; // just written by createSandbox, or re-adopted: next round
+    const changed = await refreshVolumes(pod, this.d.state.podDir(r.uid), this.d.api).catch(() => []);
+    if (changed.length) this.d.log(`pod ${r.namespace}/${r.name}: volumes ${changed.join(', ')} updated`);
+  }
+
   private async createSandbox(pod: Pod, r: PodRecord): Promise<boolean> {
     try {
       const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api, this.imageVolumes);
@@ -131,7 +144,11 @@ export class PodWorker {
         r.podIP = net.ip;
         netnsPath = net.netnsPath;
       }
-      r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts: sandboxMounts(pod, volumes) });
+      const mounts = sandboxMounts(pod, volumes);
+      const resolv = pod.spec.hostNetwork ? '/etc/resolv.conf' : await podResolvConf();
+      // The host's resolver, or its upstream when the host's names only a loopback stub.
+      if (resolv !== '/etc/resolv.conf') mounts.push({ source: resolv, target: '/etc/resolv.conf', readOnly: true, file: true });
+      r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts });
       return true;
     } catch (e) {
       const reason = e instanceof ContainerConfigError || e instanceof ImageResolveError ? e.reason : 'CreateContainerError';
@@ -332,6 +349,7 @@ export class PodWorker {
     await this.release(r);
     await this.d.api.deleteFinal(pod);
     this.d.state.remove(r);
+    this.volumesRefreshed.delete(r.uid);
     return undefined;
   }
 
@@ -354,6 +372,7 @@ export class PodWorker {
     await this.release(r);
     this.d.state.remove(r);
     for (const k of [...this.probes.keys()]) if (k.startsWith(`${uid}/`)) this.probes.delete(k);
+    this.volumesRefreshed.delete(uid);
   }
 }
 

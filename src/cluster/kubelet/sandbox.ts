@@ -4,7 +4,7 @@
  * hostNetwork). Containers join it with nsenter. Mounts are made with argv arrays only.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, lstatSync, readlinkSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync, readlinkSync } from 'node:fs';
 import { procStartTime, run, signal } from './procs.js';
 
 /** Directories every pod gets as private tmpfs (issue 3). */
@@ -16,6 +16,8 @@ export interface BindMount {
   readonly readOnly?: boolean;
   /** Mount a fresh tmpfs here instead of binding (emptyDir medium Memory). */
   readonly tmpfs?: boolean;
+  /** The source is a file: the target file must exist already (no directory is made). */
+  readonly file?: boolean;
 }
 
 export interface SandboxSpec {
@@ -62,7 +64,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxHandle> {
       await run(inNs(['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', dir]));
     }
     for (const m of spec.mounts) {
-      await run(inNs(['mkdir', '-p', m.target]));
+      if (!m.file) await run(inNs(['mkdir', '-p', m.target]));
       if (m.tmpfs) await run(inNs(['mount', '-t', 'tmpfs', '-o', 'mode=777', 'tmpfs', m.target]));
       else await run(inNs(['mount', '--bind', m.source, m.target]));
       if (m.readOnly) await run(inNs(['mount', '-o', 'remount,bind,ro', m.target]));
@@ -92,7 +94,31 @@ async function waitForExec(pid: number): Promise<SandboxHandle> {
 
 /** Kills the holder; its mount namespace (and a private network namespace) go with the last member. */
 export function stopSandbox(h: SandboxHandle): void {
-  if (procStartTime(h.pid) === h.startTime) signal(h.pid, 'SIGKILL');
+  if (procStartTime(h.pid) !== h.startTime) return;
+  for (const pid of namespaceMembers(h.pid)) signal(pid, 'SIGKILL');
+  signal(h.pid, 'SIGKILL');
+}
+
+/** Other processes in the holder's mount namespace: what containers started outside their
+ *  process group (libvirtd's QEMU), which must not outlive the pod. Never the agent's own namespace. */
+export function namespaceMembers(holderPid: number): number[] {
+  let ns: string;
+  try {
+    ns = readlinkSync(`/proc/${holderPid}/ns/mnt`);
+    if (ns === readlinkSync('/proc/self/ns/mnt')) return [];
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || Number(name) === holderPid) continue;
+    try {
+      if (readlinkSync(`/proc/${name}/ns/mnt`) === ns) out.push(Number(name));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
 }
 
 /** Whether the environment can make private mounts at all (root and util-linux present). */

@@ -1,10 +1,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerConfigError } from './env.js';
-import { prepareVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
+import { prepareVolumes, refreshVolumes, sandboxMounts, writeAtomic, type VolumeSources } from './volumes.js';
 import type { Pod } from './types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubelet-volumes-'));
@@ -64,4 +64,33 @@ test('missing sources and escaping paths are container config errors', async () 
     await assert.rejects(prepareVolumes({ ...pod, spec: { ...pod.spec, volumes } }, join(dir, 'bad'), sources), (e: unknown) => e instanceof ContainerConfigError && re.test(e.message));
   }
   assert.throws(() => sandboxMounts({ ...pod, spec: { containers: [{ name: 'c', volumeMounts: [{ name: 'nope', mountPath: '/x' }] }] } }, new Map()), /cannot find volume "nope"/);
+});
+
+test('writeAtomic swaps ..data to a new timestamped dir and links top-level names through it', () => {
+  const d = join(dir, 'atomic');
+  assert.equal(writeAtomic(d, new Map([['a', '1'], ['sub/b', '2']])), true);
+  assert.equal(readlinkSync(join(d, 'a')), '..data/a');
+  assert.equal(readFileSync(join(d, 'sub', 'b'), 'utf8'), '2');
+  const first = readlinkSync(join(d, '..data'));
+  assert.equal(writeAtomic(d, new Map([['a', '1'], ['sub/b', '2']])), false, 'unchanged content is not rewritten');
+  assert.equal(writeAtomic(d, new Map([['a', 'changed']])), true);
+  assert.equal(readFileSync(join(d, 'a'), 'utf8'), 'changed');
+  assert.notEqual(readlinkSync(join(d, '..data')), first);
+  assert.deepEqual(readdirSync(d).filter((n) => !n.startsWith('..')), ['a'], 'removed keys disappear');
+  assert.equal(readdirSync(d).filter((n) => n.startsWith('..') && n !== '..data').length, 1, 'the old generation is removed');
+});
+
+test('refreshVolumes rewrites changed configMap volumes and keeps content when the source is gone', async () => {
+  const podDir = join(dir, 'refresh');
+  let data: Record<string, string> | undefined = { k: 'v1' };
+  const src: VolumeSources = { ...sources, configMap: () => Promise.resolve(data) };
+  const p: Pod = { metadata: { name: 'r', namespace: 'ns' }, spec: { volumes: [{ name: 'cm', configMap: { name: 'live' } }], containers: [] } };
+  await prepareVolumes(p, podDir, src);
+  assert.deepEqual(await refreshVolumes(p, podDir, src), []);
+  data = { k: 'v2' };
+  assert.deepEqual(await refreshVolumes(p, podDir, src), ['cm']);
+  assert.equal(readFileSync(join(podDir, 'volumes', 'cm', 'k'), 'utf8'), 'v2');
+  data = undefined;
+  assert.deepEqual(await refreshVolumes(p, podDir, src), []);
+  assert.equal(readFileSync(join(podDir, 'volumes', 'cm', 'k'), 'utf8'), 'v2');
 });

@@ -4,7 +4,7 @@
  * hostPath, configMap, secret, downwardAPI, projected (incl. service account tokens) and
  * persistentVolumeClaim (the bound PV's hostPath/local path) and image (see image-volumes.ts).
  */
-import { chmodSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { ContainerConfigError, podFieldValue, resourceFieldValue } from './env.js';
 import type { ImageVolumes } from './image-volumes.js';
@@ -35,14 +35,49 @@ function safeJoin(dir: string, rel: string): string {
   return p;
 }
 
-function writeFiles(dir: string, files: ReadonlyMap<string, string>, mode = 0o644): void {
+function sameContent(dir: string, files: ReadonlyMap<string, string>): boolean {
+  try {
+    const current = readdirSync(dir).filter((n) => !n.startsWith('..'));
+    const tops = new Set([...files.keys()].map((k) => k.split('/')[0] ?? k));
+    if (current.length !== tops.size || current.some((n) => !tops.has(n))) return false;
+    for (const [rel, content] of files) if (readFileSync(safeJoin(dir, rel), 'utf8') !== content) return false;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Writes a volume's files as kubelet's AtomicWriter does: the files go to a fresh `..<time>`
+ * directory, `..data` is swapped to it with one rename, and each top-level name is a symlink
+ * through `..data`, so a reader sees the old set or the new one, never a mix. No-op when unchanged.
+ */
+export function writeAtomic(dir: string, files: ReadonlyMap<string, string>, mode = 0o644): boolean {
   mkdirSync(dir, { recursive: true });
+  if (existsSync(join(dir, '..data')) && sameContent(dir, files)) return false;
+  const stamp = `..${new Date().toISOString().replace(/[-:.TZ]/g, '_')}${Math.random().toString(36).slice(2, 8)}`;
+  const tsDir = join(dir, stamp);
+  mkdirSync(tsDir, { mode: 0o755 });
   for (const [rel, content] of files) {
-    const p = safeJoin(dir, rel);
+    const p = safeJoin(tsDir, rel);
     mkdirSync(dirname(p), { recursive: true });
     writeFileSync(p, content);
     chmodSync(p, mode);
   }
+  let old: string | undefined;
+  try {
+    old = readlinkSync(join(dir, '..data'));
+  } catch {
+    // first write
+  }
+  rmSync(join(dir, '..data_tmp'), { force: true });
+  symlinkSync(stamp, join(dir, '..data_tmp'));
+  renameSync(join(dir, '..data_tmp'), join(dir, '..data'));
+  const tops = new Set([...files.keys()].map((k) => k.split('/')[0] ?? k));
+  for (const name of readdirSync(dir)) if (!name.startsWith('..') && !tops.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
+  for (const name of tops) if (!existsSync(join(dir, name))) symlinkSync(`..data/${name}`, join(dir, name));
+  if (old && old !== stamp) rmSync(join(dir, old), { recursive: true, force: true });
+  return true;
 }
 
 function keyFiles(kind: string, ns: string, name: string, data: Readonly<Record<string, string>> | undefined, items: readonly KeyToPath[] | undefined, optional: boolean | undefined): Map<string, string> {
@@ -112,11 +147,28 @@ export async function prepareVolumes(pod: Pod, podDir: string, src: VolumeSource
       mkdirSync(dir, { recursive: true, mode: 0o777 });
       chmodSync(dir, 0o777);
       const files = await volumeFiles(pod, v, src);
-      if (files) writeFiles(dir, files, v.secret || v.projected ? 0o644 : 0o644);
+      if (files) writeAtomic(dir, files);
       out.set(v.name, { path: dir, memory: v.emptyDir?.medium === 'Memory' });
     }
   }
   return out;
+}
+
+/**
+ * Re-reads the pod's configMap, secret, downwardAPI and projected volumes and swaps in new
+ * content where it changed (as kubelet's periodic volume sync); an object that cannot be read
+ * now keeps its last content. Returns the names of the volumes that changed.
+ */
+export async function refreshVolumes(pod: Pod, podDir: string, src: VolumeSources): Promise<string[]> {
+  const changed: string[] = [];
+  for (const v of pod.spec.volumes ?? []) {
+    if (!v.configMap && !v.secret && !v.downwardAPI && !v.projected) continue;
+    // Service account tokens are renewed on their own schedule, not every sync.
+    if (v.projected?.sources?.some((s) => s.serviceAccountToken)) continue;
+    const files = await volumeFiles(pod, v, src).catch(() => undefined);
+    if (files && writeAtomic(join(podDir, 'volumes', v.name), files)) changed.push(v.name);
+  }
+  return changed;
 }
 
 /** Sandbox mounts for every container's volumeMounts: tmpfs for memory emptyDirs first, then binds. */

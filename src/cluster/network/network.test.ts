@@ -1,10 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AddressesExhaustedError, Ipam, nextFree } from './ipam.js';
-import { nftRuleset, nodeNet, podNames } from './names.js';
+import { ANY_BRIDGE, clusterNet, nftRuleset, nodeNet, podNames } from './names.js';
+import { acquireNetworkSlot, slotOrder } from './slot.js';
 import { nameservers, podResolvConf } from './resolv.js';
 
 test('nodeNet and podNames derive bounded names and addresses', () => {
@@ -15,6 +16,42 @@ test('nodeNet and podNames derive bounded names and addresses', () => {
   assert.ok(n.hostVeth.length <= 15);
   assert.throws(() => podNames('abc'), RangeError);
   assert.match(nftRuleset(), /ip saddr 10\.244\.0\.0\/16 oifname != "kvts-br\*" masquerade/);
+});
+
+test('each network slot has its own supernet, bridges and nft table', () => {
+  assert.deepEqual(clusterNet(0), { slot: 0, supernet: '10.244.0.0/16', table: 'kubevirt_ts', bridgePrefix: 'kvts-br' });
+  assert.deepEqual(clusterNet(3), { slot: 3, supernet: '10.241.0.0/16', table: 'kubevirt_ts_3', bridgePrefix: 'kvts3-br' });
+  assert.deepEqual(nodeNet(2, 15), { bridge: 'kvts15-br2', gateway: '10.229.2.1', prefix: '10.229.2', cidr: '10.229.2.0/24' });
+  assert.ok(nodeNet(255, 15).bridge.length <= 15, 'bridge names fit IFNAMSIZ');
+  assert.throws(() => clusterNet(16), RangeError);
+  const rs = nftRuleset(3);
+  assert.match(rs, /table ip kubevirt_ts_3 \{/);
+  assert.match(rs, /ip saddr 10\.241\.0\.0\/16 oifname != "kvts3-br\*" masquerade/);
+  for (const n of ['kvts-br1', 'kvts3-br12']) assert.match(n, ANY_BRIDGE);
+  for (const n of ['kvts-6f1c2a3b', 'kvv6f1c2a3b4d5e', 'k6t-eth0']) assert.doesNotMatch(n, ANY_BRIDGE);
+  assert.deepEqual(slotOrder(undefined).slice(0, 3), [0, 1, 2]);
+  assert.deepEqual(slotOrder(5).slice(0, 3), [5, 0, 1]);
+  assert.equal(slotOrder(5).length, 16);
+});
+
+test('network slots are leased host-wide, shared within a process per data dir, and remembered', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'kvts-slot-'));
+  try {
+    const a = await acquireNetworkSlot(join(dir, 'a'));
+    const again = await acquireNetworkSlot(join(dir, 'a'));
+    assert.equal(again.slot, a.slot, 'a restarted node set in the same process keeps its slot');
+    const b = await acquireNetworkSlot(join(dir, 'b'));
+    assert.notEqual(b.slot, a.slot, 'another cluster gets another slot');
+    assert.equal((await readFile(join(dir, 'b'), 'utf8')).trim(), String(b.slot));
+    await again.release();
+    await a.release();
+    await b.release();
+    const b2 = await acquireNetworkSlot(join(dir, 'b'));
+    assert.equal(b2.slot, b.slot, 'the remembered slot is preferred');
+    await b2.release();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('nextFree hands out the lowest free host address from .2', () => {

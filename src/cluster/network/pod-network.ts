@@ -7,7 +7,7 @@ import { dirname } from 'node:path';
 import { join } from 'node:path';
 import { CommandError, run } from './exec.js';
 import { Ipam } from './ipam.js';
-import { BRIDGE_PREFIX, NFT_TABLE, nftRuleset, nodeNet, podNames, type NodeNet } from './names.js';
+import { ANY_BRIDGE, clusterNet, nftRuleset, nodeNet, podNames, type NodeNet } from './names.js';
 import { podResolvConf } from './resolv.js';
 
 /** Options of PodNetwork. */
@@ -16,6 +16,8 @@ export interface PodNetworkOptions {
   readonly node: string;
   /** Node index N: bridge kvts-brN, pod CIDR 10.244.N.0/24. */
   readonly index: number;
+  /** The cluster's network slot (see acquireNetworkSlot); 0 when omitted. */
+  readonly slot?: number;
   /** Directory for this node's network state (IPAM). */
   readonly stateDir: string;
 }
@@ -54,7 +56,7 @@ export class PodNetwork {
   private lock: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly opts: PodNetworkOptions) {
-    this.net = nodeNet(opts.index);
+    this.net = nodeNet(opts.index, opts.slot ?? 0);
     this.ipam = new Ipam(join(opts.stateDir, 'ipam.json'), this.net.prefix);
   }
 
@@ -69,7 +71,7 @@ export class PodNetwork {
       await writeFile(FORWARD_ORIG, (await readFile(IP_FORWARD, 'utf8')).trim());
     }
     await writeFile(IP_FORWARD, '1');
-    await run(NFT, ['-f', '-'], nftRuleset());
+    await run(NFT, ['-f', '-'], nftRuleset(this.opts.slot ?? 0));
   }
 
   /** Gives the pod its namespace, veth and address; calling it again for a set-up pod returns
@@ -102,15 +104,17 @@ export class PodNetwork {
     return this.serial(() => this.remove(podUid));
   }
 
-  /** Removes every pod namespace of this node and its bridge; once no other node bridge is
-   *  left, also the NAT table and the ip_forward change: `kubevirt-ts up` shutdown. */
+  /** Removes every pod namespace of this node and its bridge; once no other bridge of this
+   *  cluster is left, its NAT table, and after the host's last cluster the ip_forward change. */
   async cleanupAll(): Promise<void> {
     await this.serial(async () => {
       for (const uid of Object.keys(await this.ipam.load())) await this.remove(uid);
       if (await linkExists(this.net.bridge)) await run(IP, ['link', 'del', this.net.bridge]);
-      const others = (await readdir('/sys/class/net')).filter((n) => n.startsWith(BRIDGE_PREFIX));
-      if (others.length > 0) return;
-      await run(NFT, ['delete', 'table', 'ip', NFT_TABLE]).catch(ignoreMissing);
+      const cluster = clusterNet(this.opts.slot ?? 0);
+      const bridges = (await readdir('/sys/class/net')).filter((n) => ANY_BRIDGE.test(n));
+      if (bridges.some((n) => n.startsWith(cluster.bridgePrefix))) return;
+      await run(NFT, ['delete', 'table', 'ip', cluster.table]).catch(ignoreMissing);
+      if (bridges.length > 0) return;
       const orig = await readFile(FORWARD_ORIG, 'utf8').catch(() => undefined);
       if (orig === '0') await writeFile(IP_FORWARD, '0');
       await rm(FORWARD_ORIG, { force: true });

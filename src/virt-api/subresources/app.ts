@@ -15,7 +15,7 @@ import { answerError, type HandlerClient } from './handler-client.js';
 import { decodeOptions, readBody, sendEmpty, sendError, sendJson, sendText } from './http-io.js';
 import { parseRoute, type Route, type VMISubresource } from './routes.js';
 import { checkHandlerReachable, checkVMI, resetFailure } from './vmi-checks.js';
-import { expandSpec, fetchVM, fetchVMIOptional, vmLifecycle } from './vm-actions.js';
+import { expandSpec, expandVMSpec, fetchVM, fetchVMIOptional, vmLifecycle } from './vm-actions.js';
 
 /** Answers a SubjectAccessReview-style question for the caller (virt-api double-checks RBAC as upstream). */
 export type Authorizer = (caller: Caller, attrs: { namespace: string; resource: string; subresource: string; name: string; verb: string }) => Promise<{ allowed: boolean; reason?: string }>;
@@ -151,6 +151,11 @@ async function serve(deps: SubresourceDeps, req: IncomingMessage, res: ServerRes
     case 'version':
       if (!authenticate(req, deps.requestHeader)) throw unauthorized('request is not authenticated');
       return sendJson(res, 200, deps.version());
+    case 'expand-vm-spec': {
+      const caller = authenticate(req, deps.requestHeader);
+      if (!caller) throw unauthorized('request is not authenticated');
+      return sendJson(res, 200, expandVMSpec(route.namespace, decodeOptions(await readBody(req))));
+    }
     case 'method-not-allowed':
       throw methodNotAllowed(`${req.method ?? ''} is not allowed on ${url.pathname}; use ${route.allowed}`);
     case 'not-found':

@@ -27,6 +27,8 @@ test('parseRoute maps upstream paths and verbs', () => {
     ['PUT', `${B}/namespaces/ns/virtualmachineinstances/v/start`, { kind: 'not-found' }],
     ['PUT', `${B}/namespaces/ns/pods/v/start`, { kind: 'not-found' }],
     ['GET', '/apis/kubevirt.io/v1', { kind: 'not-found' }],
+    ['PUT', `${B}/namespaces/ns/expand-vm-spec`, { kind: 'expand-vm-spec', namespace: 'ns' }],
+    ['GET', `${B}/namespaces/ns/expand-vm-spec`, { kind: 'method-not-allowed', allowed: 'PUT' }],
     ['GET', `${B}/namespaces/ns/virtualmachineinstances/%E0%A4%A/console`, { kind: 'not-found' }],
   ];
   for (const [method, path, want] of cases) assert.deepEqual(parseRoute(method, path), want, `${method} ${path}`);

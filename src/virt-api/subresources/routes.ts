@@ -31,6 +31,7 @@ export type Route =
   | { readonly kind: 'version' }
   | { readonly kind: 'vmi'; readonly namespace: string; readonly name: string; readonly sub: VMISubresource; readonly port?: number; readonly protocol?: string }
   | { readonly kind: 'vm'; readonly namespace: string; readonly name: string; readonly sub: VMSubresource; readonly port?: number; readonly protocol?: string }
+  | { readonly kind: 'expand-vm-spec'; readonly namespace: string }
   | { readonly kind: 'not-found' }
   | { readonly kind: 'method-not-allowed'; readonly allowed: string };
 
@@ -80,5 +81,8 @@ export function parseRoute(method: string, pathname: string): Route {
   if (parts.length === 1 && parts[0] === 'version') return method === 'GET' ? { kind: 'version' } : { kind: 'method-not-allowed', allowed: 'GET' };
   if (parts.length === 1 && parts[0] === 'healthz') return method === 'GET' ? { kind: 'healthz' } : { kind: 'method-not-allowed', allowed: 'GET' };
   if (parts[0] !== 'namespaces') return { kind: 'not-found' };
+  if (parts.length === 3 && parts[2] === 'expand-vm-spec' && parts[1]) {
+    return method === 'PUT' ? { kind: 'expand-vm-spec', namespace: parts[1] } : { kind: 'method-not-allowed', allowed: 'PUT' };
+  }
   return objectRoute(method, parts.slice(1));
 }

@@ -37,6 +37,8 @@ let launcher: LauncherServer;
 let echo: Server;
 const echoSockets = new Set<Socket>();
 let apiServer: https.Server;
+let handlerCa = '';
+let otherKubevirtClient: CertKeyPem;
 
 const fakeClient = {
   get: (path: string) => {
@@ -68,6 +70,8 @@ before(async () => {
   strangerCert = await issueClientCert(ca, 'front-proxy-client');
   const handlerServing = await issueServerCert(kubevirt, { dnsNames: ['virt-handler'] });
   const apiClient = await issueClientCert(kubevirt, VIRT_API_CLIENT_NAME);
+  otherKubevirtClient = await issueClientCert(kubevirt, 'kubevirt.io:system:client:someone-else');
+  handlerCa = kubevirt.certPem;
 
   echo = createServer((s) => {
     echoSockets.add(s);
@@ -203,4 +207,31 @@ test('a console whose unix side goes away is closed for the client', async () =>
   for (const s of echoSockets) s.destroy();
   assert.equal(await c.closed, 1000);
   assert.ok(Date.now() - t0 < 5000, 'closed promptly');
+});
+
+test('expand-vm-spec returns the VM in the namespace of the path, refusing another namespace', async () => {
+  const vm = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'x' }, spec: { template: {} } };
+  const ok = await call('PUT', `${B}/expand-vm-spec`, { ...admin, cert: proxyCert }, JSON.stringify(vm));
+  assert.equal(ok.code, 200);
+  assert.equal((JSON.parse(ok.text) as { metadata: { namespace: string } }).metadata.namespace, 'ns');
+  const other = await call('PUT', `${B}/expand-vm-spec`, { ...admin, cert: proxyCert }, JSON.stringify({ ...vm, metadata: { name: 'x', namespace: 'other' } }));
+  assert.equal(other.code, 400);
+  assert.match(other.text, /VM namespace must be empty or ns/);
+});
+
+test('virt-handler answers only virt-api: another client certificate of the KubeVirt CA is refused', async () => {
+  const code = await new Promise<number>((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port: consoleServer.port, method: 'PUT', path: '/v1/namespaces/ns/virtualmachineinstances/v/pause', ca: handlerCa, cert: otherKubevirtClient.certPem, key: otherKubevirtClient.keyPem }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+  assert.equal(code, 403);
+  await assert.rejects(new Promise((resolve, reject) => {
+    const req = https.request({ host: '127.0.0.1', port: consoleServer.port, method: 'PUT', path: '/v1/namespaces/ns/virtualmachineinstances/v/pause', ca: handlerCa }, resolve);
+    req.on('error', reject);
+    req.end();
+  }), 'no client certificate: the TLS handshake fails');
 });

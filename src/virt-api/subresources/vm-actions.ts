@@ -88,3 +88,15 @@ export function expandSpec(vm: VirtualMachine): VirtualMachine {
   if (spec.preference) throw badRequest(`preference "${spec.preference.name ?? ''}" cannot be expanded: instancetype.kubevirt.io is not served`);
   return vm;
 }
+
+/**
+ * `PUT namespaces/<ns>/expand-vm-spec`: the VM in the body, expanded. Its namespace must be empty
+ * or `ns` (then it is set to `ns`), as upstream.
+ */
+export function expandVMSpec(ns: string, body: Record<string, unknown>): VirtualMachine {
+  const vm = body as unknown as VirtualMachine;
+  if (body.kind !== 'VirtualMachine' || typeof body.spec !== 'object' || body.spec === null) throw badRequest('Object is not a valid VirtualMachine');
+  const vmNs = vm.metadata?.namespace ?? '';
+  if (vmNs !== '' && vmNs !== ns) throw badRequest(`VM namespace must be empty or ${ns}`);
+  return expandSpec({ ...vm, metadata: { ...vm.metadata, namespace: ns } });
+}

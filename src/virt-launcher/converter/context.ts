@@ -63,12 +63,21 @@ export interface SMBIOSValues {
 /** Upstream's defaults (KubeVirt CR `spec.configuration.smbios`). */
 export const DEFAULT_SMBIOS: SMBIOSValues = { manufacturer: 'KubeVirt', product: 'None', family: 'KubeVirt' };
 
+/**
+ * Default TCG translation cache (MiB): QEMU's default lets it grow towards 1 GiB, most of a small
+ * guest's fixed memory under emulation; this many MiB hold the test guest's boot without flushing
+ * measurably more (docs/benchmarks.md, launcher section).
+ */
+export const TCG_TB_CACHE_MIB = 32;
+
 /** Everything convertVMI needs beyond the VMI. Only `privateDir` is required. */
 export interface ConverterContext {
   /** The launcher's private directory: `virt-serial0`, `virt-serial0-log` and `virt-vnc` live here. */
   readonly privateDir: string;
   /** Software emulation (TCG): `<domain type="qemu">` and a CPU model TCG implements. Default false (KVM). */
   readonly emulation?: boolean;
+  /** Under emulation, QEMU's TCG translation-block cache in MiB (libvirt `<tcg><tb-cache>`). Default TCG_TB_CACHE_MIB; 0 leaves QEMU's default. */
+  readonly tcgTBCacheMiB?: number;
   /** CPU model used under emulation when the VMI asks for host-model or host-passthrough. Default qemu64. */
   readonly tcgCPUModel?: string;
   /** Guest architecture when the VMI has none (amd64, arm64, s390x). Default amd64. */

@@ -22,10 +22,11 @@
  *   (default 10), dedicatedCPUs (host CPUs for dedicatedCpuPlacement), hotplugPorts, uid, architecture.
  * Errors are StatusErrors naming the field (a disk without a volume, an unsupported binding...).
  */
-import { firmwareUUID, type VirtualMachineInstance, type DiskBus, type Disk } from '../../api/kubevirt/index.js';
-import { defaultDiskBusFor } from '../../api/kubevirt/defaults/index.js';
+import type { VirtualMachineInstance, DiskBus, Disk } from '../../api/kubevirt/index.js';
+import { firmwareUUID } from '../../api/kubevirt/firmware-uuid.js';
+import { defaultDiskBusFor } from '../../api/kubevirt/defaults/devices.js';
 import { StatusError } from '../../api/meta/index.js';
-import { DEBIAN_OVMF, DEFAULT_SMBIOS, type ConverterContext } from './context.js';
+import { DEBIAN_OVMF, DEFAULT_SMBIOS, TCG_TB_CACHE_MIB, type ConverterContext } from './context.js';
 import { convertClock } from './clock.js';
 import { convertControllers } from './controllers.js';
 import { convertCPU, convertCPUTune, convertVCPU, topologyOf, vcpuCount } from './cpu.js';
@@ -51,6 +52,12 @@ import type { DiskSpec, DomainSpec, InterfaceSpec } from './types.js';
 import { diskSourceFor, isReadOnlyVolume } from './volumes.js';
 
 export type { ConverterContext } from './context.js';
+
+/** The TCG translation cache to ask for: only under emulation; 0 leaves QEMU's default. */
+const tbCache = (emulation: boolean, mib: number | undefined): number | undefined => {
+  const v = mib ?? TCG_TB_CACHE_MIB;
+  return emulation && v > 0 ? v : undefined;
+};
 
 /** The namespace kubevirt's domain metadata lives in. */
 export const KUBEVIRT_METADATA_NS = 'http://kubevirt.io';
@@ -116,7 +123,7 @@ export function buildDomainSpec(vmi: VirtualMachineInstance, ctx: ConverterConte
       nvramPath: ctx.nvramPath ?? `${ctx.privateDir}/${name}_VARS.fd`,
       ...(ctx.kernelBoot ? { kernelBoot: ctx.kernelBoot } : {}),
     }),
-    features: convertFeatures(spec, arch, usesSecureBoot(spec)),
+    features: convertFeatures(spec, arch, usesSecureBoot(spec), tbCache(emulation, ctx.tcgTBCacheMiB)),
     cpu: convertCPU(spec, emulation, ctx.tcgCPUModel),
     clock: convertClock(spec),
     ...(spec.domain.rebootPolicy === 'Terminate' ? { on_reboot: 'destroy' as const } : {}),

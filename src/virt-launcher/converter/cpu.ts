@@ -1,5 +1,6 @@
 /** vCPU count and hotplug maximum, CPU mode/model/topology/features, and vCPU pinning for dedicated CPUs. */
-import { CPU_MODE_HOST_MODEL, CPU_MODE_HOST_PASSTHROUGH, type VirtualMachineInstanceSpec } from '../../api/kubevirt/index.js';
+import type { VirtualMachineInstanceSpec } from '../../api/kubevirt/index.js';
+import { CPU_MODE_HOST_MODEL, CPU_MODE_HOST_PASSTHROUGH } from '../../api/kubevirt/constants.js';
 import { StatusError } from '../../api/meta/index.js';
 import type { CPUSpec, CPUTuneSpec, DomainSpec } from './types.js';
 

@@ -51,3 +51,9 @@ test('hyperv enlightenments map to libvirt names and states', () => {
   });
   assert.deepEqual(convertFeatures(spec({ hypervPassthrough: { enabled: true } }), 'amd64', false).hyperv, { $: { mode: 'passthrough' } });
 });
+
+test('the TCG translation cache is set only when asked (software emulation)', () => {
+  const spec = { domain: { devices: {} } };
+  assert.deepEqual(convertFeatures(spec, 'amd64', false, 32).tcg, { 'tb-cache': { $: { unit: 'MiB' }, _: 32 } });
+  assert.equal(convertFeatures(spec, 'amd64', false).tcg, undefined);
+});

@@ -34,8 +34,12 @@ export function convertHyperv(hv: Hyperv): HypervSpec {
   return out;
 }
 
-/** `<features>` of the VMI; `secureBoot` forces SMM on, as OVMF's secure-boot build needs it. */
-export function convertFeatures(spec: VirtualMachineInstanceSpec, architecture: string, secureBoot: boolean): FeaturesSpec {
+/**
+ * `<features>` of the VMI; `secureBoot` forces SMM on, as OVMF's secure-boot build needs it.
+ * `tbCacheMiB` (software emulation only) caps QEMU's TCG translation cache, which otherwise grows
+ * towards QEMU's 1 GiB default and dominates a small guest's fixed memory.
+ */
+export function convertFeatures(spec: VirtualMachineInstanceSpec, architecture: string, secureBoot: boolean, tbCacheMiB?: number): FeaturesSpec {
   const f = spec.domain.features ?? {};
   const x86 = architecture === 'amd64';
   const out: FeaturesSpec = {};
@@ -47,5 +51,6 @@ export function convertFeatures(spec: VirtualMachineInstanceSpec, architecture: 
   if (f.pvspinlock) out.pvspinlock = stateOf(f.pvspinlock)!;
   if (secureBoot || (f.smm && f.smm.enabled !== false)) out.smm = { $: { state: 'on' } };
   if (x86) out.vmport = { $: { state: 'off' } };
+  if (tbCacheMiB !== undefined) out.tcg = { 'tb-cache': { $: { unit: 'MiB' }, _: tbCacheMiB } };
   return out;
 }

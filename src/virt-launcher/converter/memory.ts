@@ -1,5 +1,6 @@
 /** Guest memory in bytes, hugepage backing, and the memory balloon. */
-import { quantityValue, type VirtualMachineInstanceSpec } from '../../api/kubevirt/index.js';
+import type { VirtualMachineInstanceSpec } from '../../api/kubevirt/index.js';
+import { quantityValue } from '../../api/kubevirt/quantity.js';
 import { StatusError } from '../../api/meta/index.js';
 import type { DomainSpec, MemBalloonSpec } from './types.js';
 

@@ -1,9 +1,10 @@
 /**
- * Renders a DomainSpec to libvirt XML with fast-xml-parser's XMLBuilder. Attribute and text values
+ * Renders a DomainSpec to libvirt XML with XMLBuilder (fast-xml-parser's builder, imported from its
+ * own package so the launcher does not load the parser and its entity tables). Attribute and text values
  * are escaped by the builder; characters XML 1.0 cannot carry at all are dropped first, so no
  * user string can break or change the document's structure.
  */
-import { XMLBuilder } from 'fast-xml-parser';
+import XMLBuilder from 'fast-xml-builder';
 import type { DomainSpec } from './types.js';
 
 const builder = new XMLBuilder({

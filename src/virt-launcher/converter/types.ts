@@ -176,6 +176,8 @@ export interface FeaturesSpec {
   pvspinlock?: StateEl;
   smm?: StateEl;
   vmport?: StateEl;
+  /** Software emulation only: the size of QEMU's translation-block cache. */
+  tcg?: { 'tb-cache': TextEl<{ unit: 'MiB' }> };
 }
 
 export interface TimerSpec {

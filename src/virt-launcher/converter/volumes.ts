@@ -2,7 +2,8 @@
  * Where each volume's disk is on the host. The launcher passes what it resolved (paths, detected
  * formats, block or file); for volumes it left out, upstream's paths for the volume's kind are used.
  */
-import { VOLUME_SOURCE_KINDS, type VirtualMachineInstance, type Volume } from '../../api/kubevirt/index.js';
+import type { VirtualMachineInstance, Volume } from '../../api/kubevirt/index.js';
+import { VOLUME_SOURCE_KINDS } from '../../api/kubevirt/volume-kinds.js';
 import { StatusError } from '../../api/meta/index.js';
 import type { DiskSource } from './context.js';
 

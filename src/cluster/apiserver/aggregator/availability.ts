@@ -16,7 +16,7 @@ export type ProbeResult =
   | { readonly kind: 'endpoints-not-found' }
   | { readonly kind: 'missing-endpoints'; readonly portName: string }
   | { readonly kind: 'discovery-failed'; readonly url: string; readonly error: string }
-  | { readonly kind: 'passed' };
+  | { readonly kind: 'passed'; readonly discovery?: unknown };
 
 /** The Available condition for a probe result; lastTransitionTime kept while the status stays the same. */
 export function availableCondition(apiService: KubeObject, probe: ProbeResult, now: Date = new Date()): Condition {
@@ -72,6 +72,8 @@ export interface ProbeDeps {
   readonly clientCertificate: ClientCertificate;
   /** Default 5000, as upstream. */
   readonly timeoutMs?: number;
+  /** Hears each backend's discovery document (APIResourceList) or its absence, for aggregated discovery. */
+  readonly onDiscovery?: (groupVersion: string, doc: unknown) => void;
 }
 
 /** Whether the Available condition changed in status, reason or message (only then is a status write due). */
@@ -116,17 +118,20 @@ export async function probeAPIService(apiService: KubeObject, deps: ProbeDeps): 
   }
   const path = `/apis/${spec.group}/${spec.version}`;
   const url = `https://${serviceServerName(svc.namespace, svc.name)}:${port}${path}`;
+  let body: string;
   try {
     const target = await deps.resolveService(svc.namespace, svc.name, port);
-    await proxyGet(
-      backendTarget(apiService, target),
-      deps.clientCertificate,
-      path,
-      deps.timeoutMs ?? 5000,
-      url,
-    );
+    body = await proxyGet(backendTarget(apiService, target), deps.clientCertificate, path, deps.timeoutMs ?? 5000, url);
   } catch (err) {
+    deps.onDiscovery?.(`${spec.group}/${spec.version}`, undefined);
     return { kind: 'discovery-failed', url, error: err instanceof Error ? err.message : String(err) };
   }
-  return { kind: 'passed' };
+  let discovery: unknown;
+  try {
+    discovery = JSON.parse(body) as unknown;
+  } catch {
+    discovery = undefined;
+  }
+  deps.onDiscovery?.(`${spec.group}/${spec.version}`, discovery);
+  return { kind: 'passed', discovery };
 }

@@ -184,14 +184,17 @@ export function proxyUpgradeRequest(
   });
 }
 
+/** Discovery answers larger than this are not kept (the probe still passes). */
+const maxDiscoveryBytes = 3 << 20;
+
 /** The identity kube-aggregator uses for its own discovery checks. */
 const AGGREGATOR_USER: UserInfo = { name: 'system:kube-aggregator', groups: ['system:masters'] };
 
 /**
- * `GET path` on the backend as kube-aggregator's availability check does; resolves on a 2xx,
- * rejects with `bad status from <url>: <code>` or `timed out waiting for <url>` otherwise.
+ * `GET path` on the backend as kube-aggregator's availability check does; resolves with the body
+ * on a 2xx, rejects with `bad status from <url>: <code>` or `timed out waiting for <url>` otherwise.
  */
-export function proxyGet(target: BackendTarget, tls: ClientCertificate, path: string, timeoutMs: number, url: string): Promise<void> {
+export function proxyGet(target: BackendTarget, tls: ClientCertificate, path: string, timeoutMs: number, url: string): Promise<string> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string | string[] | undefined> = { accept: 'application/json' };
     setIdentityHeaders(headers, AGGREGATOR_USER);
@@ -204,11 +207,16 @@ export function proxyGet(target: BackendTarget, tls: ClientCertificate, path: st
       reject(err);
     });
     req.on('response', (answer) => {
-      answer.resume();
+      const chunks: Buffer[] = [];
+      let size = 0;
+      answer.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size <= maxDiscoveryBytes) chunks.push(c);
+      });
       answer.on('end', () => {
         clearTimeout(timer);
         const code = answer.statusCode ?? 0;
-        if (code >= 200 && code < 300) resolve();
+        if (code >= 200 && code < 300) resolve(Buffer.concat(chunks).toString('utf8'));
         else reject(new Error(`bad status from ${url}: ${code}`));
       });
     });

@@ -35,6 +35,7 @@ export function servedFromCompiled(deps: RestDeps, crdName: string, versions: re
       info: v.info,
       storageVersion: storage,
       crd: crdName,
+      ...(v.scale ? { scale: v.scale } : {}),
       hooks: {
         defaults: (o: KubeObject) => v.pruneAndDefault(o),
         validate: (o: KubeObject) => v.validate(o),

@@ -7,6 +7,7 @@ import type { Duplex } from 'node:stream';
 import { StatusError, unauthorized, type KubeObject } from '../../../api/meta/index.js';
 import type { UserInfo } from '../contracts.js';
 import { apiGroup, apiGroupList, apiResourceList, apiVersions, versionInfo } from '../discovery/discovery.js';
+import { aggregatedContentType, aggregatedDiscovery, wantsAggregated } from '../discovery/aggregated.js';
 import type { OpenApi } from '../discovery/openapi.js';
 import type { AggregationWiring } from '../aggregator-wiring.js';
 import type { ServedResource } from '../registry/registry.js';
@@ -65,6 +66,13 @@ function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerRe
     return;
   }
   const parts = p.split('/').filter(Boolean);
+  const aggregated = p === '/api' || p === '/apis' ? wantsAggregated(req.headers.accept) : undefined;
+  if (aggregated && (p === '/api' || p === '/apis')) {
+    const data = JSON.stringify(aggregatedDiscovery(deps.registry, p, aggregated, deps.aggregation?.remoteGroups()));
+    res.writeHead(200, { 'Content-Type': aggregatedContentType(aggregated), 'Content-Length': Buffer.byteLength(data), Vary: 'Accept', 'Cache-Control': 'no-cache, private' });
+    res.end(data);
+    return;
+  }
   let body: unknown;
   if (p === '/version') body = versionInfo();
   else if (p === '/api') body = apiVersions(deps.serverAddress());

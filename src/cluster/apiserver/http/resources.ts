@@ -1,15 +1,16 @@
 /**
  * Serves resource requests (get, list, watch, create, update, patch, delete, deletecollection,
- * and the status subresource) for any registered resource through the generic REST layer.
+ * and the status and scale subresources) for any registered resource through the generic REST layer.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, badRequest, methodNotAllowed, unsupportedMediaType, type KubeObject } from '../../../api/meta/index.js';
-import type { Verb } from '../contracts.js';
+import type { PatchType, Verb } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
 import type { Caller, RestDeps } from '../rest/context.js';
 import { deleteCollection, deleteObject, deletedStatus, type DeleteOptions } from '../rest/delete.js';
 import { getObject, listObjects, parseSelection, type ListQuery } from '../rest/read.js';
 import { defaultPrinter, toTable, type IncludeObject } from '../rest/table.js';
+import { getScale, hasScale, patchScale, updateScale } from '../rest/scale.js';
 import { createObject, patchObject, updateObject } from '../rest/write.js';
 import type { WatchHub } from '../watch/hub.js';
 import { startWatch, type WatchEventType } from '../watch/watch.js';
@@ -148,6 +149,10 @@ export async function serveResource(deps: ResourceHandlerDeps, rr: ResourceReque
   const r = rr.resource;
   const ns = r.info.namespaced ? info.namespace : '';
   const sub = info.subresource;
+  if (sub === 'scale' && hasScale(r) && (!r.info.namespaced || ns)) {
+    await serveScale(deps, rr, ns);
+    return;
+  }
   if (sub && sub !== 'status') throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
   if (sub === 'status' && !r.info.subresources.includes('status')) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
   if (r.info.namespaced && !ns && info.verb !== 'list' && info.verb !== 'watch' && info.verb !== 'deletecollection') {
@@ -203,18 +208,43 @@ export async function serveResource(deps: ResourceHandlerDeps, rr: ResourceReque
   }
 }
 
-async function servePatch(deps: ResourceHandlerDeps, rr: ResourceRequest, ns: string): Promise<void> {
-  const { req, res, url, info } = rr;
+/** GET, PUT and PATCH of the scale subresource. */
+async function serveScale(deps: ResourceHandlerDeps, rr: ResourceRequest, ns: string): Promise<void> {
+  const { info, req, res } = rr;
   const r = rr.resource;
-  requireVerb(r, 'patch');
-  const p = deps.modules.patches;
-  const ct = req.headers['content-type'] ?? '';
-  const type = p?.patchTypeOf(ct);
+  switch (info.verb) {
+    case 'get':
+      writeJson(res, 200, getScale(deps, r, ns, info.name));
+      return;
+    case 'update':
+      writeJson(res, 200, await updateScale(deps, r, ns, info.name, decodeObject(await readBody(req), req.headers['content-type']), rr.caller));
+      return;
+    case 'patch': {
+      const type = patchTypeOf(deps, req.headers['content-type'] ?? '');
+      writeJson(res, 200, await patchScale(deps, r, ns, info.name, type, decodeBody(await readBody(req), req.headers['content-type']), rr.caller));
+      return;
+    }
+    default:
+      throw methodNotAllowed(`the server does not allow this method on the requested resource`);
+  }
+}
+
+function patchTypeOf(deps: RestDeps, ct: string): PatchType {
+  const type = deps.modules.patches?.patchTypeOf(ct);
   if (!type) {
     throw unsupportedMediaType(
       `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml, application/strategic-merge-patch+json`,
     );
   }
+  return type;
+}
+
+async function servePatch(deps: ResourceHandlerDeps, rr: ResourceRequest, ns: string): Promise<void> {
+  const { req, res, url, info } = rr;
+  const r = rr.resource;
+  requireVerb(r, 'patch');
+  const ct = req.headers['content-type'] ?? '';
+  const type = patchTypeOf(deps, ct);
   if (type === 'apply' && !url.searchParams.get('fieldManager')) throw badRequest('PATCH /apis: fieldManager is required for apply requests');
   const patch = decodeBody(await readBody(req), ct);
   const existed = type === 'apply' ? deps.store.get({ group: r.info.group, resource: r.info.plural }, ns, info.name) !== undefined : true;

@@ -2,7 +2,7 @@
  * The catalogue of served resources: built-ins given at start, CRD versions added and removed at
  * run time. Answers "which resource is /apis/G/V/R" and "which resource stores kind K of G/V".
  */
-import type { ResourceInfo } from '../contracts.js';
+import type { CompiledCrdVersion, ResourceInfo } from '../contracts.js';
 import type { ResourceHooks } from './hooks.js';
 
 /** One served group/version/resource with its hooks. */
@@ -13,6 +13,8 @@ export interface ServedResource {
   readonly storageVersion: string;
   /** Set for resources defined by a CustomResourceDefinition (its name). */
   readonly crd?: string;
+  /** Where a CRD's scale subresource reads and writes replicas (built-ins use spec/status.replicas). */
+  readonly scale?: CompiledCrdVersion['scale'];
 }
 
 const gvr = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;

@@ -149,11 +149,11 @@ function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, next
 }
 
 /**
- * The shared read-modify-write loop of update and patch. `mutate` builds the desired object from
- * the live one; conflicts caused by concurrent writers are retried unless the caller pinned a
- * resourceVersion.
+ * The shared read-modify-write loop of update, patch and subresource writes (scale). `mutate`
+ * builds the desired object from the live one; conflicts caused by concurrent writers are retried
+ * unless the caller pinned a resourceVersion.
  */
-async function updateLoop(
+export async function updateLoop(
   deps: RestDeps,
   r: ServedResource,
   namespace: string,
