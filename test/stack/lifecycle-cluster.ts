@@ -78,7 +78,8 @@ export class UpCluster {
 
   /** Applies objects given as JSON (kubectl reads JSON as YAML); throws with kubectl's output on failure. */
   apply(...objs: unknown[]): void {
-    const r = this.kubectl(['apply', '-f', '-'], objs.map((o) => JSON.stringify(o)).join('\n---\n'));
+    const doc = objs.length === 1 ? objs[0] : { apiVersion: 'v1', kind: 'List', items: objs };
+    const r = this.kubectl(['apply', '-f', '-'], JSON.stringify(doc));
     if (r.code !== 0) throw new Error(`kubectl apply failed: ${r.out}`);
   }
 
@@ -121,6 +122,21 @@ export class UpCluster {
     const pids = this.descendants(re);
     if (pids.length !== 1) throw new Error(`expected one process matching ${String(re)}, found ${pids.length}`);
     return pids[0]!;
+  }
+
+  /**
+   * Pids of pod processes of this cluster matching `re`: their mounts name this cluster's data dir
+   * (pods are set up under it), so no other cluster's process on the machine can match.
+   */
+  podProcesses(re: RegExp): number[] {
+    return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).filter((pid) => {
+      try {
+        const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+        return re.test(cmd) && !cmd.startsWith('/bin/sh ') && readFileSync(`/proc/${pid}/mountinfo`, 'utf8').includes(this.dataDir);
+      } catch {
+        return false;
+      }
+    });
   }
 
   /** SIGTERM to up; resolves with its exit code and removes the data dir. */

@@ -41,8 +41,12 @@ async function withLog(fn: (c: UpCluster) => Promise<void>): Promise<void> {
   }
 }
 
-/** The launcher's node process (not the sh wrapper around it, whose argv also names the script). */
-const launcherOf = (c: UpCluster, name: string) => c.descendant(new RegExp(`^\\S+ \\S+virt-launcher\\.js .*--name ${name} `));
+/** The launcher's node process (not the sh wrapper around it, whose argv also names the script), in one of this cluster's pods. */
+const launcherOf = (c: UpCluster, name: string): number => {
+  const pids = c.podProcesses(new RegExp(`virt-launcher\\.js .*--name ${name} `));
+  if (pids.length !== 1) throw new Error(`expected one launcher of ${name}, found ${pids.length}`);
+  return pids[0]!;
+};
 /** QEMU is libvirtd's child, which may have left the process tree: read-only lookup by its unique guest name. */
 const qemuOf = (_c: UpCluster, name: string): string[] =>
   spawnSync('pgrep', ['-f', `guest=default_${name},`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
