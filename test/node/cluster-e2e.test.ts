@@ -181,10 +181,10 @@ spec:
   podUids.push(jp('pod client', '.metadata.uid'));
   const ipA = jp('pod vols', '.status.podIP');
   const ipB = jp('pod client', '.status.podIP');
-  // Each node has its own /24 (10.244.1 and .2 unless another cluster on this host holds them).
-  assert.match(ipA, /^10\.244\.\d+\.\d+$/);
-  assert.match(ipB, /^10\.244\.\d+\.\d+$/);
-  assert.notEqual(ipA.split('.')[2], ipB.split('.')[2]);
+  // One supernet per cluster (10.244/16 unless another cluster on this host holds it), a /24 per node.
+  assert.match(ipA, /^10\.\d+\.1\.\d+$/);
+  assert.match(ipB, /^10\.\d+\.2\.\d+$/);
+  assert.equal(ipA.split('.')[1], ipB.split('.')[1]);
   const got = await until('an HTTP answer across nodes', () => {
     // busybox-static's wget crashes in glibc's resolver without NSS libraries: plain HTTP over nc.
     const r = kubectl(['exec', 'client', '--', 'sh', '-c', `printf 'GET / HTTP/1.0\\r\\n\\r\\n' | nc -w 3 ${ipA} 8080`]);
