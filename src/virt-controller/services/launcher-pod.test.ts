@@ -184,6 +184,12 @@ const volumeCases: { name: string; mods: VMIMod[]; volume: unknown; mount: unkno
     volume: { name: 's', secret: { secretName: 'sec', optional: true } },
     mount: { name: 's', mountPath: '/var/run/kubevirt-private/secret/s', readOnly: true },
   },
+  {
+    name: 'downwardAPI mounts the fields where the launcher builds its ISO',
+    mods: [withVolume({ name: 'labels', downwardAPI: { fields: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } })],
+    volume: { name: 'labels', downwardAPI: { items: [{ path: 'labels', fieldRef: { fieldPath: 'metadata.labels' } }] } },
+    mount: { name: 'labels', mountPath: '/var/run/kubevirt-private/downwardapi/labels', readOnly: true },
+  },
 ];
 for (const c of volumeCases) {
   test(`volumes: ${c.name}`, () => {

@@ -55,6 +55,9 @@ export function renderVolume(v: Volume): Rendered | undefined {
   if (v.secret) {
     return { volume: { name, secret: { secretName: v.secret.secretName, ...opt(v.secret.optional) } }, mount: { name, mountPath: `${PRIVATE_DIR}/secret/${name}`, readOnly: true } };
   }
+  if (v.downwardAPI) {
+    return { volume: { name, downwardAPI: { items: v.downwardAPI.fields ?? [] } }, mount: { name, mountPath: `${PRIVATE_DIR}/downwardapi/${name}`, readOnly: true } };
+  }
   return undefined;
 }
 
