@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
+import { pack, type Pack } from 'tar-stream';
 
 /** Media types of the OCI image spec used here. */
 export const MediaType = {
@@ -39,8 +39,8 @@ export function sha256Digest(bytes: Buffer): string {
   return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
 }
 
-/** Builds the uncompressed layer tar: directory disk/ and disk/<fileName>, fixed mtime. */
-export async function containerDiskTar(fileName: string, data: Buffer): Promise<Buffer> {
+/** An uncompressed tar in memory: `add` writes its entries, then the archive is finalised. */
+export async function tarBuffer(add: (p: Pack) => void): Promise<Buffer> {
   const p = pack();
   const chunks: Buffer[] = [];
   p.on('data', (b: unknown) => chunks.push(b as Buffer));
@@ -48,12 +48,19 @@ export async function containerDiskTar(fileName: string, data: Buffer): Promise<
     p.on('end', resolve);
     p.on('error', reject);
   });
-  const owner = { uid: CONTAINERDISK_UID, gid: CONTAINERDISK_UID, mtime: new Date(0) };
-  p.entry({ name: 'disk/', type: 'directory', mode: 0o755, ...owner });
-  p.entry({ name: `disk/${fileName}`, type: 'file', mode: 0o644, size: data.length, ...owner }, data);
+  add(p);
   p.finalize();
   await done;
   return Buffer.concat(chunks);
+}
+
+/** Builds the uncompressed layer tar: directory disk/ and disk/<fileName>, fixed mtime. */
+export function containerDiskTar(fileName: string, data: Buffer): Promise<Buffer> {
+  const owner = { uid: CONTAINERDISK_UID, gid: CONTAINERDISK_UID, mtime: new Date(0) };
+  return tarBuffer((p) => {
+    p.entry({ name: 'disk/', type: 'directory', mode: 0o755, ...owner });
+    p.entry({ name: `disk/${fileName}`, type: 'file', mode: 0o644, size: data.length, ...owner }, data);
+  });
 }
 
 /** Writes bytes as a blob of the layout at dir and returns their descriptor. */

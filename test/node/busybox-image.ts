@@ -7,9 +7,8 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { pack } from 'tar-stream';
 import { extractDeb, fetchDeb, resolvePackagesCached } from '../../src/guest-image/debs.js';
-import { MediaType, sha256Digest, writeBlob } from '../guest/oci.js';
+import { MediaType, sha256Digest, tarBuffer, writeBlob } from '../guest/oci.js';
 
 /** Applets linked to /bin/busybox in the image. */
 const APPLETS = ['sh', 'ls', 'cat', 'echo', 'sleep', 'env', 'pwd', 'id', 'hostname', 'wget', 'nc', 'httpd', 'mkdir', 'touch', 'test', 'true', 'false', 'grep', 'ip', 'ping', 'mount', 'readlink', 'head', 'tr', 'wc', 'kill', 'ps', 'stat', 'tty', 'stty'];
@@ -33,25 +32,17 @@ async function busyboxBinary(): Promise<Buffer> {
   }
 }
 
-async function layerTar(busybox: Buffer): Promise<Buffer> {
-  const p = pack();
-  const chunks: Buffer[] = [];
-  p.on('data', (b: unknown) => chunks.push(b as Buffer));
-  const done = new Promise<void>((resolve, reject) => {
-    p.on('end', resolve);
-    p.on('error', reject);
+function layerTar(busybox: Buffer): Promise<Buffer> {
+  return tarBuffer((p) => {
+    const meta = { uid: 0, gid: 0, mtime: new Date(0) };
+    for (const d of ['bin/', 'etc/', 'tmp/', 'var/', 'work/']) p.entry({ name: d, type: 'directory', mode: d === 'tmp/' ? 0o1777 : 0o755, ...meta });
+    p.entry({ name: 'bin/busybox', type: 'file', mode: 0o755, size: busybox.length, ...meta }, busybox);
+    for (const a of APPLETS) p.entry({ name: `bin/${a}`, type: 'symlink', linkname: 'busybox', mode: 0o777, ...meta });
+    // Debian-style /var/run -> /run: volume paths below it must resolve inside the root.
+    p.entry({ name: 'var/run', type: 'symlink', linkname: '/run', mode: 0o777, ...meta });
+    const passwd = Buffer.from('root:x:0:0:root:/root:/bin/sh\n');
+    p.entry({ name: 'etc/passwd', type: 'file', mode: 0o644, size: passwd.length, ...meta }, passwd);
   });
-  const meta = { uid: 0, gid: 0, mtime: new Date(0) };
-  for (const d of ['bin/', 'etc/', 'tmp/', 'var/', 'work/']) p.entry({ name: d, type: 'directory', mode: d === 'tmp/' ? 0o1777 : 0o755, ...meta });
-  p.entry({ name: 'bin/busybox', type: 'file', mode: 0o755, size: busybox.length, ...meta }, busybox);
-  for (const a of APPLETS) p.entry({ name: `bin/${a}`, type: 'symlink', linkname: 'busybox', mode: 0o777, ...meta });
-  // Debian-style /var/run -> /run: volume paths below it must resolve inside the root.
-  p.entry({ name: 'var/run', type: 'symlink', linkname: '/run', mode: 0o777, ...meta });
-  const passwd = Buffer.from('root:x:0:0:root:/root:/bin/sh\n');
-  p.entry({ name: 'etc/passwd', type: 'file', mode: 0o644, size: passwd.length, ...meta }, passwd);
-  p.finalize();
-  await done;
-  return Buffer.concat(chunks);
 }
 
 /** Writes the busybox image as an OCI layout under `dir` and returns `dir`. */

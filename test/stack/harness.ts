@@ -4,22 +4,14 @@
  * kubeconfig, look for QEMU processes of a domain, fetch from a guest, and stop it cleanly.
  */
 import { execFile, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { freePort, until } from '../fixtures/wait.js';
-
-const root = new URL('../..', import.meta.url).pathname;
-const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+import { kubectlPath, missing, root } from './lifecycle-cluster.js';
 
 /** Why the stack suites cannot run here, or undefined. */
-export const stackSkip: string | undefined = !kubectlPath
-  ? 'kubectl not found'
-  : process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync(join(root, 'dist/cmd/virt-launcher.js'))
-      ? 'run npm run build first'
-      : undefined;
+export const stackSkip: string | undefined = missing;
 
 /** A running `kubevirt-ts up`. */
 export interface UpCluster {

@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { freePort, until } from '../fixtures/wait.js';
 
 export const root = new URL('../..', import.meta.url).pathname;
-const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+/** The kubectl binary the suites drive, if installed. */
+export const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 
 /** Why an e2e suite cannot run here, or undefined. */
 export const missing: string | undefined = !kubectlPath

@@ -146,7 +146,7 @@ export class PodWorker {
       }
       const mounts = sandboxMounts(pod, volumes);
       const resolv = pod.spec.hostNetwork ? '/etc/resolv.conf' : await podResolvConf();
-      // The host's resolver, or its upstream when the host's names only a loopback stub.
+      // The host's resolver, or its upstream when the host's file lists only a loopback resolver (systemd-resolved).
       if (resolv !== '/etc/resolv.conf') mounts.push({ source: resolv, target: '/etc/resolv.conf', readOnly: true, file: true });
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts });
       return true;

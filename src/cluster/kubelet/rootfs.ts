@@ -31,11 +31,11 @@ export interface ContainerRootSpec {
  * the agent can lstat it. Returns the resolved in-root path.
  */
 export function resolveInRoot(path: string, view: (p: string) => string): string {
-  const todo = path.split('/').filter(Boolean);
+  const pending = path.split('/').filter(Boolean);
   const done: string[] = [];
   let links = 0;
-  while (todo.length) {
-    const part = todo.shift() ?? '';
+  while (pending.length) {
+    const part = pending.shift() ?? '';
     if (part === '.') continue;
     if (part === '..') {
       done.pop();
@@ -54,7 +54,7 @@ export function resolveInRoot(path: string, view: (p: string) => string): string
     }
     if (++links > 40) throw new ContainerConfigError(`too many levels of symbolic links in ${path}`);
     if (target.startsWith('/')) done.length = 0;
-    todo.unshift(...target.split('/').filter(Boolean));
+    pending.unshift(...target.split('/').filter(Boolean));
   }
   return `/${done.join('/')}`;
 }

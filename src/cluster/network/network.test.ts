@@ -81,7 +81,7 @@ test('Ipam persists allocations, reuses a pod address, and releases it', async (
   }
 });
 
-test('pods get the host resolv.conf unless it only names a loopback stub', async () => {
+test('pods get the host resolv.conf unless it only lists a loopback resolver', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'kvts-resolv-'));
   try {
     const host = join(dir, 'resolv.conf');

@@ -1,5 +1,5 @@
 // The resolv.conf pods get: the host's, or systemd-resolved's upstream file when the host's
-// only names a loopback stub (unreachable from a pod's network namespace), as kubelet does.
+// only lists a loopback resolver such as systemd-resolved's (unreachable from a pod's network namespace), as kubelet does.
 import { readFile } from 'node:fs/promises';
 
 /** Nameserver addresses listed in a resolv.conf text. */

@@ -10,7 +10,7 @@
  *   namespace Active, PV/PVC Pending). Idempotent: call it on updates too (kube-apiserver defaults
  *   every decoded object), before validation. `prepareBuiltinForCreate(info, obj)` resets status
  *   first, as the registry strategies do.
- * - `admitPodServiceAccount(pod, opts?)`: the ServiceAccount admission's kube-api-access-xxxxx
+ * - `admitPodServiceAccount(pod, opts?)`: the ServiceAccount admission's kube-api-access-<random suffix>
  *   projected volume and mounts (token, kube-root-ca.crt, namespace); call it on pod create only.
  * - `validateBuiltin(info, obj, old?)`: FieldError[] (empty = valid) for metadata and the kind's rules;
  *   `old` set on update enables the immutability rules. The core turns errors into 422 Invalid

@@ -1,7 +1,7 @@
 /**
  * Behaviour the server core adds to a few built-ins because it needs storage: the namespace
  * name label, Service ClusterIP allocation from 10.96.0.0/12, and the ServiceAccount admission
- * of new pods (service account name, `kube-api-access-xxxxx` token volume).
+ * of new pods (service account name, `kube-api-access-<random suffix>` token volume).
  */
 import ipaddr from 'ipaddr.js';
 import { invalid, invalidObject, type KubeObject } from '../../../api/meta/index.js';

@@ -1,5 +1,5 @@
 /**
- * The ServiceAccount admission plugin's pod mutation on create: the `kube-api-access-xxxxx`
+ * The ServiceAccount admission plugin's pod mutation on create: the `kube-api-access-<random suffix>`
  * projected volume (token, cluster CA, namespace) mounted read-only at the well-known path in
  * every container, so in-cluster clients find their credentials.
  */
