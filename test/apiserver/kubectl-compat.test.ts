@@ -26,12 +26,13 @@ after(async () => {
   await t?.close();
 });
 
-function kubectl(args: string[], bin = KUBECTL!): Promise<{ code: number; stdout: string; stderr: string }> {
+function kubectl(args: string[], bin = KUBECTL!, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(bin, args, { env: { ...process.env, KUBECONFIG: t.server.kubeconfigPath }, timeout: 30_000 }, (err, stdout, stderr) => {
+    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: t.server.kubeconfigPath }, timeout: 30_000 }, (err, stdout, stderr) => {
       const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
+    if (input !== undefined) child.stdin?.end(input);
   });
 }
 
@@ -112,4 +113,20 @@ test('protobuf bodies from every installed kubectl version', { skip: skip || (VE
     await ok(['create', 'configmap', `c${v}`, '--from-literal=a=b'], bin);
     assert.equal(await ok(['get', 'deployment', `d${v}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], bin), 'nginx');
   }
+});
+
+test('Secret stringData: merged into data on apply and patch, never stored; typed Secrets validated', { skip }, async () => {
+  const manifest = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: creds\nstringData:\n  user: admin\ndata:\n  user: b2xk\n  other: eA==\n';
+  const r = await kubectl(['apply', '-f', '-'], undefined, manifest);
+  assert.equal(r.code, 0, r.stderr);
+  const s = JSON.parse(await ok(['get', 'secret', 'creds', '-o', 'json'])) as { data: Record<string, string>; stringData?: unknown };
+  assert.deepEqual(s.data, { user: Buffer.from('admin').toString('base64'), other: 'eA==' });
+  assert.equal(s.stringData, undefined);
+  await ok(['patch', 'secret', 'creds', '-p', '{"stringData":{"token":"t0k"}}']);
+  assert.equal(await ok(['get', 'secret', 'creds', '-o', 'jsonpath={.data.token}']), Buffer.from('t0k').toString('base64'));
+  await ok(['create', 'secret', 'docker-registry', 'reg', '--docker-server=r.example', '--docker-username=u', '--docker-password=p']);
+  const bad = await kubectl(['apply', '-f', '-'], undefined, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: bad\ntype: kubernetes.io/dockerconfigjson\nstringData:\n  .dockerconfigjson: registry\n');
+  assert.match(bad.stderr, /The Secret "bad" is invalid: data\[\.dockerconfigjson\]: Invalid value: "<secret contents redacted>": invalid character 'r' looking for beginning of value/);
+  const tls = await kubectl(['apply', '-f', '-'], undefined, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: x\n');
+  assert.match(tls.stderr, /The Secret "tls" is invalid: data\[tls\.key\]: Required value/);
 });
