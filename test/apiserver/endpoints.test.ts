@@ -128,3 +128,21 @@ test('a Service without a selector keeps user-written Endpoints', async () => {
   assert.deepEqual(ips(ep.subsets[0].addresses), ['127.0.0.1']);
   assert.equal(ep.metadata.labels?.['endpoints.kubernetes.io/managed-by'], undefined);
 });
+
+test('NodePort Services get node ports; duplicates and out-of-range ports are refused', async () => {
+  const np = await call(t.server, 'POST', `${base}/services`, { metadata: { name: 'np' }, spec: { type: 'NodePort', selector: { app: 'web' }, ports: [{ port: 80 }] } });
+  assert.equal(np.status, 201, JSON.stringify(np.body));
+  const nodePort = np.body.spec.ports[0].nodePort as number;
+  assert.ok(nodePort >= 30000 && nodePort <= 32767, String(nodePort));
+  const dup = await call(t.server, 'POST', `${base}/services`, { metadata: { name: 'np2' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort }] } });
+  assert.equal(dup.status, 422);
+  assert.equal(dup.body.message, `Service "np2" is invalid: spec.ports[0].nodePort: Invalid value: ${nodePort}: provided port is already allocated`);
+  const range = await call(t.server, 'POST', `${base}/services`, { metadata: { name: 'np2' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort: 80 }] } });
+  assert.equal(range.status, 422);
+  assert.match(range.body.message, /provided port is not in the valid range. The range of valid ports is 30000-32767/);
+  const patched = await call(t.server, 'PATCH', `${base}/services/np`, { spec: { type: 'ClusterIP' } }, { contentType: 'application/merge-patch+json' });
+  assert.equal(patched.status, 200, JSON.stringify(patched.body));
+  assert.equal(patched.body.spec.ports[0].nodePort, undefined);
+  const reuse = await call(t.server, 'POST', `${base}/services`, { metadata: { name: 'np2' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort }] } });
+  assert.equal(reuse.status, 201, JSON.stringify(reuse.body));
+});
