@@ -3,11 +3,13 @@
  * the test guest from a hostDisk is started with virtualmachines/start, its serial console is
  * opened as a websocket (the shell prompt, a command and its output), a second console takes
  * over, a kubevirt.io:view user is refused the console but may get the VMI, pause/unpause drive
- * the Paused condition, vnc/screenshot is a non-blank PNG, restart makes a new VMI and stop ends it.
+ * the Paused condition, a virt-handler kill -9 ends the console and its restart serves a new one,
+ * vnc/screenshot is a non-blank PNG, restart makes a new VMI and stop ends it.
  * Needs root and a build (`npm run build`).
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import https from 'node:https';
 import { join } from 'node:path';
@@ -223,8 +225,19 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachineinstances/guest/unpause`)).code, 200);
     await until('Paused condition gone', async () => ((await jsonpath('vmi', 'guest', '.status.conditions[?(@.type=="Paused")].status')) === '' ? true : undefined), 30_000, 300);
     assert.equal((await second.console.run('echo alive', 20_000)).output, 'alive\n');
-    second.ws.close();
+
+    // kill -9 of virt-handler ends its console sessions; the restarted handler serves consoles again
+    const handlerPid = (): number => Number(spawnSync('pgrep', ['-f', `virt-handler\\.js .*--pods-dir ${dataDir}/nodes/node01/`], { encoding: 'utf8' }).stdout.trim().split('\n')[0]);
+    const killed = handlerPid();
+    assert.ok(killed > 0, 'a virt-handler runs for node01');
+    process.kill(killed, 'SIGKILL');
     await second.closed;
+    const third = await until('a console through the restarted virt-handler', () => openConsole(api, admin, 'guest').catch(() => undefined), 60_000, 500);
+    assert.notEqual(handlerPid(), killed);
+    await waitForPrompt(third.console, 30_000);
+    assert.equal((await third.console.run('echo back', 20_000)).output, 'back\n');
+    third.ws.close();
+    await third.closed;
 
     // restart: a new VMI
     const uid = await jsonpath('vmi', 'guest', '.metadata.uid');
