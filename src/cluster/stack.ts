@@ -162,7 +162,7 @@ const emulation = (): 'always' | 'auto' => (process.env.KUBEVIRT_TS_ACCEL === 'k
  * missed periods and rechecks every period (upstream: 60 s, 5 min, 1 min). Tests shorten it
  * with KUBEVIRT_TS_HEARTBEAT_SECONDS.
  */
-function heartbeatSeconds(): number {
+export function heartbeatSeconds(): number {
   const n = Number(process.env.KUBEVIRT_TS_HEARTBEAT_SECONDS ?? '60');
   return Number.isFinite(n) && n > 0 ? n : 60;
 }

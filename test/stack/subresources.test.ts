@@ -19,7 +19,7 @@ import { issueClientCert, loadCa, renderKubeconfig, type CertKeyPem } from '../.
 import { buildGuest } from '../guest/build.js';
 import { GuestConsole, PROMPT } from '../guest/console.js';
 import { until } from '../fixtures/wait.js';
-import { stackSkip, startUp } from './harness.js';
+import { stackSkip, UpCluster } from './harness.js';
 
 const SUB = '/apis/subresources.kubevirt.io/v1/namespaces/default';
 const KUBEVIRT_CR = `apiVersion: kubevirt.io/v1
@@ -141,10 +141,10 @@ function pngColours(png: Buffer): number {
 
 test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot, restart, stop', { skip: stackSkip, timeout: 600_000 }, async () => {
   const guest = await buildGuest();
-  const up = await startUp();
+  const up = await UpCluster.start();
   const { dataDir } = up;
-  const kubectl = up.kubectl;
-  const jsonpath = up.jsonpath;
+  const kubectl = up.kubectlAsync;
+  const jsonpath = up.jsonpathAsync;
   let failure: unknown;
   try {
     mkdirSync(join(dataDir, 'disks'));
@@ -257,7 +257,7 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
     failure = e;
   }
   await kubectl(['delete', 'vm', 'guest', '--wait', '--timeout=60s']);
-  const log = up.log();
+  const log = up.log;
   const code = await up.stop();
   if (failure) throw new Error(`${failure instanceof Error ? failure.stack ?? failure.message : JSON.stringify(failure)}\n--- up's log ---\n${log.slice(-6000)}`);
   assert.equal(code, 0, log.slice(-3000));

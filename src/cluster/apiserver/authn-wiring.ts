@@ -9,6 +9,7 @@ import {
   ServiceAccountTokens,
   handleLocalSubjectAccessReview,
   handleSelfSubjectAccessReview,
+  handleSelfSubjectReview,
   handleSubjectAccessReview,
   handleTokenRequest,
   handleTokenReview,
@@ -53,6 +54,8 @@ export async function wireAuthn(dataDir: string, deps: RestDeps, authorize: (a: 
         return handleSubjectAccessReview(body, authorize);
       case 'authorization.k8s.io/localsubjectaccessreviews':
         return handleLocalSubjectAccessReview(body, info.namespace, authorize);
+      case 'authentication.k8s.io/selfsubjectreviews':
+        return handleSelfSubjectReview(body, user, info.apiVersion);
       case 'authentication.k8s.io/tokenreviews':
         return handleTokenReview(body, (t, audiences) => signer.review(t, { audiences, isStillValid }));
       case '/serviceaccounts/token': {
