@@ -130,3 +130,15 @@ test('Secret stringData: merged into data on apply and patch, never stored; type
   const tls = await kubectl(['apply', '-f', '-'], undefined, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: x\n');
   assert.match(tls.stderr, /The Secret "tls" is invalid: data\[tls\.key\]: Required value/);
 });
+
+test('field selectors come from one table: Pod spec.host alias, events.k8s.io regarding.*, Namespace labels', { skip }, async () => {
+  await ok(['create', 'namespace', 'fs']);
+  await ok(['run', 'p', '-n', 'fs', '--image=busybox', '--overrides={"spec":{"nodeName":"n1"}}']);
+  assert.match(await ok(['get', 'pods', '-n', 'fs', '--field-selector', 'spec.host=n1', '-o', 'name']), /pod\/p/);
+  assert.equal(await ok(['get', 'pods', '-n', 'fs', '--field-selector', 'spec.host=n2', '-o', 'name']), '');
+  assert.equal((await ok(['get', 'events.v1.events.k8s.io', '-n', 'fs', '--field-selector', 'regarding.name=p,reportingController=x', '-o', 'name'])).trim(), '');
+  const core = await kubectl(['get', 'events.v1.events.k8s.io', '-n', 'fs', '--field-selector', 'involvedObject.name=p']);
+  assert.match(core.stderr, /field label not supported: involvedObject\.name/);
+  assert.match(await ok(['get', 'namespaces', '--field-selector', 'status.phase=Active,metadata.name=fs', '-o', 'name']), /namespace\/fs/);
+  assert.match((await kubectl(['get', 'nodes', '--field-selector', 'metadata.namespace=x'])).stderr, /field label not supported: metadata\.namespace/);
+});
