@@ -142,3 +142,13 @@ test('field selectors come from one table: Pod spec.host alias, events.k8s.io re
   assert.match(await ok(['get', 'namespaces', '--field-selector', 'status.phase=Active,metadata.name=fs', '-o', 'name']), /namespace\/fs/);
   assert.match((await kubectl(['get', 'nodes', '--field-selector', 'metadata.namespace=x'])).stderr, /field label not supported: metadata\.namespace/);
 });
+
+test('auth can-i --list answers through SelfSubjectRulesReview, for the impersonated user', { skip }, async () => {
+  await ok(['create', 'namespace', 'rules']);
+  await ok(['create', 'role', 'lister', '-n', 'rules', '--verb=list', '--resource=leases.coordination.k8s.io']);
+  await ok(['create', 'rolebinding', 'lister', '-n', 'rules', '--role=lister', '--user=rita']);
+  const list = await ok(['auth', 'can-i', '--list', '-n', 'rules', '--as', 'rita']);
+  assert.match(list, /leases\.coordination\.k8s\.io\s+\[\]\s+\[\]\s+\[list\]/);
+  assert.doesNotMatch(await ok(['auth', 'can-i', '--list', '-n', 'default', '--as', 'rita']), /leases/);
+  assert.match(await ok(['auth', 'can-i', '--list']), /\*\.\*\s+\[\]\s+\[\]\s+\[\*\]/);
+});
