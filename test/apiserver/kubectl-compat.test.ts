@@ -105,13 +105,14 @@ test('protobuf bodies: kubectl create deployment/job/cronjob/rbac/pdb/prioritycl
   assert.match(await ok(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations}']), /restartedAt/);
 });
 
-test('protobuf bodies from every installed kubectl version', { skip: skip || (VERSIONED.length === 0 ? 'no versioned kubectl installed' : false) }, async () => {
+test('protobuf bodies and whoami from every installed kubectl version', { skip: skip || (VERSIONED.length === 0 ? 'no versioned kubectl installed' : false) }, async () => {
   for (const bin of VERSIONED) {
     const v = bin.split('.').pop()!;
     await ok(['create', 'deployment', `d${v}`, '--image=nginx'], bin);
     await ok(['create', 'job', `j${v}`, '--image=busybox'], bin);
     await ok(['create', 'configmap', `c${v}`, '--from-literal=a=b'], bin);
     assert.equal(await ok(['get', 'deployment', `d${v}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], bin), 'nginx');
+    assert.match(await ok(['auth', 'whoami', '--as', `user-${v}`], bin), new RegExp(`user-${v}`));
   }
 });
 
