@@ -22,6 +22,7 @@ import { ResourceRegistry } from './registry/registry.js';
 import type { RestDeps } from './rest/context.js';
 import { Store } from './store/store.js';
 import { WatchHub } from './watch/hub.js';
+import { RequestMetrics } from './metrics/index.js';
 
 /** Options of startApiServer. */
 export interface ApiServerOptions {
@@ -96,6 +97,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     ready: () => ready,
     virtual: opts.virtual ?? authn.virtual,
     aggregation,
+    metrics: new RequestMetrics(),
     podProxy: createPodProxy({ pod: (ns, name) => store.get({ group: '', resource: 'pods' }, ns, name), node: (name) => store.get({ group: '', resource: 'nodes' }, '', name) }, pki),
     log: opts.log,
   };
