@@ -105,13 +105,14 @@ test('protobuf bodies: kubectl create deployment/job/cronjob/rbac/pdb/prioritycl
   assert.match(await ok(['get', 'deployment', 'web', '-o', 'jsonpath={.spec.template.metadata.annotations}']), /restartedAt/);
 });
 
-test('protobuf bodies from every installed kubectl version', { skip: skip || (VERSIONED.length === 0 ? 'no versioned kubectl installed' : false) }, async () => {
+test('protobuf bodies and whoami from every installed kubectl version', { skip: skip || (VERSIONED.length === 0 ? 'no versioned kubectl installed' : false) }, async () => {
   for (const bin of VERSIONED) {
     const v = bin.split('.').pop()!;
     await ok(['create', 'deployment', `d${v}`, '--image=nginx'], bin);
     await ok(['create', 'job', `j${v}`, '--image=busybox'], bin);
     await ok(['create', 'configmap', `c${v}`, '--from-literal=a=b'], bin);
     assert.equal(await ok(['get', 'deployment', `d${v}`, '-o', 'jsonpath={.spec.template.spec.containers[0].image}'], bin), 'nginx');
+    assert.match(await ok(['auth', 'whoami', '--as', `user-${v}`], bin), new RegExp(`user-${v}`));
   }
 });
 
@@ -129,4 +130,26 @@ test('Secret stringData: merged into data on apply and patch, never stored; type
   assert.match(bad.stderr, /The Secret "bad" is invalid: data\[\.dockerconfigjson\]: Invalid value: "<secret contents redacted>": invalid character 'r' looking for beginning of value/);
   const tls = await kubectl(['apply', '-f', '-'], undefined, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: tls\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: x\n');
   assert.match(tls.stderr, /The Secret "tls" is invalid: data\[tls\.key\]: Required value/);
+});
+
+test('field selectors come from one table: Pod spec.host alias, events.k8s.io regarding.*, Namespace labels', { skip }, async () => {
+  await ok(['create', 'namespace', 'fs']);
+  await ok(['run', 'p', '-n', 'fs', '--image=busybox', '--overrides={"spec":{"nodeName":"n1"}}']);
+  assert.match(await ok(['get', 'pods', '-n', 'fs', '--field-selector', 'spec.host=n1', '-o', 'name']), /pod\/p/);
+  assert.equal(await ok(['get', 'pods', '-n', 'fs', '--field-selector', 'spec.host=n2', '-o', 'name']), '');
+  assert.equal((await ok(['get', 'events.v1.events.k8s.io', '-n', 'fs', '--field-selector', 'regarding.name=p,reportingController=x', '-o', 'name'])).trim(), '');
+  const core = await kubectl(['get', 'events.v1.events.k8s.io', '-n', 'fs', '--field-selector', 'involvedObject.name=p']);
+  assert.match(core.stderr, /field label not supported: involvedObject\.name/);
+  assert.match(await ok(['get', 'namespaces', '--field-selector', 'status.phase=Active,metadata.name=fs', '-o', 'name']), /namespace\/fs/);
+  assert.match((await kubectl(['get', 'nodes', '--field-selector', 'metadata.namespace=x'])).stderr, /field label not supported: metadata\.namespace/);
+});
+
+test('auth can-i --list answers through SelfSubjectRulesReview, for the impersonated user', { skip }, async () => {
+  await ok(['create', 'namespace', 'rules']);
+  await ok(['create', 'role', 'lister', '-n', 'rules', '--verb=list', '--resource=leases.coordination.k8s.io']);
+  await ok(['create', 'rolebinding', 'lister', '-n', 'rules', '--role=lister', '--user=rita']);
+  const list = await ok(['auth', 'can-i', '--list', '-n', 'rules', '--as', 'rita']);
+  assert.match(list, /leases\.coordination\.k8s\.io\s+\[\]\s+\[\]\s+\[list\]/);
+  assert.doesNotMatch(await ok(['auth', 'can-i', '--list', '-n', 'default', '--as', 'rita']), /leases/);
+  assert.match(await ok(['auth', 'can-i', '--list']), /\*\.\*\s+\[\]\s+\[\]\s+\[\*\]/);
 });

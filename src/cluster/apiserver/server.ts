@@ -81,7 +81,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const deps: RestDeps = { store, registry, modules, now: opts.now ?? (() => new Date()), caPem: pki.ca.certPem };
   const hub = new WatchHub(store);
   const rbacSource = new StoreRbacSource(store);
-  const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));
+  const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource), rbacSource);
   modules.tokens ??= authn.tokens;
   const admission = modules.admission ? undefined : wireAdmission(store);
   const aggregation = wireAggregation(store, pki);
