@@ -146,3 +146,26 @@ test('NodePort Services get node ports; duplicates and out-of-range ports are re
   const reuse = await call(t.server, 'POST', `${base}/services`, { metadata: { name: 'np2' }, spec: { type: 'NodePort', ports: [{ port: 80, nodePort }] } });
   assert.equal(reuse.status, 201, JSON.stringify(reuse.body));
 });
+
+test('the kubernetes Service and its Endpoints lead to the API server, and come back when deleted', async () => {
+  const svc = (await call(t.server, 'GET', '/api/v1/namespaces/default/services/kubernetes')).body;
+  assert.equal(svc.spec.clusterIP, '10.96.0.1');
+  assert.deepEqual(svc.spec.ports, [{ name: 'https', port: 443, protocol: 'TCP', targetPort: t.server.port }]);
+  assert.deepEqual(svc.metadata.labels, { component: 'apiserver', provider: 'kubernetes' });
+  const ep = (await call(t.server, 'GET', '/api/v1/namespaces/default/endpoints/kubernetes')).body;
+  const addr = ep.subsets[0].addresses[0].ip as string;
+  const port = ep.subsets[0].ports[0].port as number;
+  assert.equal(ep.subsets[0].ports[0].name, 'https');
+  // An in-cluster client resolves the Service through these Endpoints: the address answers as the API server.
+  const url = new URL(t.server.url);
+  url.hostname = addr;
+  url.port = String(port);
+  const direct = await call({ ...t.server, url: url.origin }, 'GET', '/version');
+  assert.equal(direct.status, 200);
+  assert.ok(direct.body.gitVersion);
+  assert.ok([200, 202].includes((await call(t.server, 'DELETE', '/api/v1/namespaces/default/endpoints/kubernetes')).status));
+  await waitFor('kubernetes endpoints restored', async () => (await call(t.server, 'GET', '/api/v1/namespaces/default/endpoints/kubernetes')).status === 200, 10_000);
+  const slice = (await call(t.server, 'GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes')).body;
+  assert.deepEqual(slice.endpoints[0].addresses, [addr]);
+  if (KUBECTL) assert.match(await kubectl(['describe', 'service', 'kubernetes']), /IP:\s+10\.96\.0\.1[\s\S]*Endpoints:\s+127\.0\.0\.1:\d+/);
+});
