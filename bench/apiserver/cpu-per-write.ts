@@ -1,7 +1,7 @@
 /**
  * Server CPU per create and per update under 16 clients, for A/B comparisons on a loaded machine
  * (CPU time per write varies far less with load than throughput does). Starts the server of the
- * tree given by --root (default: this one), warms it up, then measures.
+ * tree given by --root (default: this one), warms both paths up (JIT), then measures.
  * Usage: node --import tsx bench/apiserver/cpu-per-write.ts [--root DIR] [--writes N] [--prof DIR]
  */
 import { spawn } from 'node:child_process';
@@ -43,17 +43,22 @@ const creates = (prefix: string) =>
   Promise.all(Array.from({ length: clients }, async (_, c) => {
     for (let i = 0; i < per; i++) await req('POST', '/api/v1/namespaces/bench/configmaps', { metadata: { name: `${prefix}-${c}-${i}` }, data: { i: String(i) } }, 201);
   }));
+/** Each client replaces its own object `rounds` times, sending back what the server last answered. */
+const updates = (prefix: string, rounds: number) =>
+  Promise.all(Array.from({ length: clients }, async (_, c) => {
+    let obj = await req('GET', `/api/v1/namespaces/bench/configmaps/${prefix}-${c}-0`, undefined, 200);
+    for (let i = 0; i < rounds; i++) obj = await req('PUT', `/api/v1/namespaces/bench/configmaps/${prefix}-${c}-0`, { ...obj, data: { i: String(i + 1) } }, 200);
+  }));
+// Warm-up of both paths, so JIT compilation (which runs on the server's own threads) is not measured.
 await creates('warm');
+await updates('warm', per);
 let cpu0 = cpuMs(info.pid);
 const sys0 = cpuMs(info.pid, 'sys');
 await creates('m');
 const perCreate = (cpuMs(info.pid) - cpu0) / (per * clients);
 const sysPerCreate = (cpuMs(info.pid, 'sys') - sys0) / (per * clients);
 cpu0 = cpuMs(info.pid);
-await Promise.all(Array.from({ length: clients }, async (_, c) => {
-  let obj = await req('GET', `/api/v1/namespaces/bench/configmaps/m-${c}-0`, undefined, 200);
-  for (let i = 0; i < per; i++) obj = await req('PUT', `/api/v1/namespaces/bench/configmaps/m-${c}-0`, { ...obj, data: { i: String(i + 1) } }, 200);
-}));
+await updates('m', per);
 const perUpdate = (cpuMs(info.pid) - cpu0) / (per * clients);
 await agent.close();
 await new Promise<void>((r) => { child.once('exit', () => r()); child.kill('SIGTERM'); });
