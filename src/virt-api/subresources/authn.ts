@@ -4,8 +4,9 @@
  * an allowed front-proxy name), as kube-apiserver's request-header authenticator does. A bare
  * header on any other connection is ignored.
  */
+import { X509Certificate } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { fromFrontProxy } from '../../cluster/pki/front-proxy.js';
+import { TLSSocket } from 'node:tls';
 
 /** The authenticated caller. */
 export interface Caller {
@@ -21,6 +22,27 @@ export interface RequestHeaderConfig {
   readonly caPem: string;
   /** Allowed CNs of the front proxy's certificate; empty allows any CN the CA signed. */
   readonly allowedNames: readonly string[];
+}
+
+function parseBundle(pem: string): X509Certificate[] {
+  return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((b) => new X509Certificate(b));
+}
+
+const commonName = (cert: X509Certificate): string | undefined =>
+  cert.subject.split('\n').find((l) => l.startsWith('CN='))?.slice(3);
+
+/** True when `der` is a currently valid certificate signed by a CA of the bundle with an allowed CN. */
+export function trustedProxyCertificate(der: Buffer, cfg: RequestHeaderConfig, now = new Date()): boolean {
+  let leaf: X509Certificate;
+  try {
+    leaf = new X509Certificate(der);
+  } catch {
+    return false;
+  }
+  if (now < new Date(leaf.validFrom) || now > new Date(leaf.validTo)) return false;
+  if (!parseBundle(cfg.caPem).some((ca) => leaf.checkIssued(ca) && leaf.verify(ca.publicKey))) return false;
+  const cn = commonName(leaf);
+  return cfg.allowedNames.length === 0 || (cn !== undefined && cfg.allowedNames.includes(cn));
 }
 
 /** The identity in request-header form (Node's `headersDistinct`); undefined without a user. */
@@ -45,5 +67,9 @@ export function callerFromHeaders(headers: Readonly<Record<string, readonly stri
 
 /** The caller of `req`, or undefined when the connection is not a trusted front proxy's. */
 export function authenticate(req: Pick<IncomingMessage, 'socket' | 'headersDistinct'>, cfg: RequestHeaderConfig): Caller | undefined {
-  return fromFrontProxy(req.socket, cfg.caPem, cfg.allowedNames) ? callerFromHeaders(req.headersDistinct) : undefined;
+  const socket = req.socket;
+  if (!(socket instanceof TLSSocket)) return undefined;
+  const peer = socket.getPeerCertificate();
+  if (!peer?.raw || !trustedProxyCertificate(peer.raw, cfg)) return undefined;
+  return callerFromHeaders(req.headersDistinct);
 }
