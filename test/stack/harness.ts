@@ -78,8 +78,7 @@ function kill(pid: number, signal: NodeJS.Signals): void {
 export class UpCluster {
   /** What `up` printed so far. */
   log = '';
-  /** The host network slot the cluster leased (read once it is ready), if it has a pod network. */
-  networkSlot: number | undefined;
+  private slot: number | undefined;
   private readonly exited: Promise<number | null>;
   private stopping: Promise<number | null> | undefined;
 
@@ -114,12 +113,17 @@ export class UpCluster {
       await c.stop();
       throw c.withLog(e);
     }
-    c.networkSlot = c.readNetworkSlot();
+    c.slot = c.readNetworkSlot();
     return c;
   }
 
   get pid(): number {
     return this.up.pid ?? 0;
+  }
+
+  /** The host network slot the cluster leased (read once it was ready; the file goes with the data dir). */
+  get networkSlot(): number | undefined {
+    return this.slot;
   }
 
   /** The admin kubeconfig `up` wrote. */
