@@ -65,6 +65,6 @@ test('impersonate: allowed, denied with the first denied check, and groups witho
   );
   assert.throws(
     () => impersonate({ 'impersonate-group': ['dev'] }, admin, authorize, forbidden),
-    (e: unknown) => e instanceof StatusError && e.code === 500 && /without impersonating a user/.test(e.message),
+    (e: unknown) => e instanceof StatusError && e.code === 400 && e.message === 'requested [Group dev] without impersonating a user',
   );
 });

@@ -3,7 +3,7 @@
  * Impersonate-Group, Impersonate-Uid and Impersonate-Extra-<key> headers replace the caller's
  * identity once the caller may `impersonate` each requested part (RBAC).
  */
-import { internalError, type StatusError } from '../../../api/meta/index.js';
+import { badRequest, type StatusError } from '../../../api/meta/index.js';
 import type { Decision, RequestAttributes, UserInfo } from '../contracts.js';
 import { AUTHENTICATED_GROUP } from './certificate.js';
 import { serviceAccountGroups } from './service-account-tokens.js';
@@ -108,7 +108,7 @@ export function impersonatedUser(req: ImpersonationRequest & { user: string }): 
 /**
  * Applies the Impersonate-* headers: returns the requester unchanged without them, the
  * impersonated user when every check passes, and throws the 403 (built by `forbidden`) of the
- * first denied check, or a 500 naming the problem when groups/extra/uid come without a user.
+ * first denied check, or a 400 (as upstream) when groups, extra or uid come without a user.
  */
 export function impersonate(
   headers: DistinctHeaders,
@@ -119,7 +119,12 @@ export function impersonate(
   const req = parseImpersonation(headers);
   if (!req) return requester;
   if (req.user === undefined) {
-    throw internalError('requested impersonation of uid, groups or user-extra without impersonating a user');
+    const asked = [
+      ...req.groups.map((g) => `Group ${g}`),
+      ...Object.entries(req.extra).flatMap(([k, vs]) => vs.map((v) => `UserExtra ${k}=${v}`)),
+      ...(req.uid !== undefined ? [`UID ${req.uid}`] : []),
+    ];
+    throw badRequest(`requested [${asked.join(' ')}] without impersonating a user`);
   }
   for (const attrs of impersonationChecks(requester, req)) {
     const d = authorize(attrs);

@@ -61,3 +61,17 @@ test('Go encoding/json wording for docker config contents', () => {
   ];
   for (const [input, want] of table) assert.equal(goJsonObjectError(input), want, input);
 });
+
+test('Secret values a Go client could not decode are a 400 in its words', () => {
+  const table: [Record<string, unknown>, string][] = [
+    [{ data: { a: '!!' } }, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0'],
+    [{ data: { a: 'eA=' } }, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 0'],
+    [{ data: { a: 'eA==eA==' } }, 'Secret in version "v1" cannot be handled as a Secret: illegal base64 data at input byte 4'],
+    [{ stringData: { a: 5 } }, 'Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal number into Go struct field Secret.stringData of type string'],
+    [{ data: ['x'] }, 'Secret in version "v1" cannot be handled as a Secret: json: cannot unmarshal array into Go struct field Secret.data of type map[string]string'],
+  ];
+  for (const [obj, want] of table) {
+    assert.throws(() => check(secret(obj)), (e: unknown) => e instanceof Error && e.message === want && (e as { code?: number }).code === 400, want);
+  }
+  assert.deepEqual(check(secret({ data: { a: 'eA==\n', b: '' } })), []);
+});
