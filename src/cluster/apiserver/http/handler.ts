@@ -21,6 +21,7 @@ import { readBody, decodeObject } from './body.js';
 import { bindPod, evictPod } from '../rest/pod-subresources.js';
 import type { PodProxy } from '../modules/podproxy/index.js';
 import { writeStatusToSocket } from '../aggregator/proxy.js';
+import { impersonate } from '../authn/impersonation.js';
 import { requestLabels, type RequestMetrics } from '../metrics/index.js';
 
 /** Handles create-only kinds (TokenReview, SubjectAccessReview, serviceaccounts/token, ...). */
@@ -130,6 +131,13 @@ async function serveVirtual(deps: HandlerDeps, req: IncomingMessage, res: Server
   return true;
 }
 
+/** The caller's identity: authenticated, then replaced by the Impersonate-* headers' user when allowed. */
+async function identify(deps: HandlerDeps, req: IncomingMessage): Promise<UserInfo | undefined> {
+  const user = await authenticate(req, deps.modules.tokens);
+  if (!user) return undefined;
+  return impersonate(req.headersDistinct, user, (a) => authorize(a, deps.modules.rbac, deps.rbacSource), forbiddenFor);
+}
+
 /** One request, end to end. */
 async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
@@ -137,7 +145,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   seen.url = url;
   seen.info = info;
   const open = anonymousAllowed(url.pathname);
-  const user = (await authenticate(req, deps.modules.tokens)) ?? (open ? anonymousUser : undefined);
+  const user = (await identify(deps, req)) ?? (open ? anonymousUser : undefined);
   if (!user) throw unauthorized();
   if (!open) {
     const attrs = attributesOf(info, user);
@@ -178,7 +186,7 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
   return (req, socket, head) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'https://localhost');
-      const user = await authenticate(req, deps.modules.tokens);
+      const user = await identify(deps, req);
       const info = parseRequestInfo(req.method ?? 'GET', url);
       if (user && deps.podProxy?.handles(info)) {
         // A websocket GET on pods/exec needs `create`, as a POST would (kube-apiserver 1.31+).

@@ -144,6 +144,7 @@ function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, next
     next.metadata = { ...next.metadata, generation: (live.metadata?.generation ?? 0) + 1 };
   }
   r.hooks.defaults?.(next);
+  r.hooks.prepareForUpdate?.(next, live);
   ensureValid(r, next, [...errs, ...validateMeta(next.metadata ?? {}, nameRule(r)), ...(r.hooks.validate?.(next, live) ?? [])]);
   return next;
 }
