@@ -165,7 +165,7 @@ test('virtctl drives a VM under kubevirt-ts up', { skip: missing, timeout: 900_0
     await waitForPrompt(shell, 180_000);
     assert.deepEqual(await shell.run('echo $((6*7))', 20_000), { output: '42\n', status: 0 });
     // a UDP echo on port 53 for the UDP port-forward below (nc.traditional answers its first peer)
-    assert.equal((await shell.run('nc.traditional -u -l -p 53 -e /bin/cat </dev/null >/dev/null 2>&1 &', 20_000)).status, 0);
+    assert.equal((await shell.run('(nc.traditional -u -l -p 53 -e /bin/cat </dev/null >/dev/null 2>&1 &)', 20_000)).status, 0);
     assert.match(cons.out.stderr, /Successfully connected to guest console\. The escape sequence is \^\]/);
     cons.child.stdin.end();
     assert.equal(await cons.exited, 0, cons.out.stderr);
