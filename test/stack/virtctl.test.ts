@@ -18,17 +18,14 @@ import { join } from 'node:path';
 import { Duplex } from 'node:stream';
 import { buildGuest } from '../guest/build.js';
 import { GuestConsole, PROMPT } from '../guest/console.js';
-import { freePort, until } from '../fixtures/wait.js';
+import { until } from '../fixtures/wait.js';
+import { kubectlPath, root, stackSkip, UpCluster } from './harness.js';
 
-const root = new URL('../..', import.meta.url).pathname;
-const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
-const missing = !kubectlPath
-  ? 'kubectl not found'
-  : process.getuid?.() !== 0
-    ? 'needs root'
-    : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) || !existsSync(join(root, 'dist/cmd/virtctl.js'))
-      ? 'run npm run build first'
-      : ['vncsnapshot', 'djpeg', 'ssh', 'scp', 'ssh-keygen'].find((b) => !existsSync(`/usr/bin/${b}`))?.concat(' not installed (scripts/packages.extra)');
+const missing =
+  stackSkip ??
+  (!existsSync(join(root, 'dist/cmd/virtctl.js'))
+    ? 'run npm run build first'
+    : ['vncsnapshot', 'djpeg', 'ssh', 'scp', 'ssh-keygen'].find((b) => !existsSync(`/usr/bin/${b}`))?.concat(' not installed (scripts/packages.extra)'));
 // Short: the launcher socket's host path must fit a unix socket path (107 bytes).
 const dataDir = mkdtempSync('/var/tmp/kv-');
 after(() => rmSync(dataDir, { recursive: true, force: true }));
@@ -127,16 +124,10 @@ test('virtctl drives a VM under kubevirt-ts up', { skip: missing, timeout: 900_0
   mkdirSync(join(dataDir, 'disks'));
   const disk = join(dataDir, 'disks', 'guest.qcow2');
   copyFileSync(guest.disk, disk);
-  const port = await freePort();
-  const up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', '--data-dir', dataDir, '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  up.stdout.on('data', (b: Buffer) => (log += b.toString()));
-  up.stderr.on('data', (b: Buffer) => (log += b.toString()));
-  const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+  const up = await UpCluster.start({ dataDir, readyTimeoutMs: 120_000 });
   const background: ChildProcessWithoutNullStreams[] = [];
   let failure: unknown;
   try {
-    await until('the stack', () => (log.includes('virt-controller and virt-handler running') ? true : undefined), 120_000, 200);
     await until('APIService available', () => (jsonpath('apiservice', 'v1.subresources.kubevirt.io', '.status.conditions[?(@.type=="Available")].status') === 'True' ? true : undefined), 60_000, 500);
 
     // version: client and server
@@ -281,8 +272,7 @@ test('virtctl drives a VM under kubevirt-ts up', { skip: missing, timeout: 900_0
   }
   for (const c of background) if (c.exitCode === null) c.kill('SIGKILL');
   kubectl(['delete', 'vm', 'guest', '--wait', '--timeout=60s']);
-  up.kill('SIGTERM');
-  const code = await exited;
-  if (failure) throw new Error(`${failure instanceof Error ? (failure.stack ?? failure.message) : JSON.stringify(failure)}\n--- up's log ---\n${log.slice(-6000)}`);
-  assert.equal(code, 0, log.slice(-3000));
+  const code = await up.stop();
+  if (failure) throw up.withLog(failure);
+  assert.equal(code, 0, up.log.slice(-3000));
 });

@@ -16,7 +16,7 @@ import { admit, fetchVMI, type SubresourceDeps } from './app.js';
 import { dialUdp, relayDatagrams, type DatagramDialer } from './datagrams.js';
 import { vmConflict, vmiNotFound } from './errors.js';
 import { PLAIN_SUBPROTOCOL } from './handler-client.js';
-import { relaySocket, relayWebSockets } from './relay.js';
+import { relaySocket, relayWebSockets } from '../../common/stream-relay.js';
 import { parseRoute, type Route } from './routes.js';
 import { fetchVM } from './vm-actions.js';
 import { checkHandlerReachable, checkVMI, portForwardTarget } from './vmi-checks.js';
