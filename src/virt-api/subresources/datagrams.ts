@@ -5,7 +5,7 @@
  */
 import { createSocket, type Socket } from 'node:dgram';
 import WebSocket from 'ws';
-import { closeSocket } from './relay.js';
+import { closeSocket } from '../../common/stream-relay.js';
 
 /** Opens a UDP socket connected to host:port (injectable for tests). */
 export type DatagramDialer = (host: string, port: number) => Promise<Socket>;
