@@ -4,8 +4,8 @@
  * a command's output; vnc --proxy-only serves the RFB banner to a TCP client and a real VNC client
  * (vncsnapshot) takes a non-blank picture through it; port-forward reaches the guest's HTTP server
  * on port 80 and UDP port-forward a UDP echo on port 53; ssh (key from cloud-init) runs a command
- * and scp copies files both ways; expose creates a Service for the VM; pause/unpause, a
- * screenshot, restart and stop.
+ * and scp copies files both ways; expose creates a Service for the VM whose Endpoints reach the
+ * guest's HTTP server; pause/unpause, a screenshot, restart and stop.
  * Needs root, a build (`npm run build`), and vncsnapshot, djpeg and ssh (scripts/packages.extra).
  */
 import { after, test } from 'node:test';
@@ -19,7 +19,7 @@ import { Duplex } from 'node:stream';
 import { buildGuest } from '../guest/build.js';
 import { GuestConsole, PROMPT } from '../guest/console.js';
 import { until } from '../fixtures/wait.js';
-import { kubectlPath, root, stackSkip, UpCluster } from './harness.js';
+import { httpGet, kubectlPath, root, stackSkip, UpCluster } from './harness.js';
 
 const missing =
   stackSkip ??
@@ -156,7 +156,7 @@ test('virtctl drives a VM under kubevirt-ts up', { skip: missing, timeout: 900_0
     await waitForPrompt(shell, 180_000);
     assert.deepEqual(await shell.run('echo $((6*7))', 20_000), { output: '42\n', status: 0 });
     // a UDP echo on port 53 for the UDP port-forward below (nc.traditional answers its first peer)
-    assert.equal((await shell.run('nc.traditional -u -l -p 53 -e /bin/cat </dev/null >/dev/null 2>&1 &', 20_000)).status, 0);
+    assert.equal((await shell.run('(nc.traditional -u -l -p 53 -e /bin/cat </dev/null >/dev/null 2>&1 &)', 20_000)).status, 0);
     assert.match(cons.out.stderr, /Successfully connected to guest console\. The escape sequence is \^\]/);
     cons.child.stdin.end();
     assert.equal(await cons.exited, 0, cons.out.stderr);
@@ -245,6 +245,15 @@ test('virtctl drives a VM under kubevirt-ts up', { skip: missing, timeout: 900_0
     assert.equal(jsonpath('service', 'guest-http', '.spec.selector.app'), 'guest');
     assert.equal(jsonpath('service', 'guest-http', '.spec.ports[0].port'), '8080');
     assert.equal(jsonpath('service', 'guest-http', '.spec.ports[0].targetPort'), '80');
+    // ... whose Endpoints (the API server's endpoints controller) hold the launcher pod's IP, and
+    // a request to that endpoint reaches the guest's HTTP server
+    const podIP = kubectl(['get', 'pods', '-l', 'vm.kubevirt.io/name=guest', '-o', 'jsonpath={.items[0].status.podIP}']).out;
+    assert.match(podIP, /^\d+\.\d+\.\d+\.\d+$/);
+    const endpoint = await until('Endpoints with the pod IP', () => {
+      const ep = kubectl(['get', 'endpoints', 'guest-http', '-o', 'jsonpath={.subsets[0].addresses[0].ip}:{.subsets[0].ports[0].port}']).out;
+      return ep === `${podIP}:80` ? ep : undefined;
+    }, 60_000, 500);
+    assert.equal(await until('the guest through the endpoint', () => httpGet(`http://${endpoint}/hostname`), 60_000, 1000), page);
 
     // pause / unpause
     assert.equal((await virtctl(['pause', 'vm', 'guest'])).stdout, 'VMI guest was scheduled to pause\n');
