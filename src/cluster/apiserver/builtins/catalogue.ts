@@ -48,6 +48,11 @@ const EVENT_FIELDS = [
   'source',
   'type',
 ];
+// events.k8s.io/v1 names (its field label conversion maps them to the core ones).
+const EVENTS_V1_FIELDS = [
+  ...['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath'].map((f) => `regarding.${f}`),
+  'reason', 'reportingController', 'source', 'type',
+];
 const EXTENSIONS = ['api-extensions'];
 const ALL = ['all'];
 
@@ -71,7 +76,7 @@ const entries: readonly Entry[] = [
   { group: '', version: 'v1', kind: 'LimitRange', plural: 'limitranges', namespaced: true, shortNames: ['limits'] },
   { group: '', version: 'v1', kind: 'ResourceQuota', plural: 'resourcequotas', namespaced: true, shortNames: ['quota'], subresources: ['status'] },
   // events.k8s.io/v1 (same storage as core events)
-  { group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], fieldSelectors: EVENT_FIELDS },
+  { group: 'events.k8s.io', version: 'v1', kind: 'Event', plural: 'events', namespaced: true, shortNames: ['ev'], fieldSelectors: EVENTS_V1_FIELDS },
   { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true },
   { group: 'storage.k8s.io', version: 'v1', kind: 'StorageClass', plural: 'storageclasses', namespaced: false, shortNames: ['sc'] },
   // rbac.authorization.k8s.io/v1
