@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { KubeClient } from '../../src/client/kube-client.js';
 import type { VirtualMachineInstance } from '../../src/api/kubevirt/index.js';
-import { UpCluster, vmiSpec } from '../../test/stack/lifecycle-cluster.js';
+import { UpCluster, vmiSpec } from '../../test/stack/harness.js';
 import { until } from '../../test/fixtures/wait.js';
 
 interface Track {

@@ -80,13 +80,19 @@ export class KubeClient {
 
   /** One JSON request; resolves with the parsed body, rejects with a StatusError. */
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const text = await this.requestText(method, path, opts);
+    return (text ? JSON.parse(text) : undefined) as T;
+  }
+
+  /** One request whose 2xx body is returned as text (health endpoints answer `ok`); rejects with a StatusError. */
+  requestText(method: string, path: string, opts: RequestOptions = {}): Promise<string> {
     const payload = opts.body === undefined ? undefined : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
     const headers: Record<string, string> = {};
     if (payload) {
       headers['Content-Type'] = opts.contentType ?? 'application/json';
       headers['Content-Length'] = String(payload.length);
     }
-    return new Promise<T>((resolve, reject) => {
+    return new Promise<string>((resolve, reject) => {
       const req = this.open(method, path, opts, headers);
       req.on('error', reject);
       req.on('response', (res) => {
@@ -96,13 +102,8 @@ export class KubeClient {
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) {
-            try {
-              resolve((text ? JSON.parse(text) : undefined) as T);
-            } catch (e) {
-              reject(e instanceof Error ? e : new Error(String(e)));
-            }
-          } else reject(statusFrom(code, text));
+          if (code >= 200 && code < 300) resolve(text);
+          else reject(statusFrom(code, text));
         });
       });
       req.end(payload);

@@ -2,6 +2,7 @@
  * `kubevirt-ts up`: runs the embedded control plane in the foreground until SIGINT/SIGTERM.
  * State lives under the data dir; restarting on the same dir keeps everything.
  */
+import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -9,7 +10,8 @@ import { KubeClient } from '../client/kube-client.js';
 import { startApiServer, type RunningApiServer } from './apiserver/server.js';
 import { startDemo } from './demo.js';
 import { defaultModules } from './apiserver/wiring.js';
-import { startStack } from './stack.js';
+import { heartbeatSeconds, startStack } from './stack.js';
+import { removeUpRecord, selfIdentity, writeUpRecord, type UpRecord } from './status/up-record.js';
 
 /** Options of `up`. */
 export interface UpOptions {
@@ -84,7 +86,25 @@ export async function runUp(opts: UpOptions): Promise<void> {
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
   });
-  const cluster = await startCluster(opts);
+  const record: UpRecord = {
+    ...selfIdentity(),
+    phase: 'Starting',
+    startedAt: new Date().toISOString(),
+    kubeconfig: join(opts.dataDir, 'kubeconfig'),
+    nodes: opts.nodes,
+    controlPlaneOnly: opts.controlPlaneOnly === true,
+    heartbeatSeconds: heartbeatSeconds(),
+  };
+  await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  writeUpRecord(opts.dataDir, record);
+  let cluster: RunningCluster;
+  try {
+    cluster = await startCluster(opts);
+  } catch (e) {
+    removeUpRecord(opts.dataDir);
+    throw e;
+  }
+  writeUpRecord(opts.dataDir, { ...record, phase: 'Running', url: cluster.apiServer.url, kubeconfig: cluster.apiServer.kubeconfigPath });
   opts.log(`kubevirt-ts: API server listening on ${cluster.apiServer.url}`);
   opts.log(`kubevirt-ts: export KUBECONFIG=${cluster.apiServer.kubeconfigPath}`);
   const abort = new AbortController();
@@ -93,5 +113,6 @@ export async function runUp(opts: UpOptions): Promise<void> {
   abort.abort();
   await demo?.reported;
   await cluster.stop();
+  removeUpRecord(opts.dataDir);
   opts.log('kubevirt-ts: stopped');
 }

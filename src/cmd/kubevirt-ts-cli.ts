@@ -6,6 +6,8 @@ import { Command, InvalidArgumentError } from 'commander';
 import { nodeImagesDir } from '../cluster/demo.js';
 import { importImage } from '../cluster/images/import.js';
 import { defaultDataDir, runUp } from '../cluster/up.js';
+import { collectStatus } from '../cluster/status/collect.js';
+import { renderStatus } from '../cluster/status/report.js';
 
 function intArg(min: number, max: number) {
   return (v: string): number => {
@@ -15,8 +17,16 @@ function intArg(min: number, max: number) {
   };
 }
 
-/** Builds the CLI; `log` receives what subcommands print (stdout by default; tests capture it). */
-export function buildCli(log: (line: string) => void = (l) => console.log(l)): Command {
+/**
+ * Builds the CLI; `log` receives what subcommands print (stdout by default; tests capture it) and
+ * `exitCode` a subcommand's non-zero exit status (`status` uses it; default: process.exitCode).
+ */
+export function buildCli(
+  log: (line: string) => void = (l) => console.log(l),
+  exitCode: (code: number) => void = (c) => {
+    process.exitCode = c;
+  },
+): Command {
   const program = new Command('kubevirt-ts').description('KubeVirt in TypeScript: virtual machines as Kubernetes objects');
   program
     .command('up')
@@ -29,6 +39,20 @@ export function buildCli(log: (line: string) => void = (l) => console.log(l)): C
     .option('--no-demo', 'do not start the demo VM (scripts/up.sh passes --demo)')
     .action(async (o: { dataDir: string; port: number; nodes: number; controlPlaneOnly?: boolean; demo?: boolean }) => {
       await runUp({ dataDir: o.dataDir, port: o.port, nodes: o.nodes, controlPlaneOnly: o.controlPlaneOnly, demo: o.demo === true, log });
+    });
+  program
+    .command('status')
+    .description('tell whether a cluster runs for the data dir: up\'s pid, API server, nodes, KubeVirt components, VMs and VMIs by phase. Exit status 0 when all is ready, 2 when running but something is not ready, 3 when not running')
+    .option('--data-dir <dir>', 'the data dir of `kubevirt-ts up`', defaultDataDir())
+    .option('-o, --output <format>', 'text or json', (v: string) => {
+      if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('must be text or json');
+      return v;
+    }, 'text')
+    .action(async (o: { dataDir: string; output: 'text' | 'json' }) => {
+      const report = await collectStatus(o.dataDir);
+      if (o.output === 'json') log(JSON.stringify(report, null, 2));
+      else for (const line of renderStatus(report)) log(line);
+      if (report.exitCode !== 0) exitCode(report.exitCode);
     });
   program
     .command('images')

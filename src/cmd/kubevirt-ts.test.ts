@@ -9,9 +9,10 @@ import { ImageStore } from '../cluster/images/store.js';
 import { buildCli } from './kubevirt-ts-cli.js';
 
 /** Runs the CLI in-process on `args`; commander's exits and output are captured, not taken. */
-async function kubevirtTs(args: string[]): Promise<{ ok: boolean; out: string }> {
+async function kubevirtTs(args: string[]): Promise<{ ok: boolean; out: string; code?: number }> {
   let out = '';
-  const cli = buildCli((l) => (out += `${l}\n`));
+  let code: number | undefined;
+  const cli = buildCli((l) => (out += `${l}\n`), (c) => (code = c));
   const quiet = (c: Command): void => {
     c.exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (out += s) });
     c.commands.forEach(quiet);
@@ -19,7 +20,7 @@ async function kubevirtTs(args: string[]): Promise<{ ok: boolean; out: string }>
   quiet(cli);
   try {
     await cli.parseAsync(['node', 'kubevirt-ts', ...args]);
-    return { ok: true, out };
+    return { ok: true, out, code };
   } catch (e) {
     return { ok: false, out: `${out}${e instanceof Error ? e.message : String(e)}` };
   }
@@ -54,4 +55,20 @@ test('kubevirt-ts up offers --demo and --no-demo', async () => {
   const r = await kubevirtTs(['up', '--help']);
   assert.match(r.out, /--demo\s/);
   assert.match(r.out, /--no-demo\s/);
+});
+
+test('kubevirt-ts status on a data dir with no up running says so, as text or JSON, with exit status 3', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'kv-cli-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const text = await kubevirtTs(['status', '--data-dir', dir]);
+  assert.equal(text.code, 3, text.out);
+  assert.equal(text.out, `kubevirt-ts: not running (no kubevirt-ts up runs for ${dir})\ndata dir:   ${dir}\n`);
+  const json = await kubevirtTs(['status', '--data-dir', dir, '-o', 'json']);
+  assert.equal(json.code, 3);
+  const report = JSON.parse(json.out) as { state: string; kubeconfig: string };
+  assert.equal(report.state, 'NotRunning');
+  assert.equal(report.kubeconfig, join(dir, 'kubeconfig'));
+  const bad = await kubevirtTs(['status', '--data-dir', dir, '--output', 'yaml']);
+  assert.equal(bad.ok, false);
+  assert.match(bad.out, /must be text or json/);
 });

@@ -5,12 +5,14 @@
  * fits no node is ErrorUnschedulable; kill -9 of virt-handler leaves the guest running and the new
  * handler re-attaches; a stopped handler makes its node unschedulable and its pod-less VMI Failed
  * with NodeUnresponsive. Heartbeats every 2 s (KUBEVIRT_TS_HEARTBEAT_SECONDS), timeout 10 s.
+ * `kubevirt-ts status` reports the cluster ready (exit 0), then degraded (exit 2) while a handler is stopped.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { until } from '../fixtures/wait.js';
-import { missing, UpCluster, vmiSpec } from './lifecycle-cluster.js';
+import { root, stackSkip as missing, UpCluster, vmiSpec } from './harness.js';
 
 let c: UpCluster | undefined;
 
@@ -47,22 +49,54 @@ const launcherOf = (c: UpCluster, name: string): number => {
   if (pids.length !== 1) throw new Error(`expected one launcher of ${name}, found ${pids.length}`);
   return pids[0]!;
 };
-/** QEMU is libvirtd's child, which may have left the process tree: read-only lookup by its unique guest name. */
-const qemuOf = (_c: UpCluster, name: string): string[] =>
-  spawnSync('pgrep', ['-f', `guest=default_${name},`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+/** QEMU is libvirtd's child, which may have left the process tree: found by its guest name among this cluster's pod processes. */
+const qemuOf = (c: UpCluster, name: string): string[] => c.podProcesses(new RegExp(`guest=default_${name},`)).map(String);
 
-/** Kills QEMUs orphaned by a killed launcher (only pids this suite found under its own guest names). */
-function killOrphans(pids: readonly string[]): void {
-  for (const p of pids) {
-    try {
-      process.kill(Number(p), 'SIGKILL');
-    } catch {
-      // already gone
-    }
+interface StatusJson {
+  state: string;
+  up?: { pid: number };
+  apiServer?: { url: string; ready: boolean };
+  nodes: { name: string; ready: boolean }[];
+  components: { name: string; node?: string; ready: boolean; message: string }[];
+  vmis: Record<string, number>;
+  vms: Record<string, number>;
+  problems: string[];
+}
+
+/** `kubevirt-ts status --output json` for this cluster's data dir: its exit code and report. */
+function status(c: UpCluster): { code: number | null; report: StatusJson } {
+  const r = spawnSync(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'status', '--data-dir', c.dataDir, '-o', 'json'], { encoding: 'utf8', timeout: 60_000 });
+  try {
+    return { code: r.status, report: JSON.parse(r.stdout) as StatusJson };
+  } catch {
+    throw new Error(`kubevirt-ts status printed no report (exit ${String(r.status)}): ${r.stdout}${r.stderr}`);
   }
 }
 
-test('kill -9 of a launcher: its VMI fails and RerunOnFailure starts a new one', { skip: missing, timeout: 240_000 }, () =>
+test('kubevirt-ts status: the up process, API server, both nodes and every KubeVirt component ready (exit 0)', { skip: missing, timeout: 120_000 }, () =>
+  withLog(async (c) => {
+    // Handlers may still be sending their first heartbeats right after start-up.
+    const { code, report } = await until('status ready', () => {
+      const s = status(c);
+      return s.code === 0 ? s : undefined;
+    }, 60_000, 1000).catch((e: unknown) => {
+      throw new Error(`${String(e)}: ${JSON.stringify(status(c).report)}`);
+    });
+    assert.equal(code, 0);
+    assert.equal(report.state, 'Running');
+    assert.equal(report.up?.pid, c.pid);
+    assert.equal(report.apiServer?.ready, true);
+    assert.deepEqual(report.nodes.map((n) => [n.name, n.ready]), [['node01', true], ['node02', true]]);
+    assert.deepEqual(report.components.map((x) => [x.name, x.node ?? '', x.ready]), [['virt-api', '', true], ['virt-controller', '', true], ['virt-handler', 'node01', true], ['virt-handler', 'node02', true]]);
+    const text = spawnSync(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'status', '--data-dir', c.dataDir], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(text.status, 0, text.stdout + text.stderr);
+    assert.match(text.stdout, /^kubevirt-ts: running \(up pid \d+, Running since /);
+    assert.match(text.stdout, new RegExp(`^kubeconfig: ${c.dataDir}/kubeconfig$`, 'm'));
+    assert.match(text.stdout, /^virt-handler\s+node02\s+true\s+heartbeat \d+s ago$/m);
+  }),
+);
+
+test('kill -9 of a launcher: its VMI fails and RerunOnFailure starts a new one; the old QEMU does not outlive it', { skip: missing, timeout: 240_000 }, () =>
   withLog(async (c) => {
     c.apply({
       apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'lc-rerun' },
@@ -74,7 +108,10 @@ test('kill -9 of a launcher: its VMI fails and RerunOnFailure starts a new one',
     assert.ok(Buffer.byteLength(c.dataDir) > 60, 'long data dir');
 
     const firstQemus = qemuOf(c, 'lc-rerun');
+    assert.equal(firstQemus.length, 1, 'one QEMU runs the guest');
     process.kill(launcherOf(c, 'lc-rerun'), 'SIGKILL');
+    // The node agent kills what the dead launcher left in its container's cgroup: libvirtd and QEMU.
+    await until("the killed launcher's QEMU gone", () => (qemuOf(c, 'lc-rerun').some((p) => firstQemus.includes(p)) ? undefined : true), 60_000, 250);
     await until('first VMI Failed', () => {
       const uid = c.jsonpath('vmi', 'lc-rerun', '.metadata.uid');
       const phase = c.jsonpath('vmi', 'lc-rerun', '.status.phase');
@@ -88,11 +125,10 @@ test('kill -9 of a launcher: its VMI fails and RerunOnFailure starts a new one',
     assert.match(events, /SuccessfulDelete|SuccessfulCreate/);
     const newQemus = qemuOf(c, 'lc-rerun').filter((p) => !firstQemus.includes(p));
     assert.equal(newQemus.length, 1, 'the new VMI runs in a new QEMU');
+    const counted = status(c).report;
+    assert.ok((counted.vmis.Running ?? 0) >= 1 && (counted.vms.Running ?? 0) >= 1, `status counts the running VM and VMI: ${JSON.stringify(counted)}`);
     assert.equal(c.kubectl(['delete', 'vm', 'lc-rerun', '--wait', '--timeout=120s']).code, 0);
     await until('the new QEMU gone', () => (qemuOf(c, 'lc-rerun').some((p) => newQemus.includes(p)) ? undefined : true), 60_000, 250);
-    // Known gap (node agent / launcher): a QEMU whose launcher was killed outlives its pod, as libvirtd
-    // moves it out of the pod's process group. Stop the ones this test orphaned.
-    killOrphans(firstQemus);
   }),
 );
 
@@ -156,12 +192,16 @@ test('a stopped virt-handler: its node turns unschedulable and its VMI without a
       await c.waitFor('vmi', 'lc-orphan', '.status.reason', 'NodeUnresponsive', 60_000);
       assert.equal(c.jsonpath('vmi', 'lc-orphan', '.status.phase'), 'Failed');
       assert.equal(c.jsonpath('node', 'node01', '.metadata.labels.kubevirt\\.io/schedulable'), 'true', 'the other node is untouched');
+      const degraded = status(c);
+      assert.equal(degraded.code, 2, JSON.stringify(degraded.report));
+      assert.equal(degraded.report.state, 'Degraded');
+      assert.deepEqual(degraded.report.components.filter((x) => !x.ready).map((x) => [x.name, x.node]), [['virt-handler', 'node02']]);
+      await until("the killed launcher's QEMU gone", () => (qemuOf(c, 'lc-orphan').some((p) => orphanQemus.includes(p)) ? undefined : true), 60_000, 250);
     } finally {
       process.kill(handler, 'SIGCONT');
     }
     // The handler heartbeats again: the node is schedulable again.
     await c.waitFor('node', 'node02', '.metadata.labels.kubevirt\\.io/schedulable', 'true', 30_000);
     assert.equal(c.kubectl(['delete', 'vmi', 'lc-orphan', '--wait', '--timeout=60s']).code, 0);
-    killOrphans(orphanQemus);
   }),
 );

@@ -23,6 +23,7 @@ import { ResourceRegistry } from './registry/registry.js';
 import type { RestDeps } from './rest/context.js';
 import { Store } from './store/store.js';
 import { WatchHub } from './watch/hub.js';
+import { RequestMetrics } from './metrics/index.js';
 
 /** Options of startApiServer. */
 export interface ApiServerOptions {
@@ -85,7 +86,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const deps: RestDeps = { store, registry, modules, now: opts.now ?? (() => new Date()), caPem: pki.ca.certPem };
   const hub = new WatchHub(store);
   const rbacSource = new StoreRbacSource(store);
-  const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));
+  const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource), rbacSource);
   modules.tokens ??= authn.tokens;
   const admission = modules.admission ? undefined : wireAdmission(store);
   const aggregation = wireAggregation(store, pki);
@@ -101,6 +102,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     ready: () => ready,
     virtual: opts.virtual ?? authn.virtual,
     aggregation,
+    metrics: new RequestMetrics(),
     podProxy: createPodProxy({ pod: (ns, name) => store.get({ group: '', resource: 'pods' }, ns, name), node: (name) => store.get({ group: '', resource: 'nodes' }, '', name) }, pki),
     log: opts.log,
   };

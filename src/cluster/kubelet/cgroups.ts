@@ -75,20 +75,54 @@ export function removePodCgroups(node: string, podUid: string, root = ROOT): voi
   }
 }
 
-function killMembers(dir: string): void {
-  let pids: string[];
+/**
+ * SIGKILLs what runs in one cgroup directory: `cgroup.kill` (cgroup v2, Linux 5.14+) kills the
+ * whole subtree at once, race-free; otherwise each pid in cgroup.procs. Returns the pids found.
+ */
+function killMembers(dir: string): number[] {
+  let pids: number[];
   try {
-    pids = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean);
+    pids = readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number);
   } catch {
-    return;
+    return [];
+  }
+  if (pids.length === 0) return [];
+  if (existsSync(join(dir, 'cgroup.kill'))) {
+    try {
+      writeFileSync(join(dir, 'cgroup.kill'), '1');
+      return pids;
+    } catch {
+      // not writable: signal each member
+    }
   }
   for (const pid of pids) {
     try {
-      process.kill(Number(pid), 'SIGKILL');
+      process.kill(pid, 'SIGKILL');
     } catch {
       // already gone
     }
   }
+  return pids;
+}
+
+/**
+ * Kills whatever is left in a container's cgroups once its main process has died, as a container
+ * runtime does when a container's init exits: processes that left its process group and mount
+ * namespace (libvirtd's QEMU) must not outlive it. Returns the pids signalled.
+ */
+export function killContainerCgroup(rel: string, root = ROOT): number[] {
+  const { dirs } = controllerRoots(root);
+  const killed = new Set<number>();
+  for (const base of new Set(Object.values(dirs))) {
+    if (!base) continue;
+    // A few rounds for members forked while the first signals went out (v1 has no atomic kill).
+    for (let round = 0; round < 3; round++) {
+      const found = killMembers(join(base, rel)).filter((p) => !killed.has(p));
+      if (found.length === 0) break;
+      for (const p of found) killed.add(p);
+    }
+  }
+  return [...killed];
 }
 
 /** Removes a node's (empty) cgroup parents, for `kubevirt-ts down` and tests. */

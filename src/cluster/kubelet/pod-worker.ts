@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { podResolvConf } from '../network/resolv.js';
 import { buildContainerRoot } from './rootfs.js';
 import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
-import { cgroupPath, removePodCgroups, setupCgroups } from './cgroups.js';
+import { cgroupPath, killContainerCgroup, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
 import { ImageResolveError, resolveImage, type ImageResolverOptions } from './images.js';
@@ -122,6 +122,8 @@ export class PodWorker {
       c.state = { terminated: { exitCode, reason: c.killedForProbe ? 'Error' : terminatedReason(exitCode), startedAt: c.state.running?.startedAt, finishedAt, containerID: c.containerID } };
       c.proc = undefined;
       c.killedForProbe = undefined;
+      const left = killContainerCgroup(cgroupPath(this.d.node, r.uid, c.name));
+      if (left.length) this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: main process exited; killed ${left.length} process(es) left in its cgroup`);
     }
   }
 
