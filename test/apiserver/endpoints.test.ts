@@ -8,15 +8,14 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { call, startTestServer, waitFor, type TestServer } from './harness.js';
+import { call, startTestServerWithNamespace, waitFor, type TestServer } from './harness.js';
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 const NS = 'ep-test';
 let t: TestServer;
 
 before(async () => {
-  t = await startTestServer();
-  assert.equal((await call(t.server, 'POST', '/api/v1/namespaces', { metadata: { name: NS } })).status, 201);
+  t = await startTestServerWithNamespace(NS);
 });
 after(async () => {
   await t?.close();

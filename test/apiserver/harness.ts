@@ -41,6 +41,17 @@ export async function startTestServer(opts: Partial<ApiServerOptions> = {}): Pro
   };
 }
 
+/** Starts a server (as startTestServer) with one namespace created in it. */
+export async function startTestServerWithNamespace(namespace: string, opts: Partial<ApiServerOptions> = {}): Promise<TestServer> {
+  const t = await startTestServer(opts);
+  const r = await call(t.server, 'POST', '/api/v1/namespaces', { metadata: { name: namespace } });
+  if (r.status !== 201) {
+    await t.close();
+    throw new Error(`creating namespace ${namespace}: ${r.status} ${JSON.stringify(r.body)}`);
+  }
+  return t;
+}
+
 /** An undici dispatcher presenting the admin client certificate. */
 export function adminAgent(s: RunningApiServer): Agent {
   return new Agent({ connect: { ca: s.pki.ca.certPem, cert: s.pki.admin.certPem, key: s.pki.admin.keyPem } });

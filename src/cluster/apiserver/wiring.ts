@@ -12,6 +12,7 @@ import {
   openApiV2Protobuf,
 } from './builtins/index.js';
 import { crds } from './crd/index.js';
+import { withSharedEventStorage } from './events/index.js';
 import type { KubeObject } from '../../api/meta/index.js';
 import type { ApiModules } from './modules.js';
 import { patches } from './patch/index.js';
@@ -29,7 +30,7 @@ export function defaultModules(now: () => Date = () => new Date()): ApiModules {
     return { info, storageVersion: info.version, hooks: { ...hooks, validate } };
   });
   return {
-    builtins,
+    builtins: withSharedEventStorage(builtins),
     builtinOpenAPI: builtinOpenApiV3Documents,
     openapiV2: {
       document: () => builtinOpenApiV2(),

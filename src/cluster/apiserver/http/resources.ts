@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StatusError, badRequest, methodNotAllowed, unsupportedMediaType, type KubeObject } from '../../../api/meta/index.js';
 import type { PatchType, Verb } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
-import type { Caller, RestDeps } from '../rest/context.js';
+import { storageGr, type Caller, type RestDeps } from '../rest/context.js';
 import { deleteCollection, deleteObject, deletedStatus, type DeleteOptions } from '../rest/delete.js';
 import { getObject, listObjects, parseSelection, type ListQuery } from '../rest/read.js';
 import { defaultPrinter, toTable, type IncludeObject } from '../rest/table.js';
@@ -258,7 +258,7 @@ async function servePatch(deps: ResourceHandlerDeps, rr: ResourceRequest, ns: st
   const type = patchTypeOf(deps, ct);
   if (type === 'apply' && !url.searchParams.get('fieldManager')) throw badRequest('PATCH /apis: fieldManager is required for apply requests');
   const patch = decodeBody(await readBody(req), ct);
-  const existed = type === 'apply' ? deps.store.get({ group: r.info.group, resource: r.info.plural }, ns, info.name) !== undefined : true;
+  const existed = type === 'apply' ? deps.store.get(storageGr(r), ns, info.name) !== undefined : true;
   const out = await patchObject(deps, r, ns, info.name, type, patch, rr.caller, { subresource: info.subresource || undefined, force: url.searchParams.get('force') === 'true' });
   writeJson(res, existed ? 200 : 201, out);
 }

@@ -2,6 +2,7 @@
  * The catalogue of served resources: built-ins given at start, CRD versions added and removed at
  * run time. Answers "which resource is /apis/G/V/R" and "which resource stores kind K of G/V".
  */
+import type { KubeObject } from '../../../api/meta/index.js';
 import type { CompiledCrdVersion, ResourceInfo } from '../contracts.js';
 import type { ResourceHooks } from './hooks.js';
 
@@ -15,6 +16,16 @@ export interface ServedResource {
   readonly crd?: string;
   /** Where a CRD's scale subresource reads and writes replicas (built-ins use spec/status.replicas). */
   readonly scale?: CompiledCrdVersion['scale'];
+  /** Set when objects live in another resource's storage (events.k8s.io Events are core Events), with the conversions. */
+  readonly sharedStorage?: SharedStorage;
+}
+
+/** Another resource's storage and the conversions between its stored form and this resource's. */
+export interface SharedStorage {
+  readonly group: string;
+  readonly resource: string;
+  toStorage(obj: KubeObject): KubeObject;
+  fromStorage(obj: KubeObject): KubeObject;
 }
 
 const gvr = (group: string, version: string, plural: string): string => `${group}/${version}/${plural}`;
@@ -89,7 +100,7 @@ export class ResourceRegistry {
   storedResources(): ServedResource[] {
     const seen = new Map<string, ServedResource>();
     for (const r of this.byGvr.values()) {
-      if (r.info.virtual || r.info.version !== r.storageVersion) continue;
+      if (r.info.virtual || r.info.version !== r.storageVersion || r.sharedStorage) continue;
       seen.set(`${r.info.group}/${r.info.plural}`, r);
     }
     return [...seen.values()];

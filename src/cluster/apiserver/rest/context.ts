@@ -28,16 +28,19 @@ export interface Caller {
 }
 
 /** The storage key prefix of a served resource (all its versions share it). */
-export const storageGr = (r: ServedResource): GroupResource => ({ group: r.info.group, resource: r.info.plural });
+export const storageGr = (r: ServedResource): GroupResource =>
+  r.sharedStorage ? { group: r.sharedStorage.group, resource: r.sharedStorage.resource } : { group: r.info.group, resource: r.info.plural };
 
 /** The object as served at r's version (versions of one resource share a schema). */
 export function asServed(r: ServedResource, obj: KubeObject): KubeObject {
+  if (r.sharedStorage) return r.sharedStorage.fromStorage(obj);
   const { apiVersion: _a, kind: _k, ...rest } = obj;
   return { apiVersion: apiVersionOf(r.info), kind: r.info.kind, ...rest };
 }
 
 /** The object as stored (storage version). */
 export function asStored(r: ServedResource, obj: KubeObject): KubeObject {
+  if (r.sharedStorage) return r.sharedStorage.toStorage(obj);
   return { ...obj, apiVersion: apiVersionOf({ group: r.info.group, version: r.storageVersion }), kind: r.info.kind };
 }
 

@@ -61,7 +61,9 @@ export function parseSelection(deps: RestDeps, r: ServedResource, q: { labelSele
 /** True when obj passes the selection. */
 export function selects(deps: RestDeps, r: ServedResource, s: Selection, obj: KubeObject): boolean {
   if (s.labels && !s.labels.matches(obj.metadata?.labels)) return false;
-  if (s.fields && deps.modules.selectors && !s.fields.matches(deps.modules.selectors.selectableFields(r.info, obj))) return false;
+  // Field values are read from the object as this resource serves it (stored objects may be in another's form).
+  const served = s.fields && r.sharedStorage ? asServed(r, obj) : obj;
+  if (s.fields && deps.modules.selectors && !s.fields.matches(deps.modules.selectors.selectableFields(r.info, served))) return false;
   return true;
 }
 

@@ -108,6 +108,7 @@ const eventsV1Fields: KindFields = {
     'regarding.resourceVersion',
     'regarding.fieldPath',
     'reportingController',
+    'source',
     'type',
     ...meta,
   ],
@@ -115,6 +116,7 @@ const eventsV1Fields: KindFields = {
     ...refFields('regarding'),
     reason: at('reason'),
     reportingController: at('reportingController'),
+    source: (o) => readPath(o, 'deprecatedSource.component') || readPath(o, 'reportingController'),
     type: at('type'),
   },
 };
