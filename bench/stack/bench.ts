@@ -7,6 +7,8 @@
  * the guest having no OS so touching almost none of its RAM).
  * Each VMI's start is also split into stages (STAGES) seen on VMI and pod watches plus QEMU's
  * process start time, summed into the control-plane share and the process start-up share.
+ * PATCH and PUT requests to VMIs (apiWritesPerVMI) come from the API server's /metrics
+ * (apiserver_request_total by verb), over the same window, divided by the batch size.
  * Usage: node --import tsx bench/stack/bench.ts [--sizes 1,10,50] [--nodes 2] [--per-vmi]
  */
 import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
@@ -15,7 +17,7 @@ import { spawnSync } from 'node:child_process';
 import { KubeClient } from '../../src/client/kube-client.js';
 import type { VirtualMachineInstance } from '../../src/api/kubevirt/index.js';
 import type { Pod } from '../../src/cluster/kubelet/types.js';
-import { UpCluster, vmiSpec } from '../../test/stack/lifecycle-cluster.js';
+import { UpCluster, vmiSpec } from '../../test/stack/harness.js';
 import { until } from '../../test/fixtures/wait.js';
 
 /** When the bench saw each step of one VMI (performance.now() ms; watch events unless noted). */
@@ -146,6 +148,19 @@ function vmProcesses(c: UpCluster, name: string): { launcher: number[]; qemu: nu
   return { launcher: members.filter((p) => !qemu.includes(p)), qemu };
 }
 
+/** The API server's count of PATCH and PUT requests to VMIs (any subresource), from its /metrics. */
+async function vmiWriteCounts(client: KubeClient): Promise<{ patches: number; updates: number }> {
+  const text = await client.requestText('GET', '/metrics');
+  const out = { patches: 0, updates: 0 };
+  for (const line of text.split('\n')) {
+    if (!line.startsWith('apiserver_request_total{') || !line.includes('resource="virtualmachineinstances"')) continue;
+    const n = Number(line.slice(line.lastIndexOf(' ') + 1));
+    if (line.includes('verb="PATCH"')) out.patches += n;
+    else if (line.includes('verb="PUT"')) out.updates += n;
+  }
+  return out;
+}
+
 /** One stage's length in ms (NaN when a step was not seen). */
 const stage = (t: Track, from: keyof Track, to: keyof Track): number => Number(t[to] ?? NaN) - Number(t[from] ?? NaN);
 /** The sum of one kind's stages for a VMI. */
@@ -181,6 +196,7 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
       t.node = e.object.spec.nodeName;
     }
   }, abort.signal).catch(() => undefined);
+  const writesBefore = await vmiWriteCounts(client);
   const names = Array.from({ length: n }, (_, i) => `b${n}-${i}`);
   for (const name of names) tracks.set(name, { sent: 0, writes: 0 });
   await Promise.all(names.map(async (name) => {
@@ -194,6 +210,7 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
   for (const [name, t] of tracks) processSteps(c, name, t);
   // Let trailing writes (status settling after Ready) land before counting, and the guest's firmware settle.
   await new Promise((r) => setTimeout(r, 10_000));
+  const writesAfter = await vmiWriteCounts(client);
   abort.abort();
   await Promise.all([watching, podWatch]);
   const ts = [...tracks.values()];
@@ -210,6 +227,7 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     runtimeMs: stats(ts.map((t) => share(t, 'runtime'))),
     socketToScheduledMs: stats(ts.map((t) => stage(t, 'launcherReady', 'scheduled'))),
     ...(process.argv.includes('--per-vmi') ? { perVMI: ts.map((t) => Object.fromEntries(STAGES.map(([label, from, to]) => [label, Math.round(stage(t, from, to))]))) } : {}),
+    apiWritesPerVMI: { patches: +((writesAfter.patches - writesBefore.patches) / n).toFixed(1), updates: +((writesAfter.updates - writesBefore.updates) / n).toFixed(1) },
     writesPerVMI: { p50: pct(ts.map((t) => t.writes), 50), max: Math.max(...ts.map((t) => t.writes)) },
     memoryMiB: {
       launcherPss: +(sumKb(mem.launcher, 'smaps_rollup', 'Pss') / 1024).toFixed(1),

@@ -1,7 +1,8 @@
 /**
  * One virt-handler process per node, as a DaemonSet would run them: each acts under the
  * kubevirt-handler identity's kubeconfig, is restarted when it dies (kill -9 included: guests
- * live in launcher pods and the new handler re-attaches), and is stopped with SIGTERM.
+ * live in launcher pods and the new handler re-attaches; its console server comes back with it, on
+ * the same port), and is stopped with SIGTERM.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +15,24 @@ export interface HandlerProcessOptions {
   readonly emulation: 'auto' | 'always';
   readonly heartbeatSeconds: number;
   readonly repoDir: string;
+  /** The handler's console server for virt-api: where it listens and its TLS files. */
+  readonly consoleServer?: HandlerConsoleServer;
   readonly log: (line: string) => void;
+}
+
+/** Flags of the handler's console server (a fixed port per node, kept across restarts). */
+export interface HandlerConsoleServer {
+  readonly listen: string;
+  readonly port: number;
+  readonly certFile: string;
+  readonly keyFile: string;
+  readonly clientCaFile: string;
+}
+
+/** The console server flags of the virt-handler command. */
+function consoleServerArgs(cs: HandlerConsoleServer | undefined): string[] {
+  if (!cs) return [];
+  return ['--listen', cs.listen, '--console-server-port', String(cs.port), '--tls-cert-file', cs.certFile, '--tls-key-file', cs.keyFile, '--client-ca-file', cs.clientCaFile];
 }
 
 /** Delay before a dead handler is started again (a DaemonSet pod's restart). */
@@ -61,6 +79,7 @@ export class HandlerProcess {
     const args = [
       ...handlerArgv(o.repoDir), '--kubeconfig', o.kubeconfigPath, '--node-name', o.nodeName, '--pods-dir', o.podsDir,
       '--pods-layout', 'embedded', '--emulation', o.emulation, '--heartbeat-seconds', String(o.heartbeatSeconds),
+      ...consoleServerArgs(o.consoleServer),
     ];
     const child = spawn(process.execPath, args, { cwd: o.repoDir, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;

@@ -4,7 +4,8 @@
  * virt-handler process per node. Each KubeVirt component acts under its own ServiceAccount
  * identity with its deploy/rbac role; cluster parts (scheduler, nodes) act as the admin.
  */
-import { readFileSync, readdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../api/meta/index.js';
@@ -15,10 +16,9 @@ import { webhookConfigurations } from '../virt-api/webhook-config.js';
 import type { RunningApiServer } from './apiserver/server.js';
 import { createOrReplace } from './apply.js';
 import { clientFor, COMPONENT_ACCOUNTS, componentIdentity, serviceAccountUser } from './identities.js';
-import { issueClientCert, issueServerCert, loadOrCreateCa, type CertKeyPem } from './pki/index.js';
+import { issueClientCert, issueServerCert, loadOrCreateCa, type CertificateAuthority, type CertKeyPem } from './pki/index.js';
 import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/index.js';
-import { startNodeConsoleServer, VIRT_API_CLIENT_NAME, type RunningConsoleServer } from '../virt-handler/console-server/index.js';
-import { podsDirResolver } from '../virt-handler/launcher-registry.js';
+import { VIRT_API_CLIENT_NAME } from '../virt-handler/console-server/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodes, type RunningNodes } from './nodes.js';
 import { podsOnNodes, sweepPodCgroups } from './cgroup-sweep.js';
@@ -26,7 +26,7 @@ import { nodeName as nthNodeName } from './kubelet/node-object.js';
 import { ImageStore } from './images/index.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
-import { HandlerProcess } from './handler-processes.js';
+import { HandlerProcess, type HandlerConsoleServer } from './handler-processes.js';
 
 export const KUBEVIRT_NAMESPACE = 'kubevirt';
 
@@ -73,22 +73,47 @@ async function installKubevirtApi(admin: KubeClient, repoDir: string): Promise<v
 }
 
 /**
- * The KubeVirt CA (virt-api <-> virt-handler mutual TLS, upstream's kubevirt-ca) and the
- * certificates it signs: each handler's serving certificate and virt-api's client certificate.
+ * The KubeVirt CA (virt-api <-> virt-handler mutual TLS, upstream's kubevirt-ca) and virt-api's
+ * client certificate; each handler's serving certificate comes from handlerConsoleServer.
  */
 interface KubevirtCerts {
-  readonly caPem: string;
-  readonly handlerServing: CertKeyPem;
+  readonly ca: CertificateAuthority;
+  readonly caFile: string;
   readonly virtApiClient: CertKeyPem;
 }
 
 async function kubevirtCerts(o: StackOptions): Promise<KubevirtCerts> {
   const ca = await loadOrCreateCa(o.api.pki.dir, 'kubevirt-ca', 'kubevirt-ts-kubevirt-ca');
-  const [handlerServing, virtApiClient] = await Promise.all([
-    issueServerCert(ca, { commonName: 'virt-handler', dnsNames: ['virt-handler'] }),
-    issueClientCert(ca, VIRT_API_CLIENT_NAME),
-  ]);
-  return { caPem: ca.certPem, handlerServing, virtApiClient };
+  return { ca, caFile: join(o.api.pki.dir, 'kubevirt-ca.crt'), virtApiClient: await issueClientCert(ca, VIRT_API_CLIENT_NAME) };
+}
+
+/** `n` distinct free TCP ports on `host` (the kernel's picks), for servers started later in other processes. */
+async function freePorts(host: string, n: number): Promise<number[]> {
+  const servers = Array.from({ length: n }, () => createServer());
+  try {
+    return await Promise.all(servers.map((srv) => new Promise<number>((resolve, reject) => {
+      srv.once('error', reject);
+      srv.listen(0, host, () => resolve((srv.address() as AddressInfo).port));
+    })));
+  } finally {
+    await Promise.all(servers.map((srv) => new Promise<void>((r) => (srv.listening ? srv.close(() => r()) : r()))));
+  }
+}
+
+/**
+ * A node's handler console server: a serving certificate (SAN virt-handler) from the KubeVirt CA
+ * in `<data>/components/virt-handler-<node>/`, and a loopback port of its own that it keeps across
+ * restarts (upstream: 8186 on each node's pod IP; here the nodes share one address).
+ */
+async function handlerConsoleServer(o: StackOptions, certs: KubevirtCerts, nodeName: string, port: number): Promise<HandlerConsoleServer> {
+  const dir = join(o.dataDir, 'components', `virt-handler-${nodeName}`);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const serving = await issueServerCert(certs.ca, { commonName: 'virt-handler', dnsNames: ['virt-handler'] });
+  const certFile = join(dir, 'tls.crt');
+  const keyFile = join(dir, 'tls.key');
+  writeFileSync(keyFile, serving.keyPem, { mode: 0o600 });
+  writeFileSync(certFile, serving.certPem, { mode: 0o600 });
+  return { listen: '127.0.0.1', port, certFile, keyFile, clientCaFile: certs.caFile };
 }
 
 /** Starts virt-api under its own identity and registers its webhooks and APIService; resolves once it serves. */
@@ -109,7 +134,7 @@ async function startVirtApi(o: StackOptions, signal: AbortSignal, certs: Kubevir
       signal,
       subresources: {
         requestHeader: { caPem: o.api.pki.frontProxyCa.certPem, allowedNames: ['front-proxy-client'] },
-        handlerTls: { ca: certs.caPem, cert: certs.virtApiClient.certPem, key: certs.virtApiClient.keyPem },
+        handlerTls: { ca: certs.ca.certPem, cert: certs.virtApiClient.certPem, key: certs.virtApiClient.keyPem },
         locateHandler: (node) => {
           const ep = handlers.get(node);
           return ep ? Promise.resolve(ep) : Promise.reject(new Error(`no virt-handler runs on node ${node}`));
@@ -186,19 +211,19 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     abort.signal,
   );
   const hd = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.handler);
-  const handlers = (nodes?.agents ?? []).map((_a, i) => {
-    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
-    return new HandlerProcess({
-      nodeName,
-      kubeconfigPath: hd.kubeconfigPath,
-      podsDir: join(o.dataDir, 'nodes', nodeName, 'pods'),
-      emulation: emulation(),
-      heartbeatSeconds: beat,
-      repoDir: o.repoDir,
-      log: o.log,
-    });
-  });
+  hd.client.close();
+  const handlers: HandlerProcess[] = [];
   try {
+    const ports = await freePorts('127.0.0.1', nodes?.agents.length ?? 0);
+    for (const [i, port] of ports.entries()) {
+      const nodeName = nthNodeName(i + 1);
+      const consoleServer = await handlerConsoleServer(o, certs, nodeName, port);
+      handlerEndpoints.set(nodeName, { host: consoleServer.listen, port });
+      handlers.push(new HandlerProcess({
+        nodeName, kubeconfigPath: hd.kubeconfigPath, podsDir: join(o.dataDir, 'nodes', nodeName, 'pods'),
+        emulation: emulation(), heartbeatSeconds: beat, repoDir: o.repoDir, consoleServer, log: o.log,
+      }));
+    }
     await Promise.all(handlers.map((h) => h.start()));
   } catch (e) {
     await Promise.all(handlers.map((h) => h.stop()));
@@ -207,23 +232,10 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     await scheduler.stop();
     throw e;
   }
-  const consoleServers: RunningConsoleServer[] = [];
-  for (const [i] of (nodes?.agents ?? []).entries()) {
-    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
-    const cs = await startNodeConsoleServer({
-      client: hd.client, nodeName, resolveSocket: podsDirResolver(join(o.dataDir, 'nodes', nodeName, 'pods'), nodeName, 'embedded'),
-      tls: { certPem: certs.handlerServing.certPem, keyPem: certs.handlerServing.keyPem, clientCaPem: certs.caPem },
-      host: '127.0.0.1', port: 0, log: (m) => o.log(`virt-handler(${nodeName}): ${m}`),
-    });
-    consoleServers.push(cs);
-    handlerEndpoints.set(nodeName, { host: '127.0.0.1', port: cs.port });
-  }
   o.log('kubevirt-ts: virt-controller and virt-handler running');
   return {
     async stop() {
-      for (const cs of consoleServers) await cs.close();
       await Promise.all(handlers.map((h) => h.stop()));
-      hd.client.close();
       abort.abort();
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
       await volumes.stop();

@@ -7,13 +7,14 @@
 //
 // Outputs, in <cache>/<content-hash>/ (default cache: <repo>/.cache/guest, or $KUBEVIRT_TS_GUEST_CACHE):
 //   vmlinuz, initrd.img   the kernelBoot pair (append GUEST_CMDLINE)
-//   disk.qcow2            bootable disk (MBR + FAT16 + syslinux), qcow2, about 16 MB
+//   disk.qcow2            bootable disk (MBR + FAT16 + syslinux), qcow2, about 18 MB
 //   oci/                  OCI image layout of the containerDisk (disk/disk.qcow2, owner 107:107)
 //   build.json            what went in: package versions, modules, digests
 // The hash covers this builder's sources, init/, and the resolved package versions, so a new
 // kernel or an edited init script gives a new directory; an existing one is reused as is.
-// Packages (a linux-image-*-cloud-amd64 kernel and busybox-static) are fetched with
-// `apt-get download` into <cache>/debs and extracted with dpkg-deb; nothing is installed.
+// Packages (a linux-image-*-cloud-amd64 kernel, busybox-static, and the programs of programs.ts
+// with their libraries) are fetched with `apt-get download` into <cache>/debs and extracted with
+// dpkg-deb; nothing is installed.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -27,6 +28,7 @@ import { runBuffer, run } from './exec.js';
 import { initramfsEntries, type ModuleFile } from './initramfs.js';
 import { loadOrder, moduleName, modinfoDepends, parseModulesBuiltin, type ModuleDeps } from './kmod.js';
 import { writeOciLayout, type OciImage } from './oci.js';
+import { PROGRAM_PACKAGES, programEntries } from './programs.js';
 
 // The repository root from this module's place (src/guest-image or dist/guest-image); the
 // builder's sources and init/ are read from src/ so the cache hash is the same from either.
@@ -49,7 +51,7 @@ export const GUEST_MODULES = [
 
 const DEFAULT_KERNEL_PACKAGE = 'linux-image-cloud-amd64';
 const BUSYBOX_PACKAGE = 'busybox-static';
-const SOURCES = ['build.ts', 'cpio.ts', 'debs.ts', 'disk.ts', 'exec.ts', 'initramfs.ts', 'kmod.ts', 'oci.ts'];
+const SOURCES = ['build.ts', 'cpio.ts', 'debs.ts', 'disk.ts', 'elf.ts', 'exec.ts', 'initramfs.ts', 'kmod.ts', 'oci.ts', 'programs.ts'];
 
 /** The built guest: absolute paths of its artefacts and what they were built from. */
 export interface GuestImage {
@@ -145,15 +147,18 @@ async function extractKernel(deb: string, work: string): Promise<Extracted> {
   return { kernelVersion, vmlinuz: join(root, 'boot', `vmlinuz-${kernelVersion}`), modules, moduleNames: modules.map((m) => m.name) };
 }
 
-async function build(out: string, work: string, debs: { kernel: string; busybox: string }, init: Map<string, Buffer>, log: (m: string) => void): Promise<Omit<GuestImage, 'dir' | 'packages'>> {
+async function build(out: string, work: string, debs: { kernel: string; busybox: string; programs: readonly string[] }, init: Map<string, Buffer>, log: (m: string) => void): Promise<Omit<GuestImage, 'dir' | 'packages'>> {
   log('extracting packages');
   const k = await extractKernel(debs.kernel, work);
   const bbRoot = join(work, 'busybox');
   await extractDeb(debs.busybox, bbRoot);
   const busyboxPath = join(bbRoot, 'bin', 'busybox');
   const applets = (await run(busyboxPath, ['--list-full'])).split('\n').filter((l) => l !== '');
+  const programsRoot = join(work, 'programs');
+  for (const deb of debs.programs) await extractDeb(deb, programsRoot);
+  const extra = await programEntries(programsRoot);
   log(`building initramfs (kernel ${k.kernelVersion}, ${k.modules.length} modules)`);
-  const entries = initramfsEntries({ busybox: await readFile(busyboxPath), applets, kernelVersion: k.kernelVersion, modules: k.modules, initFiles: init });
+  const entries = initramfsEntries({ busybox: await readFile(busyboxPath), applets, kernelVersion: k.kernelVersion, modules: k.modules, initFiles: init, extra });
   const kernel = join(out, 'vmlinuz');
   const initrd = join(out, 'initrd.img');
   await writeFile(initrd, gzipSync(cpioNewc(entries), { level: 9 }));
@@ -193,16 +198,19 @@ async function removeStale(cache: string): Promise<void> {
 export async function buildGuest(opts: BuildOptions = {}): Promise<GuestImage> {
   const log = opts.log ?? ((): void => undefined);
   const cache = opts.cacheDir ?? defaultCacheDir();
-  const packages = await resolvePackagesCached([opts.kernelPackage ?? DEFAULT_KERNEL_PACKAGE, BUSYBOX_PACKAGE], join(cache, 'resolved.json'));
+  const packages = await resolvePackagesCached([opts.kernelPackage ?? DEFAULT_KERNEL_PACKAGE, BUSYBOX_PACKAGE, ...PROGRAM_PACKAGES], join(cache, 'resolved.json'));
   const init = await initFiles();
   const hash = await inputHash(packages, init);
   const dir = join(cache, hash);
   const infoFile = join(dir, 'build.json');
   if (existsSync(infoFile)) return withDir(dir, JSON.parse(await readFile(infoFile, 'utf8')) as Omit<GuestImage, 'dir'>);
   await removeStale(cache);
-  const [kernelPkg, busyboxPkg] = packages as [PinnedPackage, PinnedPackage];
+  const [kernelPkg, busyboxPkg, ...programPkgs] = packages as [PinnedPackage, PinnedPackage, ...PinnedPackage[]];
   log(`fetching ${packages.map((p) => `${p.name}=${p.version}`).join(', ')}`);
-  const debs = { kernel: await fetchDeb(kernelPkg, join(cache, 'debs')), busybox: await fetchDeb(busyboxPkg, join(cache, 'debs')) };
+  const debDir = join(cache, 'debs');
+  const programs: string[] = [];
+  for (const p of programPkgs) programs.push(await fetchDeb(p, debDir));
+  const debs = { kernel: await fetchDeb(kernelPkg, debDir), busybox: await fetchDeb(busyboxPkg, debDir), programs };
   const tmp = `${dir}.tmp-${process.pid}`;
   const work = `${dir}.work-${process.pid}`;
   await rm(tmp, { recursive: true, force: true });

@@ -19,6 +19,8 @@ export interface InitramfsInput {
   readonly modules: readonly ModuleFile[];
   /** Files of init/ by name (inittab, rcS, rcK, profile, seed, udhcpc.script, power-button). */
   readonly initFiles: ReadonlyMap<string, Buffer>;
+  /** More entries appended last (their own directories first), e.g. the SSH server's. */
+  readonly extra?: readonly CpioEntry[];
 }
 
 /** Where each init/ file goes in the guest and with which mode. */
@@ -75,5 +77,6 @@ export function initramfsEntries(input: InitramfsInput): CpioEntry[] {
     text('etc/hostname', 'kubevirt-ts-guest\n'),
     text('etc/os-release', `NAME="kubevirt-ts test guest"\nID=kubevirt-ts-guest\nVERSION_ID="${input.kernelVersion}"\n`),
   );
+  entries.push(...(input.extra ?? []));
   return entries;
 }

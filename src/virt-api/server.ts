@@ -10,6 +10,7 @@ import { parseReview, requestError, reviewOf } from './admission.js';
 import { HANDLERS, type AdmissionDeps } from './handlers.js';
 import { reviewAdmission } from './review.js';
 import { isSubresourcePath, subresourceHandler, subresourceUpgradeHandler, type SubresourceDeps } from './subresources/index.js';
+import { readBoundedBody } from './subresources/http-io.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
 
@@ -29,24 +30,8 @@ function send(res: ServerResponse, code: number, body: unknown): void {
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        resolve(undefined);
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
-    req.on('error', reject);
-  });
-}
-
 async function serveWebhook(req: IncomingMessage, res: ServerResponse, path: string, opts: ServerOptions): Promise<void> {
-  const body = await readBody(req);
+  const body = await readBoundedBody(req, MAX_BODY);
   if (body === undefined) return send(res, 413, reviewOf(requestError('', `request body exceeds ${MAX_BODY} bytes`)));
   const contentType = (req.headers['content-type'] ?? '').split(';')[0]!.trim();
   let decoded: unknown;

@@ -4,7 +4,8 @@ import type { SyncOptions } from '../launcher-rpc/index.js';
 import { KubeClient } from '../client/kube-client.js';
 import { VirtHandler } from './handler.js';
 import { podsDirResolver } from './launcher-registry.js';
-import { startNodeConsoleServer, type ConsoleServerTls } from './console-server/index.js';
+import { startNodeConsoleServer } from './console-server/index.js';
+import type { ConsoleServerSettings } from './console-server/flags.js';
 
 /** Options of runVirtHandler (the virt-handler command's flags). */
 export interface VirtHandlerRunOptions {
@@ -19,8 +20,8 @@ export interface VirtHandlerRunOptions {
   /** Heartbeat period (upstream: 60 s). */
   readonly heartbeatMs?: number;
   readonly log?: (line: string) => void;
-  /** Serve console/VNC and lifecycle calls to virt-api (upstream's port 8186) with this TLS. */
-  readonly consoleServer?: { readonly host: string; readonly port: number; readonly tls: ConsoleServerTls };
+  /** Serve console/VNC and lifecycle calls to virt-api (upstream's port 8186) with this TLS; a bind failure fails the start. */
+  readonly consoleServer?: ConsoleServerSettings;
 }
 
 /** True when /dev/kvm can be opened read-write by this process. */
@@ -38,16 +39,18 @@ export async function runVirtHandler(o: VirtHandlerRunOptions): Promise<void> {
   const client = await KubeClient.fromKubeconfig(o.kubeconfig);
   const emulation = o.emulation ?? 'auto';
   const kvm = kvmUsable() && emulation !== 'always';
+  const resolveSocket = podsDirResolver(o.podsDir, o.nodeName, o.podsLayout ?? 'kubelet');
   const handler = new VirtHandler({
-    client, nodeName: o.nodeName, kvm, resolveSocket: podsDirResolver(o.podsDir, o.nodeName, o.podsLayout ?? 'kubelet'),
+    client, nodeName: o.nodeName, kvm, resolveSocket,
     syncOptions: { emulation }, log: o.log, ...(o.heartbeatMs ? { heartbeatMs: o.heartbeatMs } : {}),
   });
   await handler.start();
-  o.log?.(`virt-handler: watching VMIs on node ${o.nodeName} (kvm: ${kvm})`);
   const cs = o.consoleServer;
   const consoleServer = cs
-    ? await startNodeConsoleServer({ client, nodeName: o.nodeName, resolveSocket: podsDirResolver(o.podsDir, o.nodeName), tls: cs.tls, host: cs.host, port: cs.port, ...(o.log ? { log: o.log } : {}) })
+    ? await startNodeConsoleServer({ client, nodeName: o.nodeName, resolveSocket, tls: cs.tls, host: cs.host, port: cs.port, ...(o.log ? { log: o.log } : {}) })
     : undefined;
+  if (consoleServer && cs) o.log?.(`virt-handler: console server listening on ${cs.host}:${consoleServer.port}`);
+  o.log?.(`virt-handler: watching VMIs on node ${o.nodeName} (kvm: ${kvm})`);
   await new Promise<void>((resolve) => {
     process.once('SIGTERM', resolve);
     process.once('SIGINT', resolve);

@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import { createSocket } from 'node:dgram';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpsServer, type Server } from 'node:https';
 import { createServer as createHttpServer, type IncomingMessage } from 'node:http';
@@ -131,6 +132,8 @@ function startServer(): Promise<void> {
         stream.pipe(tcp).pipe(stream);
         tcp.on('error', () => stream.destroy());
         stream.on('error', () => tcp.destroy());
+      } else if (url.endsWith('/portforward/53/udp')) {
+        ws.on('message', (data: Buffer) => ws.send(Buffer.from(`answer:${data.toString()}`)));
       } else ws.close(1011, 'unexpected path');
     });
   });
@@ -259,6 +262,32 @@ test('port-forward tunnels TCP connections to the guest port until interrupted',
     assert.equal(await res.text(), 'hello from the guest\n');
   }
   assert.ok(seen.some((s) => s.url === '/apis/subresources.kubevirt.io/v1/namespaces/team/virtualmachines/web/portforward/80/tcp'));
+  abort.abort();
+  assert.equal(await run, 0, out.stderr);
+});
+
+test('UDP port-forward: one tunnel per local client, one message per datagram, replies as datagrams', async () => {
+  const kc = kubeconfig('cert.yaml', 'cert');
+  const { ctx, out, abort } = context();
+  const run = runVirtctl(['--kubeconfig', kc, 'port-forward', 'vmi/web', 'udp/0:53'], ctx);
+  const local = Number(await until('the listener', () => /forwarding udp 127\.0\.0\.1:(\d+) to 53/.exec(out.stderr)?.[1]));
+  const tunnels = (): number => seen.filter((s) => s.url === '/apis/subresources.kubevirt.io/v1/namespaces/team/virtualmachineinstances/web/portforward/53/udp').length;
+  const before = tunnels();
+  const clients = [createSocket('udp4'), createSocket('udp4')];
+  const replies: string[][] = [[], []];
+  clients.forEach((c, i) => c.on('message', (m: Buffer) => replies[i]!.push(m.toString())));
+  try {
+    for (const [i, c] of clients.entries()) {
+      c.send(`q${i}a`, local, '127.0.0.1');
+      await until(`reply ${i}a`, () => (replies[i]!.length === 1 ? true : undefined));
+      c.send(`q${i}b`, local, '127.0.0.1');
+      await until(`reply ${i}b`, () => (replies[i]!.length === 2 ? true : undefined));
+    }
+    assert.deepEqual(replies, [['answer:q0a', 'answer:q0b'], ['answer:q1a', 'answer:q1b']]);
+    assert.equal(tunnels() - before, 2, 'one tunnel per client');
+  } finally {
+    for (const c of clients) c.close();
+  }
   abort.abort();
   assert.equal(await run, 0, out.stderr);
 });

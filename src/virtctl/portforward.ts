@@ -1,9 +1,13 @@
 /**
- * `virtctl port-forward [--address A] [--stdio] TYPE/NAME[/NAMESPACE] [tcp/]LOCAL[:REMOTE]...`:
- * every local connection gets its own websocket to .../portforward/REMOTE/tcp; with --stdio one
- * stream is joined to stdin/stdout (ssh's ProxyCommand). Runs until interrupted.
+ * `virtctl port-forward [--address A] [--stdio] TYPE/NAME[/NAMESPACE] [PROTOCOL/]LOCAL[:REMOTE]...`:
+ * every local TCP connection gets its own websocket to .../portforward/REMOTE/tcp, and every
+ * local UDP client (address and port) its own websocket to .../portforward/REMOTE/udp carrying one
+ * datagram per message, as upstream; with --stdio one stream is joined to stdin/stdout (ssh's
+ * ProxyCommand). Runs until interrupted.
  */
-import { createServer, type Server, type Socket } from 'node:net';
+import { createSocket, type RemoteInfo } from 'node:dgram';
+import { createServer } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { Command } from 'commander';
 import type { Api, CommandContext } from './api.js';
 import { bridge } from './bridge.js';
@@ -88,8 +92,59 @@ async function forwardStdio(ctx: CommandContext, api: Api, path: string): Promis
   });
 }
 
+/** Something forwardPorts closes when interrupted. */
+interface Closable {
+  close(): void;
+}
+
+/** Reports a bound local port as upstream's users expect to read it. */
+function announce(ctx: CommandContext, port: ForwardedPort, address: string, bound: number): void {
+  ctx.term.stderr.write(`forwarding ${port.protocol} ${address}:${bound} to ${port.remote}\n`);
+}
+
+/** Listens for UDP on address:local; each client address gets its own tunnel, replies go back
+ *  to it as datagrams. Resolves with the bound socket. */
+async function listenUdp(ctx: CommandContext, api: Api, address: string, path: string, port: ForwardedPort, conns: Set<Duplex>): Promise<Closable> {
+  const sock = createSocket(address.includes(':') ? 'udp6' : 'udp4');
+  const clients = new Map<string, Promise<Duplex | undefined>>();
+  const tunnel = (from: RemoteInfo): Promise<Duplex | undefined> =>
+    api.stream(path).then(
+      (ws) => {
+        conns.add(ws);
+        ws.on('data', (b: Buffer) => sock.send(b, from.port, from.address));
+        ws.once('close', () => {
+          conns.delete(ws);
+          clients.delete(`${from.address}:${from.port}`);
+        });
+        ws.on('error', () => ws.destroy());
+        return ws;
+      },
+      (err: unknown) => {
+        ctx.term.stderr.write(`error: can't open a tunnel to port ${port.remote}: ${messageOf(err)}\n`);
+        clients.delete(`${from.address}:${from.port}`);
+        return undefined;
+      },
+    );
+  sock.on('message', (msg, from) => {
+    const key = `${from.address}:${from.port}`;
+    let client = clients.get(key);
+    if (!client) clients.set(key, (client = tunnel(from)));
+    void client.then((ws) => ws?.write(msg));
+  });
+  await new Promise<void>((resolve, reject) => {
+    sock.once('error', reject);
+    sock.bind(port.local, address, () => {
+      sock.off('error', reject);
+      resolve();
+    });
+  });
+  sock.on('error', (e) => ctx.term.stderr.write(`error: udp ${address}:${port.local}: ${e.message}\n`));
+  announce(ctx, port, address, sock.address().port);
+  return sock;
+}
+
 /** Listens on address:local and tunnels every connection; resolves with the bound server. */
-async function listen(ctx: CommandContext, api: Api, address: string, path: string, port: ForwardedPort, conns: Set<Socket>): Promise<Server> {
+async function listen(ctx: CommandContext, api: Api, address: string, path: string, port: ForwardedPort, conns: Set<Duplex>): Promise<Closable> {
   const server = createServer((sock) => {
     conns.add(sock);
     sock.once('close', () => conns.delete(sock));
@@ -109,17 +164,16 @@ async function listen(ctx: CommandContext, api: Api, address: string, path: stri
     });
   });
   const addr = server.address();
-  const bound = addr && typeof addr !== 'string' ? addr.port : port.local;
-  ctx.term.stderr.write(`forwarding ${port.protocol} ${address}:${bound} to ${port.remote}\n`);
+  announce(ctx, port, address, addr && typeof addr !== 'string' ? addr.port : port.local);
   return server;
 }
 
 /** Forwards every port until interrupted, then closes listeners and tunnels. */
 async function forwardPorts(ctx: CommandContext, api: Api, address: string, paths: readonly [string, ForwardedPort][]): Promise<void> {
-  const conns = new Set<Socket>();
-  const servers: Server[] = [];
+  const conns = new Set<Duplex>();
+  const servers: Closable[] = [];
   try {
-    for (const [path, port] of paths) servers.push(await listen(ctx, api, address, path, port, conns));
+    for (const [path, port] of paths) servers.push(await (port.protocol === 'udp' ? listenUdp : listen)(ctx, api, address, path, port, conns));
     if (!ctx.interrupted.aborted) await new Promise<void>((resolve) => ctx.interrupted.addEventListener('abort', () => resolve(), { once: true }));
   } finally {
     for (const s of servers) s.close();
@@ -135,7 +189,7 @@ export function registerPortForward(program: Command, ctx: CommandContext): void
     .description(
       'Forward local ports to a virtualmachine or virtualmachineinstance.\n\n' +
         'The target is type/name[/namespace]; type is vm or vmi (also vms, vmis, virtualmachine(s), virtualmachineinstance(s)).\n' +
-        'Ports are [protocol/]localPort[:targetPort]; protocol is tcp (the default).\n' +
+        'Ports are [protocol/]localPort[:targetPort]; protocol is tcp (the default) or udp.\n' +
         'Traffic goes through the Kubernetes API server over websocket streams.',
     )
     .argument('<target>', 'type/name[/namespace]')
@@ -144,12 +198,12 @@ export function registerPortForward(program: Command, ctx: CommandContext): void
     .option('--stdio', 'forward the tunnel to stdin/stdout (one port only)')
     .addHelpText(
       'after',
-      `\nExamples:\n  # Forward the local port 8080 to the vmi port:\n  ${ctx.programName} port-forward vmi/testvmi 8080\n\n  # Forward the local port 8080 to the vm port 80 in mynamespace:\n  ${ctx.programName} port-forward vm/testvm/mynamespace 8080:80\n`,
+      `\nExamples:\n  # Forward the local port 8080 to the vmi port:\n  ${ctx.programName} port-forward vmi/testvmi 8080\n\n  # Forward the local port 8080 to the vm port 80 in mynamespace:\n  ${ctx.programName} port-forward vm/testvm/mynamespace 8080:80\n\n  # Forward the local UDP port 5353 to the vmi's UDP port 53:\n  ${ctx.programName} port-forward vmi/testvmi udp/5353:53\n`,
     )
     .action(async (targetArg: string, portArgs: string[], flags: { address: string; stdio?: boolean }, cmd: Command) => {
       const target = parseTarget(targetArg);
       const ports = portArgs.map(parsePort);
-      if (ports.some((p) => p.protocol !== 'tcp')) throw new VirtctlError('only tcp ports can be forwarded by this client');
+      if (flags.stdio && ports.some((p) => p.protocol !== 'tcp')) throw new VirtctlError('only tcp ports can be forwarded to stdout');
       if (flags.stdio && ports.length !== 1) throw new VirtctlError('only one port supported when forwarding to stdout');
       await withSession(ctx, cmd, async (s) => {
         const paths = ports.map((p): [string, ForwardedPort] => [portForwardPath(target, s.namespace, p), p]);

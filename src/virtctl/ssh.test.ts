@@ -109,7 +109,8 @@ test('port-forward rejects bad arguments before connecting', async () => {
   for (const [argv, re] of [
     [['port-forward', 'vmi/a'], /missing required argument 'ports'/],
     [['port-forward', 'a', '80'], /must contain type and name/],
-    [['port-forward', 'vmi/a', 'udp/53'], /only tcp ports/],
+    [['port-forward', '--stdio', 'vmi/a', 'udp/53'], /only tcp ports can be forwarded to stdout/],
+    [['port-forward', 'vmi/a', 'sctp/53'], /unknown protocol: sctp/],
     [['port-forward', '--stdio', 'vmi/a', '22', '80'], /only one port supported when forwarding to stdout/],
   ] as [string[], RegExp][]) {
     const r = await runFake(argv);

@@ -54,4 +54,18 @@ test('an available APIService is listed in /apis and proxied with the caller ide
   assert.equal(r.status, 200);
   assert.equal(r.body.user, 'kubernetes-admin');
   assert.match(String(r.body.groups), /system:masters/);
+  // An impersonating caller's request is authorised and reaches the backend as the impersonated identity.
+  const rbac = '/apis/rbac.authorization.k8s.io/v1';
+  await call(t.server, 'POST', `${rbac}/clusterroles`, { metadata: { name: 'things-reader' }, rules: [{ apiGroups: ['sub.example.com'], resources: ['things'], verbs: ['get'] }] });
+  await call(t.server, 'POST', `${rbac}/clusterrolebindings`, {
+    metadata: { name: 'things-reader' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'things-reader' },
+    subjects: [{ kind: 'ServiceAccount', namespace: 'agg', name: 'bot' }],
+  });
+  const as = await call(t.server, 'GET', '/apis/sub.example.com/v1/namespaces/default/things/x', undefined, {
+    headers: { 'Impersonate-User': 'system:serviceaccount:agg:bot' },
+  });
+  assert.equal(as.status, 200, JSON.stringify(as.body));
+  assert.equal(as.body.user, 'system:serviceaccount:agg:bot');
+  assert.equal(as.body.groups, 'system:serviceaccounts, system:serviceaccounts:agg, system:authenticated');
 });

@@ -1,11 +1,11 @@
 // END-TO-END (needs qemu-system-x86_64, xorriso, apt access for the first build; boots two
 // guests, about 10-60 s depending on load): builds the test guest (cached), boots the qcow2 disk
 // with a NoCloud seed and the kernelBoot pair with a ConfigDrive seed, and checks every
-// feature tests rely on: markers, hostname, authorized keys, user-data, shell, DHCP, HTTP,
-// ACPI power-off.
+// feature tests rely on: markers, hostname, authorized keys, SSH and scp logins with them,
+// user-data, shell, DHCP, HTTP, ACPI power-off.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildGuest, type GuestImage } from './build.js';
@@ -46,14 +46,22 @@ async function powerOff(vm: RunningGuest): Promise<void> {
   assert.equal(await vm.waitExit(30_000), 0, 'QEMU exits once the guest powered off');
 }
 
-test('disk boot with a NoCloud seed: hostname, keys, user-data, shell, HTTP, ACPI power-off', { timeout: 300_000 }, async (t) => {
+/** ssh/scp options for a throwaway guest: its key, no host key checks, batch mode. */
+const sshOpts = (key: string, port: number, flag: '-p' | '-P'): string[] =>
+  ['-i', key, flag, String(port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'BatchMode=yes', '-o', 'ConnectTimeout=60'];
+
+test('disk boot with a NoCloud seed: hostname, keys, user-data, shell, SSH, HTTP, ACPI power-off', { timeout: 300_000 }, async (t) => {
   const seed = join(work, 'nocloud.iso');
+  const key = join(work, 'id_ed25519');
+  await run('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'tester@kubevirt-ts', '-f', key]);
+  const realKey = (await readFile(`${key}.pub`, 'utf8')).trim();
   await buildSeedIso('noCloud', {
-    metaData: 'instance-id: i-0001\nlocal-hostname: testvm\npublic-keys:\n  - ' + KEY + '\n',
+    metaData: 'instance-id: i-0001\nlocal-hostname: testvm\npublic-keys:\n  - ' + KEY + '\n  - ' + realKey + '\n',
     userData: '#!/bin/sh\necho "user-data ran as $(id -u) on $(hostname)"\n',
   }, seed);
   const httpPort = await freePort();
-  const vm = await bootGuest({ source: { disk: guest.disk }, seed, accel, hostfwd: [{ hostPort: httpPort, guestPort: 80 }] });
+  const sshPort = await freePort();
+  const vm = await bootGuest({ source: { disk: guest.disk }, seed, accel, hostfwd: [{ hostPort: httpPort, guestPort: 80 }, { hostPort: sshPort, guestPort: 22 }] });
   try {
     await vm.console.waitFor(Marker.ready, BOOT_TIMEOUT_MS);
     t.diagnostic(`disk boot to ready: ${vm.elapsedMs()} ms wall, ${await vm.cpuMs()} ms QEMU CPU, under ${accel}`);
@@ -65,8 +73,14 @@ test('disk boot with a NoCloud seed: hostname, keys, user-data, shell, HTTP, ACP
     assert.match(text, /kubevirt-ts-guest: network eth0 10\.0\.2\.15\/24 gateway 10\.0\.2\.2\n/);
     await vm.console.waitFor(PROMPT, 30_000);
     assert.deepEqual(await vm.console.run('hostname'), { output: 'testvm\n', status: 0 });
-    assert.deepEqual(await vm.console.run('cat /root/.ssh/authorized_keys'), { output: `${KEY}\n`, status: 0 });
+    assert.deepEqual(await vm.console.run('cat /root/.ssh/authorized_keys'), { output: `${KEY}\n${realKey}\n`, status: 0 });
     assert.deepEqual(await vm.console.run('stat -c %a /root/.ssh/authorized_keys'), { output: '600\n', status: 0 });
+    assert.match(text, /kubevirt-ts-guest: sshd listening on port 22\n/);
+    assert.equal(await run('ssh', [...sshOpts(key, sshPort, '-p'), 'root@127.0.0.1', 'hostname']), 'testvm\n');
+    const local = join(work, 'copied');
+    await writeFile(local, 'over scp\n');
+    await run('scp', [...sshOpts(key, sshPort, '-P'), local, 'root@127.0.0.1:/tmp/copied']);
+    assert.deepEqual(await vm.console.run('cat /tmp/copied'), { output: 'over scp\n', status: 0 });
     assert.equal((await vm.console.run('false')).status, 1);
     const before = vm.console.text.length;
     vm.console.write('exit\n');

@@ -10,12 +10,13 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, until } from '../fixtures/wait.js';
+import { until } from '../fixtures/wait.js';
 import { pushOciLayout } from '../fixtures/oci-push.js';
 import { startRegistry, type RegistryFixture } from '../fixtures/registry.js';
+import { UpCluster } from '../stack/harness.js';
 import { writeBusyboxLayout } from './busybox-image.js';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -28,9 +29,7 @@ const skip = !existsSync(KUBECTL) ? 'needs /usr/bin/kubectl'
 const dataDir = mkdtempSync('/var/tmp/kv-');
 const hostDir = join(dataDir, 'hostpath');
 let reg: RegistryFixture | undefined;
-let up: ChildProcess | undefined;
-let upLog = '';
-let exited: Promise<number | null> = Promise.resolve(null);
+let up: UpCluster | undefined;
 let image = '';
 
 function kubectl(args: readonly string[], input?: string): { code: number; out: string; stdout: string } {
@@ -50,20 +49,11 @@ before(async () => {
   reg = await startRegistry();
   const pushed = await pushOciLayout(await writeBusyboxLayout(join(dataDir, 'layout')), { registry: reg.url, repository: 'kvts/busybox', tag: 'v1' });
   image = pushed.reference;
-  const port = await freePort();
-  up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', '--data-dir', dataDir, '--port', String(port), '--nodes', '2'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  up.stdout?.on('data', (b: Buffer) => (upLog += b.toString()));
-  up.stderr?.on('data', (b: Buffer) => (upLog += b.toString()));
-  const child = up;
-  exited = new Promise((resolve) => child.once('exit', resolve));
-  await until('up with 2 nodes', () => (upLog.includes('2 node(s) ready') ? true : undefined), 120_000, 200);
+  up = await UpCluster.start({ dataDir, nodes: 2, ready: '2 node(s) ready', readyTimeoutMs: 120_000 });
 });
 
 after(async () => {
-  if (up && up.exitCode === null) {
-    up.kill('SIGTERM');
-    await exited;
-  }
+  await up?.stop();
   await reg?.stop();
   rmSync(dataDir, { recursive: true, force: true });
 });
@@ -72,7 +62,7 @@ const withLog = async (fn: () => Promise<void>): Promise<void> => {
   try {
     await fn();
   } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- up's log ---\n${upLog.slice(-3000)}`, { cause: e });
+    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- up's log ---\n${up?.log.slice(-3000) ?? ''}`, { cause: e });
   }
 };
 
@@ -277,8 +267,7 @@ spec:
 `);
   await running('leftover');
   podUids.push(jp('pod leftover', '.metadata.uid'));
-  up?.kill('SIGTERM');
-  assert.equal(await exited, 0, upLog.slice(-2000));
+  assert.equal(await up?.stop(), 0, up?.log.slice(-2000));
   assert.equal(spawnSync('pgrep', ['-f', dataDir], { encoding: 'utf8' }).stdout.trim(), '', 'no process refers to the data dir');
   assert.equal(spawnSync('pgrep', ['-f', 'sleep 3611'], { encoding: 'utf8' }).stdout.trim(), '');
   const netns = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });

@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { until } from '../fixtures/wait.js';
-import { missing, UpCluster, vmiSpec } from './lifecycle-cluster.js';
+import { stackSkip as missing, UpCluster, vmiSpec } from './harness.js';
 
 const COUNT = 20;
 let c: UpCluster | undefined;

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { until } from '../fixtures/wait.js';
-import { missing, root, UpCluster, vmiSpec } from './lifecycle-cluster.js';
+import { root, stackSkip as missing, UpCluster, vmiSpec } from './harness.js';
 
 let c: UpCluster | undefined;
 

@@ -3,7 +3,8 @@
  * the test guest from a hostDisk is started with virtualmachines/start, its serial console is
  * opened as a websocket (the shell prompt, a command and its output), a second console takes
  * over, a kubevirt.io:view user is refused the console but may get the VMI, pause/unpause drive
- * the Paused condition, vnc/screenshot is a non-blank PNG, restart makes a new VMI and stop ends it.
+ * the Paused condition, a virt-handler kill -9 ends the console and its restart serves a new one,
+ * vnc/screenshot is a non-blank PNG, restart makes a new VMI and stop ends it.
  * Needs root and a build (`npm run build`).
  */
 import { test } from 'node:test';
@@ -17,7 +18,7 @@ import { issueClientCert, loadCa, renderKubeconfig, type CertKeyPem } from '../.
 import { buildGuest } from '../guest/build.js';
 import { GuestConsole, PROMPT } from '../guest/console.js';
 import { until } from '../fixtures/wait.js';
-import { stackSkip, startUp } from './harness.js';
+import { stackSkip, UpCluster } from './harness.js';
 
 const SUB = '/apis/subresources.kubevirt.io/v1/namespaces/default';
 const KUBEVIRT_CR = `apiVersion: kubevirt.io/v1
@@ -139,10 +140,10 @@ function pngColours(png: Buffer): number {
 
 test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot, restart, stop', { skip: stackSkip, timeout: 600_000 }, async () => {
   const guest = await buildGuest();
-  const up = await startUp();
+  const up = await UpCluster.start();
   const { dataDir } = up;
-  const kubectl = up.kubectl;
-  const jsonpath = up.jsonpath;
+  const kubectl = up.kubectlAsync;
+  const jsonpath = up.jsonpathAsync;
   let failure: unknown;
   try {
     mkdirSync(join(dataDir, 'disks'));
@@ -223,8 +224,18 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
     assert.equal((await call(api, admin, 'PUT', `${SUB}/virtualmachineinstances/guest/unpause`)).code, 200);
     await until('Paused condition gone', async () => ((await jsonpath('vmi', 'guest', '.status.conditions[?(@.type=="Paused")].status')) === '' ? true : undefined), 30_000, 300);
     assert.equal((await second.console.run('echo alive', 20_000)).output, 'alive\n');
-    second.ws.close();
+
+    // kill -9 of virt-handler ends its console sessions; the restarted handler serves consoles again
+    const handlerPid = (): number => up.descendant(/virt-handler\.js .*--node-name node01 /);
+    const killed = handlerPid();
+    process.kill(killed, 'SIGKILL');
     await second.closed;
+    const third = await until('a console through the restarted virt-handler', () => openConsole(api, admin, 'guest').catch(() => undefined), 60_000, 500);
+    assert.notEqual(handlerPid(), killed);
+    await waitForPrompt(third.console, 30_000);
+    assert.equal((await third.console.run('echo back', 20_000)).output, 'back\n');
+    third.ws.close();
+    await third.closed;
 
     // restart: a new VMI
     const uid = await jsonpath('vmi', 'guest', '.metadata.uid');
@@ -244,7 +255,7 @@ test('subresources under kubevirt-ts up: start, console, RBAC, pause, screenshot
     failure = e;
   }
   await kubectl(['delete', 'vm', 'guest', '--wait', '--timeout=60s']);
-  const log = up.log();
+  const log = up.log;
   const code = await up.stop();
   if (failure) throw new Error(`${failure instanceof Error ? failure.stack ?? failure.message : JSON.stringify(failure)}\n--- up's log ---\n${log.slice(-6000)}`);
   assert.equal(code, 0, log.slice(-3000));

@@ -5,21 +5,11 @@
  * removes VMI, pod and QEMU; `up` stops on SIGTERM leaving no QEMU, netns or nft table behind.
  * Needs root and a build (`npm run build`: the node agent runs dist/cmd/virt-launcher.js).
  */
-import { after, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
-import { freePort, until } from '../fixtures/wait.js';
-
-const root = new URL('../..', import.meta.url).pathname;
-const kubectlPath = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
-const missing = !kubectlPath ? 'kubectl not found' : process.getuid?.() !== 0 ? 'needs root' : !existsSync(join(root, 'dist/cmd/virt-launcher.js')) ? 'run npm run build first' : undefined;
-// Node state must not sit under /tmp, which pods mount privately.
-// Short: the launcher socket's host path (<data>/nodes/node01/pods/<uid>/volumes/private/launcher.sock)
-// must fit a unix socket path (107 bytes).
-const dataDir = mkdtempSync('/var/tmp/kv-');
-after(() => rmSync(dataDir, { recursive: true, force: true }));
+import { execFileSync, spawnSync } from 'node:child_process';
+import { until } from '../fixtures/wait.js';
+import { stackSkip as missing, UpCluster } from './harness.js';
 
 const VMI = `apiVersion: kubevirt.io/v1
 kind: VirtualMachineInstance
@@ -34,25 +24,13 @@ spec:
 `;
 const BAD = VMI.replace('name: tiny', 'name: bad').replace('bus: virtio', 'bus: ide');
 
-function kubectl(args: string[], input?: string): { code: number; out: string } {
-  const r = spawnSync(kubectlPath ?? 'kubectl', args, { input, encoding: 'utf8', env: { ...process.env, KUBECONFIG: join(dataDir, 'kubeconfig') }, timeout: 60_000 });
-  return { code: r.status ?? -1, out: `${r.stdout}${r.stderr}` };
-}
-
-const jsonpath = (kind: string, name: string, path: string): string => kubectl(['get', kind, name, '-o', `jsonpath={${path}}`]).out;
 const qemus = (): string => spawnSync('pgrep', ['-f', 'guest=default_tiny'], { encoding: 'utf8' }).stdout.trim();
 
 test('kubevirt-ts up runs a VMI end to end', { skip: missing, timeout: 300_000 }, async () => {
-  const port = await freePort();
-  const up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', '--data-dir', dataDir, '--port', String(port)], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
-  let log = '';
-  up.stdout.on('data', (b: Buffer) => (log += b.toString()));
-  up.stderr.on('data', (b: Buffer) => (log += b.toString()));
-  const exited = new Promise<number | null>((resolve) => up.once('exit', resolve));
+  const up = await UpCluster.start({ readyTimeoutMs: 120_000 });
+  const { kubectl, jsonpath } = up;
   let podUid = '';
   try {
-    await until('the stack', () => (log.includes('virt-controller and virt-handler running') ? true : undefined), 120_000, 200);
-
     const refused = kubectl(['apply', '-f', '-'], BAD);
     assert.notEqual(refused.code, 0);
     assert.match(refused.out, /spec\.domain\.devices\.disks\[0\]\.disk\.bus: IDE bus is not supported/);
@@ -71,16 +49,16 @@ test('kubevirt-ts up runs a VMI end to end', { skip: missing, timeout: 300_000 }
     await until('launcher pod gone', () => (kubectl(['get', 'pods', '-o', 'name']).out.trim() === '' ? true : undefined), 120_000, 500);
     await until('QEMU gone', () => (qemus() === '' ? true : undefined), 30_000, 200);
   } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- up's log ---\n${log.slice(-4000)}`);
+    throw up.withLog(e);
   } finally {
-    up.kill('SIGTERM');
-    assert.equal(await exited, 0, log.slice(-2000));
+    assert.equal(await up.stop(), 0, up.log.slice(-2000));
   }
   assert.equal(qemus(), '');
   // Only this cluster's leftovers: other clusters may run on the host (their own network slot).
   assert.ok(podUid, 'the launcher pod was seen');
   assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`kvts-${podUid.replace(/-/g, '').slice(0, 16)}`));
-  const slot = Number(readFileSync(join(dataDir, 'nodes', 'network-slot'), 'utf8').trim());
+  const slot = up.networkSlot;
+  assert.ok(slot !== undefined, 'the cluster leased a network slot');
   const table = slot === 0 ? /kubevirt_ts$/m : new RegExp(`kubevirt_ts_${slot}$`, 'm');
   assert.doesNotMatch(spawnSync('nft', ['list', 'tables'], { encoding: 'utf8' }).stdout, table);
 });

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildGuest } from '../guest/build.js';
-import { consoleLog, eventually, httpGet, qemuRunning, stackSkip, startUp, vmGone, vmManifest, type UpCluster } from './harness.js';
+import { consoleLog, eventually, httpGet, qemuRunning, stackSkip, UpCluster, vmGone, vmManifest, withCluster } from './harness.js';
 
 let up: UpCluster | undefined;
 let source = '';
@@ -20,7 +20,7 @@ let source = '';
 before(async () => {
   if (stackSkip) return;
   const guest = await buildGuest();
-  up = await startUp();
+  up = await UpCluster.start();
   // Pods see the host's filesystem except their private /tmp, /run, ...: put the source in the data dir.
   source = join(up.dataDir, 'guest.qcow2');
   copyFileSync(guest.disk, source);
@@ -28,7 +28,7 @@ before(async () => {
 
 after(async () => {
   const code = await up?.stop();
-  if (up) assert.equal(code, 0, up.log().slice(-2000));
+  if (up) assert.equal(code, 0, up.log.slice(-2000));
   assert.equal(qemuRunning('default_pvcvm'), false, 'no QEMU left after up stopped');
 });
 
@@ -55,45 +55,41 @@ spec:
 
 const VM = vmManifest('pvcvm', '{persistentVolumeClaim: {claimName: guest-disk}}', '#!/bin/sh\ntrue\n');
 
-test('a VM boots from a PVC holding disk.img written by a pod', { skip: stackSkip, timeout: 900_000 }, async () => {
-  const c = up;
-  if (!c) throw new Error('cluster not started');
-  try {
-    assert.equal((await c.kubectl(['apply', '-f', '-'], CLAIM)).code, 0);
-    assert.equal((await c.kubectl(['apply', '-f', '-'], writer(source))).code, 0);
+test('a VM boots from a PVC holding disk.img written by a pod', { skip: stackSkip, timeout: 900_000 }, () =>
+  withCluster(up, async (c) => {
+    assert.equal((await c.kubectlAsync(['apply', '-f', '-'], CLAIM)).code, 0);
+    assert.equal((await c.kubectlAsync(['apply', '-f', '-'], writer(source))).code, 0);
     await eventually('disk-writer Succeeded', async () => {
-      const phase = await c.jsonpath('pod', 'disk-writer', '.status.phase');
-      if (phase === 'Failed') throw new Error(`disk-writer failed: ${(await c.kubectl(['get', 'pod', 'disk-writer', '-o', 'yaml'])).out}`);
+      const phase = await c.jsonpathAsync('pod', 'disk-writer', '.status.phase');
+      if (phase === 'Failed') throw new Error(`disk-writer failed: ${(await c.kubectlAsync(['get', 'pod', 'disk-writer', '-o', 'yaml'])).out}`);
       return phase === 'Succeeded';
     }, 180_000);
-    const node = await c.jsonpath('pod', 'disk-writer', '.spec.nodeName');
-    assert.equal(await c.jsonpath('pvc', 'guest-disk', '.metadata.annotations.volume\\.kubernetes\\.io/selected-node'), node);
-    assert.equal(await c.jsonpath('pvc', 'guest-disk', '.status.phase'), 'Bound');
-    const pv = await c.jsonpath('pvc', 'guest-disk', '.spec.volumeName');
-    const dir = await c.jsonpath('pv', pv, '.spec.hostPath.path');
+    const node = await c.jsonpathAsync('pod', 'disk-writer', '.spec.nodeName');
+    assert.equal(await c.jsonpathAsync('pvc', 'guest-disk', '.metadata.annotations.volume\\.kubernetes\\.io/selected-node'), node);
+    assert.equal(await c.jsonpathAsync('pvc', 'guest-disk', '.status.phase'), 'Bound');
+    const pv = await c.jsonpathAsync('pvc', 'guest-disk', '.spec.volumeName');
+    const dir = await c.jsonpathAsync('pv', pv, '.spec.hostPath.path');
     assert.ok(existsSync(join(dir, 'disk.img')), `disk.img in ${dir}`);
-    assert.equal((await c.kubectl(['delete', 'pod', 'disk-writer', '--wait', '--timeout=60s'])).code, 0);
+    assert.equal((await c.kubectlAsync(['delete', 'pod', 'disk-writer', '--wait', '--timeout=60s'])).code, 0);
 
-    assert.equal((await c.kubectl(['apply', '-f', '-'], VM)).code, 0);
-    await eventually('VM Running', async () => (await c.jsonpath('vm', 'pvcvm', '.status.printableStatus')) === 'Running', 240_000);
-    await eventually('VMI Ready', async () => (await c.jsonpath('vmi', 'pvcvm', '.status.conditions[?(@.type=="Ready")].status')) === 'True', 60_000);
-    assert.equal(await c.jsonpath('vmi', 'pvcvm', '.status.nodeName'), node, 'the VMI runs where its local volume is');
-    const podIP = await c.jsonpath('vmi', 'pvcvm', '.status.interfaces[0].ipAddress');
+    assert.equal((await c.kubectlAsync(['apply', '-f', '-'], VM)).code, 0);
+    await eventually('VM Running', async () => (await c.jsonpathAsync('vm', 'pvcvm', '.status.printableStatus')) === 'Running', 240_000);
+    await eventually('VMI Ready', async () => (await c.jsonpathAsync('vmi', 'pvcvm', '.status.conditions[?(@.type=="Ready")].status')) === 'True', 60_000);
+    assert.equal(await c.jsonpathAsync('vmi', 'pvcvm', '.status.nodeName'), node, 'the VMI runs where its local volume is');
+    const podIP = await c.jsonpathAsync('vmi', 'pvcvm', '.status.interfaces[0].ipAddress');
     assert.match(podIP, /^10\.2\d\d\.\d+\.\d+$/);
     await eventually('the hostname from the NoCloud meta-data on the console', async () => (await consoleLog(c, 'pvcvm')).includes('cloud-init: hostname pvcvm'), 240_000);
     // The guest's HTTP server, reached from the host at the pod IP, names the same host.
     await eventually(`the guest's HTTP server at ${podIP}`, async () => (await httpGet(`http://${podIP}/hostname`))?.trim() === 'pvcvm', 120_000);
     assert.ok(qemuRunning('default_pvcvm'));
 
-    assert.equal((await c.kubectl(['delete', 'vm', 'pvcvm', '--wait', '--timeout=180s'])).code, 0);
+    assert.equal((await c.kubectlAsync(['delete', 'vm', 'pvcvm', '--wait', '--timeout=180s'])).code, 0);
     await eventually('VMI and pod gone', () => vmGone(c, 'pvcvm'), 120_000);
     await eventually('QEMU gone', () => Promise.resolve(!qemuRunning('default_pvcvm')), 30_000);
-    assert.equal(await c.jsonpath('pvc', 'guest-disk', '.status.phase'), 'Bound', 'the claim outlives the VM');
+    assert.equal(await c.jsonpathAsync('pvc', 'guest-disk', '.status.phase'), 'Bound', 'the claim outlives the VM');
     assert.ok(existsSync(join(dir, 'disk.img')));
 
-    assert.equal((await c.kubectl(['delete', 'pvc', 'guest-disk', '--wait', '--timeout=60s'])).code, 0);
+    assert.equal((await c.kubectlAsync(['delete', 'pvc', 'guest-disk', '--wait', '--timeout=60s'])).code, 0);
     await eventually('volume reclaimed', () => Promise.resolve(!existsSync(dir)), 60_000);
-  } catch (e) {
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- up's log ---\n${c.log().slice(-5000)}`);
-  }
-});
+  }),
+);

@@ -38,9 +38,11 @@ export function resolveServiceVia(store: Store) {
 
 /** The admission chain over a webhook dispatcher reading its configuration from the store. */
 export function wireAdmission(store: Store): AdmissionChain & { close(): void } {
+  const mutating = () => store.snapshot({ group: ARG, resource: 'mutatingwebhookconfigurations' });
+  const validating = () => store.snapshot({ group: ARG, resource: 'validatingwebhookconfigurations' });
   const d = new WebhookDispatcher({
-    mutatingConfigurations: () => store.snapshot({ group: ARG, resource: 'mutatingwebhookconfigurations' }),
-    validatingConfigurations: () => store.snapshot({ group: ARG, resource: 'validatingwebhookconfigurations' }),
+    mutatingConfigurations: mutating,
+    validatingConfigurations: validating,
     namespaceLabels: (name) => {
       const ns = store.peek({ group: '', resource: 'namespaces' }, '', name);
       return ns ? (ns.metadata?.labels ?? {}) : undefined;
@@ -49,6 +51,8 @@ export function wireAdmission(store: Store): AdmissionChain & { close(): void } 
   });
   return {
     async admit(req) {
+      // No configuration of this phase: nothing can match (the common case; skips the dispatcher).
+      if ((req.phase === 'mutating' ? mutating() : validating()).length === 0) return undefined;
       const attrs = {
         operation: req.operation,
         resource: req.resource.info,

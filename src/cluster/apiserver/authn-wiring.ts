@@ -9,12 +9,14 @@ import {
   ServiceAccountTokens,
   handleLocalSubjectAccessReview,
   handleSelfSubjectAccessReview,
+  handleSelfSubjectReview,
   handleSubjectAccessReview,
   handleTokenRequest,
   handleTokenReview,
   type ServiceAccountClaims,
 } from './authn/index.js';
-import type { Decision, RequestAttributes } from './contracts.js';
+import type { Decision, RbacSource, RequestAttributes, UserInfo } from './contracts.js';
+import { subjectRulesReviewStatus } from './rbac/index.js';
 import type { VirtualHandler } from './http/handler.js';
 import type { TokenAuthenticator } from './modules.js';
 import type { RestDeps } from './rest/context.js';
@@ -39,8 +41,24 @@ function stillValid(deps: RestDeps, c: ServiceAccountClaims): boolean | string {
   return check('pods', k.namespace, k.pod) ?? check('secrets', k.namespace, k.secret) ?? check('nodes', '', k.node) ?? true;
 }
 
-/** Opens the token signer under DATA_DIR/sa and builds the authn pieces. */
-export async function wireAuthn(dataDir: string, deps: RestDeps, authorize: (a: RequestAttributes) => Decision): Promise<AuthnWiring> {
+/** The SelfSubjectRulesReview answer (`kubectl auth can-i --list`): the caller's RBAC rules in spec.namespace. */
+function selfSubjectRulesReview(body: KubeObject, user: UserInfo, source: RbacSource, apiVersion: string): KubeObject {
+  const ns = (body.spec as { namespace?: unknown } | undefined)?.namespace;
+  const namespace = typeof ns === 'string' ? ns : '';
+  return {
+    apiVersion: `authorization.k8s.io/${apiVersion}`,
+    kind: 'SelfSubjectRulesReview',
+    metadata: { ...(body.metadata ?? {}) },
+    spec: { ...(namespace ? { namespace } : {}) },
+    status: { ...subjectRulesReviewStatus(user, namespace, source) },
+  };
+}
+
+/**
+ * Opens the token signer under DATA_DIR/sa and builds the authn pieces; `rbacSource` (the RBAC
+ * objects) answers SelfSubjectRulesReview.
+ */
+export async function wireAuthn(dataDir: string, deps: RestDeps, authorize: (a: RequestAttributes) => Decision, rbacSource?: RbacSource): Promise<AuthnWiring> {
   const signer = await ServiceAccountTokens.open({ keyDir: join(dataDir, 'sa') });
   const isStillValid = (c: ServiceAccountClaims) => stillValid(deps, c);
   const tokens: TokenAuthenticator = { authenticateToken: (t) => signer.verify(t, { isStillValid }) };
@@ -53,6 +71,10 @@ export async function wireAuthn(dataDir: string, deps: RestDeps, authorize: (a: 
         return handleSubjectAccessReview(body, authorize);
       case 'authorization.k8s.io/localsubjectaccessreviews':
         return handleLocalSubjectAccessReview(body, info.namespace, authorize);
+      case 'authorization.k8s.io/selfsubjectrulesreviews':
+        return rbacSource ? selfSubjectRulesReview(body, user, rbacSource, info.apiVersion) : undefined;
+      case 'authentication.k8s.io/selfsubjectreviews':
+        return handleSelfSubjectReview(body, user, info.apiVersion);
       case 'authentication.k8s.io/tokenreviews':
         return handleTokenReview(body, (t, audiences) => signer.review(t, { audiences, isStillValid }));
       case '/serviceaccounts/token': {

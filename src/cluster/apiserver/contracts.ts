@@ -23,7 +23,10 @@ export interface ResourceInfo {
   readonly verbs: readonly Verb[];
   /** Subresources served for this resource, e.g. ['status'], ['status','binding','eviction','log','exec']. */
   readonly subresources: readonly string[];
-  /** Fields usable in fieldSelector besides metadata.name / metadata.namespace. */
+  /**
+   * Fields usable in fieldSelector besides metadata.name / metadata.namespace, for resources the
+   * selectors module has no table for (CRDs' selectableFields); built-ins are listed there only.
+   */
   readonly fieldSelectors?: readonly string[];
   /** True when spec (everything but metadata and status) changes bump metadata.generation. */
   readonly hasGeneration?: boolean;
@@ -52,8 +55,11 @@ export interface SelectorsModule {
   parseLabelSelector(s: string): LabelMatcher;
   /** metav1.LabelSelector (as in Deployment/PDB/webhook objectSelector) to a matcher. */
   labelSelectorFromMeta(sel: LabelSelector | undefined): LabelMatcher;
-  /** Parses `?fieldSelector=` (=, ==, !=, comma-separated). Throws StatusError 400 on bad input. */
-  parseFieldSelector(s: string): FieldMatcher;
+  /**
+   * Parses `?fieldSelector=` (=, ==, !=, comma-separated). Throws StatusError 400 on bad input. With
+   * `info`, each label must be one the resource supports (400 `field label not supported`), aliases rewritten.
+   */
+  parseFieldSelector(s: string, info?: ResourceInfo): FieldMatcher;
   /** The selectable fields of an object of the given resource (metadata.name, metadata.namespace, pod spec.nodeName, ...). */
   selectableFields(info: ResourceInfo, obj: KubeObject): Record<string, string>;
 }

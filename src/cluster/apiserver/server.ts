@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { loadOrCreatePki, renderKubeconfig, type ClusterPki } from '../pki/index.js';
 import { bootstrap } from './bootstrap.js';
 import { startControllers, type Controllers } from './controllers/index.js';
+import { KUBERNETES_SERVICE_IP, startMasterServiceReconciler } from './services/master-endpoints.js';
 import { withCoreHooks } from './registry/core-hooks.js';
 import { OpenApi } from './discovery/openapi.js';
 import { StoreRbacSource, authorize } from './http/authz.js';
@@ -22,6 +23,7 @@ import { ResourceRegistry } from './registry/registry.js';
 import type { RestDeps } from './rest/context.js';
 import { Store } from './store/store.js';
 import { WatchHub } from './watch/hub.js';
+import { RequestMetrics } from './metrics/index.js';
 
 /** Options of startApiServer. */
 export interface ApiServerOptions {
@@ -37,6 +39,8 @@ export interface ApiServerOptions {
   /** Watch history size (events). */
   readonly historySize?: number;
   readonly now?: () => Date;
+  /** IP published in the `kubernetes` Service's Endpoints (default: host, 127.0.0.1 when host is a wildcard). */
+  readonly advertiseAddress?: string;
 }
 
 /** A running server. */
@@ -73,14 +77,16 @@ function listen(server: Server, port: number, host: string): Promise<number> {
 export async function startApiServer(opts: ApiServerOptions): Promise<RunningApiServer> {
   await mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const host = opts.host ?? '127.0.0.1';
-  const pki = await loadOrCreatePki(join(opts.dataDir, 'pki'), { dnsNames: opts.dnsNames });
+  // The serving certificate also names the `kubernetes` Service's cluster IP, for in-cluster clients.
+  const ipAddresses = [KUBERNETES_SERVICE_IP, ...(opts.advertiseAddress ? [opts.advertiseAddress] : [])];
+  const pki = await loadOrCreatePki(join(opts.dataDir, 'pki'), { dnsNames: opts.dnsNames, ipAddresses });
   const store = new Store(join(opts.dataDir, 'state.db'), { historySize: opts.historySize });
   const registry = new ResourceRegistry(withCoreHooks(opts.modules.builtins ?? [], store));
   const modules: { -readonly [K in keyof ApiModules]: ApiModules[K] } = { ...opts.modules };
   const deps: RestDeps = { store, registry, modules, now: opts.now ?? (() => new Date()), caPem: pki.ca.certPem };
   const hub = new WatchHub(store);
   const rbacSource = new StoreRbacSource(store);
-  const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource));
+  const authn = await wireAuthn(opts.dataDir, deps, (a) => authorize(a, modules.rbac, rbacSource), rbacSource);
   modules.tokens ??= authn.tokens;
   const admission = modules.admission ? undefined : wireAdmission(store);
   const aggregation = wireAggregation(store, pki);
@@ -96,6 +102,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     ready: () => ready,
     virtual: opts.virtual ?? authn.virtual,
     aggregation,
+    metrics: new RequestMetrics(),
     podProxy: createPodProxy({ pod: (ns, name) => store.get({ group: '', resource: 'pods' }, ns, name), node: (name) => store.get({ group: '', resource: 'nodes' }, '', name) }, pki),
     log: opts.log,
   };
@@ -106,12 +113,16 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   server.on('upgrade', createUpgradeHandler(handlerDeps));
   server.keepAliveTimeout = 65_000;
   let controllers: Controllers | undefined;
+  let stopMaster: (() => void) | undefined;
   try {
     port = await listen(server, opts.port, host);
     await bootstrap(deps, opts.modules.rbac?.bootstrapPolicy() ?? []);
+    const advertise = opts.advertiseAddress ?? (host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host);
+    stopMaster = await startMasterServiceReconciler(deps, { ip: advertise, port });
     controllers = startControllers(deps);
     await controllers.ready();
   } catch (err) {
+    stopMaster?.();
     server.closeAllConnections();
     server.close();
     aggregation.stop();
@@ -130,6 +141,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
   const stop = (): Promise<void> =>
     (stopped ??= (async () => {
       ready = false;
+      stopMaster?.();
       await controllers?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();

@@ -36,21 +36,28 @@ export function sendError(res: ServerResponse, err: unknown): void {
   sendJson(res, se.code, se.toStatus());
 }
 
-/** Reads the body, refusing more than MAX_BODY_BYTES (413). */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
+/** Reads the body; undefined (and the request destroyed) once it grows past `maxBytes`. */
+export function readBoundedBody(req: IncomingMessage, maxBytes: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(tooLarge());
+      if (size > maxBytes) {
+        resolve(undefined);
         req.destroy();
       } else chunks.push(c);
     });
     req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+/** Reads the body, refusing more than MAX_BODY_BYTES (413). */
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const body = await readBoundedBody(req, MAX_BODY_BYTES);
+  if (body === undefined) throw tooLarge();
+  return body;
 }
 
 /** Decodes a JSON or YAML options body; empty means `{}` (upstream's YAMLOrJSONDecoder; EOF is fine). */

@@ -7,6 +7,7 @@ import { apiLocator } from './vmi-locator.js';
 export { startConsoleServer, VIRT_API_CLIENT_NAME, type ConsoleServerTls, type ConsoleServerOptions, type RunningConsoleServer } from './server.js';
 export { apiLocator, streamSocket, type LocatedVMI, type VMILocator } from './vmi-locator.js';
 export { SessionTable } from './sessions.js';
+export { consoleServerSettings, DEFAULT_CONSOLE_SERVER_PORT, type ConsoleServerFlags, type ConsoleServerSettings } from './flags.js';
 
 /** Options of startNodeConsoleServer. */
 export interface NodeConsoleServerOptions {

@@ -14,7 +14,7 @@ import { X509Certificate } from 'node:crypto';
 import WebSocket, { WebSocketServer } from 'ws';
 import { StatusError, asStatusError, forbiddenError, type KubeObject } from '../../api/meta/index.js';
 import { LauncherError, type LauncherClient } from '../../launcher-rpc/index.js';
-import { closeSocket, relaySocket } from '../../virt-api/subresources/relay.js';
+import { closeSocket, relaySocket } from '../../common/stream-relay.js';
 import { SessionTable } from './sessions.js';
 import { streamSocket, type LocatedVMI, type VMILocator } from './vmi-locator.js';
 

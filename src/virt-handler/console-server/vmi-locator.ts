@@ -10,11 +10,12 @@ import type { KubeClient } from '../../client/kube-client.js';
 import { LauncherClient } from '../../launcher-rpc/index.js';
 import { launcherPod } from '../handler.js';
 import type { SocketResolver } from '../launcher-registry.js';
+import { dialPath } from '../socket-path.js';
 
 /** A VMI on this node and where its launcher is. */
 export interface LocatedVMI {
   readonly vmi: VirtualMachineInstance;
-  /** The launcher's private directory on this host. */
+  /** The launcher's private directory on this host (a short link to it for a long path). */
   readonly privateDir: string;
   /** A fresh launcher-rpc connection; the caller closes it. */
   connect(): Promise<LauncherClient>;
@@ -41,8 +42,9 @@ export function apiLocator(client: KubeClient, nodeName: string, resolveSocket: 
     const pod = await launcherPod(client, vmi);
     const socket = pod.alive ? resolveSocket(vmi, pod.uid) : undefined;
     if (!socket) throw badRequest(`the virt-launcher of VMI ${namespace}/${name} is not running`);
-    const privateDir = dirname(socket);
-    return { vmi, privateDir, connect: () => LauncherClient.connect(socket, { connectTimeoutMs: 2000 }) };
+    // A long host path is dialled through a short link to its directory (sun_path holds 107 bytes).
+    const short = dialPath(socket);
+    return { vmi, privateDir: dirname(short), connect: () => LauncherClient.connect(short, { connectTimeoutMs: 2000 }) };
   };
 }
 

@@ -8,7 +8,7 @@ import { createCa, issueClientCert, issueServerCert, type CertKeyPem } from '../
 import type { UserInfo } from '../contracts.js';
 import { Aggregator } from './aggregator.js';
 import { availableCondition, checkAvailability, probeAPIService, withAvailableCondition, type ProbeDeps } from './availability.js';
-import { verifyFrontProxyRequest } from './front-proxy.js';
+import { verifyFrontProxyRequest } from '../../../common/request-header.js';
 
 // A backend (like virt-api) on 127.0.0.1 serving subresources.kubevirt.io/v1 as Service api.kubevirt.svc,
 // and a front server standing in for the API server core, which hands requests to the Aggregator.

@@ -20,6 +20,5 @@ export {
   type ProbeDeps,
   type ProbeResult,
 } from './availability.js';
-export { isFrontProxyCertificate, verifyFrontProxyRequest } from './front-proxy.js';
-export { escapeExtraKey, setIdentityHeaders, userFromIdentityHeaders } from './identity-headers.js';
+export { escapeExtraKey, isFrontProxyCertificate, setIdentityHeaders, userFromIdentityHeaders, verifyFrontProxyRequest } from '../../../common/request-header.js';
 export { proxyGet, proxyRequest, proxyUpgradeRequest, type BackendTarget, type ClientCertificate } from './proxy.js';

@@ -8,7 +8,7 @@ import { request, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
 import { serviceUnavailable, type StatusError } from '../../../api/meta/index.js';
 import type { UserInfo } from '../contracts.js';
-import { setIdentityHeaders, stripCallerCredentials } from './identity-headers.js';
+import { setIdentityHeaders, stripCallerCredentials } from '../../../common/request-header.js';
 
 /** Where the backend is and how to check its certificate. */
 export interface BackendTarget {

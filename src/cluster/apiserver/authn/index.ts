@@ -40,3 +40,5 @@ export {
   handleSubjectAccessReview,
   type Authorize,
 } from './access-review.js';
+export { handleSelfSubjectReview } from './self-subject-review.js';
+export { impersonate, impersonatedUser, impersonationChecks, parseImpersonation, type ImpersonationRequest } from './impersonation.js';

@@ -21,6 +21,8 @@ import { readBody, decodeObject } from './body.js';
 import { bindPod, evictPod } from '../rest/pod-subresources.js';
 import type { PodProxy } from '../modules/podproxy/index.js';
 import { writeStatusToSocket } from '../aggregator/proxy.js';
+import { impersonate } from '../authn/impersonation.js';
+import { requestLabels, type RequestMetrics } from '../metrics/index.js';
 
 /** Handles create-only kinds (TokenReview, SubjectAccessReview, serviceaccounts/token, ...). */
 export type VirtualHandler = (call: {
@@ -42,6 +44,15 @@ export interface HandlerDeps extends ResourceHandlerDeps {
   readonly aggregation?: AggregationWiring;
   /** pods/log and pods/exec, proxied to the pod's node agent. */
   readonly podProxy?: PodProxy;
+  /** Request counters and latencies, served on /metrics. */
+  readonly metrics?: RequestMetrics;
+}
+
+/** What the pipeline learnt about a request, for its metrics. */
+interface Seen {
+  url?: URL;
+  info?: RequestInfo;
+  component?: string;
 }
 
 const notFoundStatus = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
@@ -71,6 +82,12 @@ function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerRe
     const data = JSON.stringify(aggregatedDiscovery(deps.registry, p, aggregated, deps.aggregation?.remoteGroups()));
     res.writeHead(200, { 'Content-Type': aggregatedContentType(aggregated), 'Content-Length': Buffer.byteLength(data), Vary: 'Accept', 'Cache-Control': 'no-cache, private' });
     res.end(data);
+    return;
+  }
+  if (p === '/metrics' && deps.metrics) {
+    const text = deps.metrics.render();
+    res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
+    res.end(text);
     return;
   }
   let body: unknown;
@@ -114,12 +131,21 @@ async function serveVirtual(deps: HandlerDeps, req: IncomingMessage, res: Server
   return true;
 }
 
+/** The caller's identity: authenticated, then replaced by the Impersonate-* headers' user when allowed. */
+async function identify(deps: HandlerDeps, req: IncomingMessage): Promise<UserInfo | undefined> {
+  const user = await authenticate(req, deps.modules.tokens);
+  if (!user) return undefined;
+  return impersonate(req.headersDistinct, user, (a) => authorize(a, deps.modules.rbac, deps.rbacSource), forbiddenFor);
+}
+
 /** One request, end to end. */
-async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<void> {
   const url = new URL(req.url ?? '/', 'https://localhost');
   const info = parseRequestInfo(req.method ?? 'GET', url);
+  seen.url = url;
+  seen.info = info;
   const open = anonymousAllowed(url.pathname);
-  const user = (await authenticate(req, deps.modules.tokens)) ?? (open ? anonymousUser : undefined);
+  const user = (await identify(deps, req)) ?? (open ? anonymousUser : undefined);
   if (!user) throw unauthorized();
   if (!open) {
     const attrs = attributesOf(info, user);
@@ -127,6 +153,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     if (!d.allowed) throw forbiddenFor(attrs, d.reason);
   }
   if (deps.aggregation?.aggregator.match(url.pathname)) {
+    seen.component = 'aggregator';
     await deps.aggregation.aggregator.proxy(req, res, user);
     return;
   }
@@ -159,7 +186,7 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
   return (req, socket, head) => {
     void (async () => {
       const url = new URL(req.url ?? '/', 'https://localhost');
-      const user = await authenticate(req, deps.modules.tokens);
+      const user = await identify(deps, req);
       const info = parseRequestInfo(req.method ?? 'GET', url);
       if (user && deps.podProxy?.handles(info)) {
         // A websocket GET on pods/exec needs `create`, as a POST would (kube-apiserver 1.31+).
@@ -179,15 +206,33 @@ export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, 
   };
 }
 
+/** Counts a request once its response is complete (streams such as watches: when they close). */
+function observe(metrics: RequestMetrics, req: IncomingMessage, res: ServerResponse, seen: Seen, started: number): void {
+  const { info, url } = seen;
+  if (!info) return;
+  const record = (): void => {
+    const dryRun = url !== undefined && url.search.includes('dryRun') && url.searchParams.getAll('dryRun').includes('All');
+    const labels = requestLabels(req.method ?? 'GET', info, req.headers['content-type'], dryRun, seen.component);
+    metrics.observe(labels, res.statusCode, (performance.now() - started) / 1000);
+  };
+  if (res.writableEnded || res.destroyed) record();
+  else res.once('close', record);
+}
+
 /** The node request listener for the API server. */
 export function createHandler(deps: HandlerDeps): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const started = Date.now();
-    handle(deps, req, res).then(
-      () => deps.log?.('request', { method: req.method, url: req.url, code: res.statusCode, ms: Date.now() - started }),
+    const started = performance.now();
+    const seen: Seen = {};
+    handle(deps, req, res, seen).then(
+      () => {
+        deps.log?.('request', { method: req.method, url: req.url, code: res.statusCode, ms: Math.round(performance.now() - started) });
+        if (deps.metrics) observe(deps.metrics, req, res, seen, started);
+      },
       (err: unknown) => {
         const se = writeError(res, err);
         if (se.code >= 500) deps.log?.('request failed', { method: req.method, url: req.url, code: se.code, err: String((err as Error)?.stack ?? err) });
+        if (deps.metrics) observe(deps.metrics, req, res, seen, started);
       },
     );
   };

@@ -96,6 +96,17 @@ function requireVerb(r: ServedResource, verb: Verb): void {
   }
 }
 
+/** JSON of objects sent to watchers, kept while the object lives: one event reaching many watchers is serialised once. */
+const watchJson = new WeakMap<object, string>();
+
+/** One watch event line, as JSON.stringify({ type, object }) writes it. */
+function eventLine(type: WatchEventType, object: unknown): string {
+  if (typeof object !== 'object' || object === null) return `${JSON.stringify({ type, object })}\n`;
+  let json = watchJson.get(object);
+  if (json === undefined) watchJson.set(object, (json = JSON.stringify(object)));
+  return `{"type":${JSON.stringify(type)},"object":${json}}\n`;
+}
+
 /** Streams a watch as newline-delimited JSON events until the client goes away or the timeout. */
 function serveWatch(deps: ResourceHandlerDeps, rr: ResourceRequest): void {
   const { url, res, req } = rr;
@@ -116,7 +127,7 @@ function serveWatch(deps: ResourceHandlerDeps, rr: ResourceRequest): void {
       obj = toTable(printer, [object as KubeObject], {}, includeObject(url), first);
       first = false;
     }
-    res.write(`${JSON.stringify({ type, object: obj })}\n`);
+    res.write(obj === object ? eventLine(type, obj) : `${JSON.stringify({ type, object: obj })}\n`);
   };
   let stop: () => void = () => undefined;
   try {

@@ -154,7 +154,12 @@ const kinds: Readonly<Record<string, StructSchema>> = {
   'storage.k8s.io/StorageClass': { parameters: mapField },
 };
 
-/** The patch schema of a kind (metadata always described); unknown kinds get metadata only. */
+const built = new Map<string, StructSchema>();
+
+/** The patch schema of a kind (metadata always described); unknown kinds get metadata only. Built once per kind and shared: read only. */
 export function schemaFor(group: string, kind: string): StructSchema {
-  return { ...(kinds[`${group}/${kind}`] ?? {}), metadata: { fields: objectMetaSchema } };
+  const key = `${group}/${kind}`;
+  let s = built.get(key);
+  if (!s) built.set(key, (s = { ...(kinds[key] ?? {}), metadata: { fields: objectMetaSchema } }));
+  return s;
 }

@@ -125,6 +125,7 @@ export function bootstrapClusterRoles(): KubeObject[] {
     clusterRole('system:discovery', [
       urls(['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], ['get']),
     ]),
+    clusterRole('system:monitoring', [urls(['/metrics', '/metrics/slis', '/livez', '/readyz', '/healthz', '/livez/*', '/readyz/*', '/healthz/*'], ['get'])]),
     clusterRole('system:public-info-viewer', [urls(publicInfo, ['get'])]),
     clusterRole('system:service-account-issuer-discovery', [urls(['/.well-known/openid-configuration', '/openid/v1/jwks'], ['get'])]),
     aggregatedRole('view', 'view', aggregateTo('edit')),
@@ -137,6 +138,7 @@ export function bootstrapClusterRoleBindings(): KubeObject[] {
     binding('cluster-admin', 'cluster-admin', [group('system:masters')]),
     binding('system:basic-user', 'system:basic-user', [group('system:authenticated')]),
     binding('system:discovery', 'system:discovery', [group('system:authenticated')]),
+    binding('system:monitoring', 'system:monitoring', [group('system:monitoring')]),
     binding('system:public-info-viewer', 'system:public-info-viewer', [group('system:authenticated'), group('system:unauthenticated')]),
     binding('system:service-account-issuer-discovery', 'system:service-account-issuer-discovery', [group('system:serviceaccounts')]),
   ];

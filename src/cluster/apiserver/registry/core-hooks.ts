@@ -1,11 +1,13 @@
 /**
  * Behaviour the server core adds to a few built-ins because it needs storage: the namespace
- * name label, Service ClusterIP allocation from 10.96.0.0/12, and the ServiceAccount admission
+ * name label, Service ClusterIP allocation from 10.96.0.0/12 and node ports, and the ServiceAccount admission
  * of new pods (service account name, `kube-api-access-<random suffix>` token volume).
  */
 import ipaddr from 'ipaddr.js';
 import { invalid, invalidObject, type KubeObject } from '../../../api/meta/index.js';
 import { admitPodServiceAccount } from '../builtins/index.js';
+import { withNodePorts } from '../services/hooks.js';
+import { NodePortAllocator } from '../services/node-ports.js';
 import type { Store } from '../store/store.js';
 import type { ResourceHooks } from './hooks.js';
 import type { ServedResource } from './registry.js';
@@ -124,11 +126,12 @@ export function admitPod(store: Store, pod: KubeObject): void {
 /** Adds the core behaviours to the namespaces, services and pods resources. */
 export function withCoreHooks(resources: readonly ServedResource[], store: Store): ServedResource[] {
   const alloc = new ClusterIpAllocator(store);
+  const nodePorts = new NodePortAllocator(store);
   return resources.map((r) => {
     if (r.info.group !== '') return r;
     let hooks: ResourceHooks | undefined;
     if (r.info.plural === 'namespaces') hooks = { ...r.hooks, defaults: chain(r.hooks.defaults?.bind(r.hooks), labelNamespace) };
-    if (r.info.plural === 'services') hooks = { ...r.hooks, prepareForCreate: chain(r.hooks.prepareForCreate?.bind(r.hooks), (o) => serviceCreate(alloc, o)) };
+    if (r.info.plural === 'services') hooks = withNodePorts({ ...r.hooks, prepareForCreate: chain(r.hooks.prepareForCreate?.bind(r.hooks), (o) => serviceCreate(alloc, o)) }, nodePorts);
     if (r.info.plural === 'pods') hooks = { ...r.hooks, prepareForCreate: chain(r.hooks.prepareForCreate?.bind(r.hooks), (o) => admitPod(store, o)) };
     return hooks ? { ...r, hooks } : r;
   });

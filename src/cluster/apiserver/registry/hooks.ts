@@ -19,6 +19,8 @@ export interface ResourceHooks {
   validate?(obj: KubeObject, old: KubeObject | undefined): FieldError[];
   /** Clears fields a create may not set (e.g. status when a status subresource exists). */
   prepareForCreate?(obj: KubeObject): void;
+  /** Adjusts an update given the live object (allocations, type-dependent fields), after defaults; may throw StatusError. */
+  prepareForUpdate?(obj: KubeObject, old: KubeObject): void;
   /** Table output; when absent the default NAME / AGE columns are used. */
   readonly printer?: Printer;
   /** The kind's OpenAPI v3 schema (for /openapi and `kubectl explain`). */

@@ -54,13 +54,7 @@ export function parseSelection(deps: RestDeps, r: ServedResource, q: { labelSele
   const wantFields = q.fieldSelector !== undefined && q.fieldSelector.trim() !== '';
   if ((wantLabels || wantFields) && !sel) throw badRequest('label and field selectors are not supported by this server yet');
   const labels = wantLabels && sel ? sel.parseLabelSelector(q.labelSelector ?? '') : undefined;
-  const fields = wantFields && sel ? sel.parseFieldSelector(q.fieldSelector ?? '') : undefined;
-  if (fields && sel) {
-    const allowed = new Set(['metadata.name', 'metadata.namespace', ...(r.info.fieldSelectors ?? [])]);
-    for (const f of fields.fieldNames) {
-      if (!allowed.has(f)) throw badRequest(`field label not supported: ${f}`);
-    }
-  }
+  const fields = wantFields && sel ? sel.parseFieldSelector(q.fieldSelector ?? '', r.info) : undefined;
   return { labels: labels && !labels.empty ? labels : undefined, fields: fields && !fields.empty ? fields : undefined };
 }
 

@@ -144,13 +144,15 @@ function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, next
     next.metadata = { ...next.metadata, generation: (live.metadata?.generation ?? 0) + 1 };
   }
   r.hooks.defaults?.(next);
+  r.hooks.prepareForUpdate?.(next, live);
   ensureValid(r, next, [...errs, ...validateMeta(next.metadata ?? {}, nameRule(r)), ...(r.hooks.validate?.(next, live) ?? [])]);
   return next;
 }
 
 /**
  * The shared read-modify-write loop of update, patch and subresource writes (scale). `mutate`
- * builds the desired object from the live one; conflicts caused by concurrent writers are retried
+ * builds the desired object from the live one (read only: deeply frozen in parts) without changing
+ * its argument; prepareUpdate works on a copy of what it returns. Conflicts caused by concurrent writers are retried
  * unless the caller pinned a resourceVersion.
  */
 export async function updateLoop(
@@ -167,8 +169,9 @@ export async function updateLoop(
   for (let attempt = 0; ; attempt++) {
     const stored = deps.store.peek(gr, namespace, name);
     if (!stored) throw notFound(gr, name);
+    // `live` shares the stored object's frozen parts: mutators copy what they change (prepareUpdate clones `desired`).
     const live = asServed(r, stored);
-    const desired = mutate(structuredClone(live));
+    const desired = mutate(live);
     const pinned = desired.metadata?.resourceVersion;
     if (pinned && pinned !== live.metadata?.resourceVersion) {
       throw conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
@@ -209,7 +212,7 @@ export async function updateObject(deps: RestDeps, r: ServedResource, namespace:
   if (r.info.namespaced && body.metadata?.namespace && body.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  return updateLoop(deps, r, namespace, name, caller, opts.subresource, () => ({ ...structuredClone(body), metadata: { ...body.metadata, name } }));
+  return updateLoop(deps, r, namespace, name, caller, opts.subresource, () => ({ ...body, metadata: { ...body.metadata, name } }));
 }
 
 /** Options of a patch request. */

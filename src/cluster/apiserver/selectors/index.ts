@@ -5,13 +5,13 @@
 import type { SelectorsModule } from '../contracts.js';
 import { parseFieldSelector } from './fields.js';
 import { labelSelectorFromMeta, parseLabelSelector } from './labels.js';
-import { selectableFields } from './selectable-fields.js';
+import { parseFieldSelectorFor, selectableFields } from './selectable-fields.js';
 
 /** The module the server core wires in. labelSelectorFromMeta: nil matches nothing, {} everything. */
 export const selectors: SelectorsModule = {
   parseLabelSelector,
   labelSelectorFromMeta,
-  parseFieldSelector,
+  parseFieldSelector: (s, info) => (info ? parseFieldSelectorFor(info, s) : parseFieldSelector(s)),
   selectableFields,
 };
 

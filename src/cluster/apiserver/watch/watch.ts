@@ -29,6 +29,18 @@ export interface WatchSpec {
 /** Receives each event to send; returns false when the client cannot take more right now. */
 export type WatchSink = (type: WatchEventType, object: unknown) => void;
 
+/** The served form of each stored event object per version, shared by every watcher of the event (sinks only read it). */
+const served = new WeakMap<KubeObject, Map<string, KubeObject>>();
+
+function servedOnce(r: WatchSpec['resource'], obj: KubeObject): KubeObject {
+  const version = apiVersionOf(r.info);
+  let byVersion = served.get(obj);
+  if (!byVersion) served.set(obj, (byVersion = new Map()));
+  let out = byVersion.get(version);
+  if (!out) byVersion.set(version, (out = asServed(r, obj)));
+  return out;
+}
+
 /** Starts a watch; returns a function that stops it. Throws StatusError 410 before any event when too old. */
 export function startWatch(deps: RestDeps, hub: WatchHub, spec: WatchSpec, sink: WatchSink): () => void {
   const r = spec.resource;
@@ -41,15 +53,15 @@ export function startWatch(deps: RestDeps, hub: WatchHub, spec: WatchSpec, sink:
   const send = (ev: StoreEvent): void => {
     const now = matches(ev.object);
     if (ev.type === 'ADDED' || ev.prev === undefined) {
-      if (now) sink(ev.type, asServed(r, ev.object));
+      if (now) sink(ev.type, servedOnce(r, ev.object));
       return;
     }
     const before = matches(ev.prev);
     if (ev.type === 'DELETED') {
-      if (before || now) sink('DELETED', asServed(r, ev.object));
-    } else if (now && before) sink('MODIFIED', asServed(r, ev.object));
-    else if (now) sink('ADDED', asServed(r, ev.object));
-    else if (before) sink('DELETED', asServed(r, ev.object));
+      if (before || now) sink('DELETED', servedOnce(r, ev.object));
+    } else if (now && before) sink('MODIFIED', servedOnce(r, ev.object));
+    else if (now) sink('ADDED', servedOnce(r, ev.object));
+    else if (before) sink('DELETED', servedOnce(r, ev.object));
   };
   // Dispatch is synchronous after each commit, so every event up to currentRv has been delivered.
   const bookmark = (initialEnd: boolean): void => {

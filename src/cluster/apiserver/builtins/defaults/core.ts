@@ -3,6 +3,7 @@
  * Endpoints) as kube-apiserver's SetDefaults_* functions and registry strategies apply them.
  */
 import { child, rec, recs, setDefault, str, type Obj } from '../util.js';
+import { mergeSecretStringData } from './secret-data.js';
 
 /** core/v1 Service: type, affinity, port protocol and targetPort, IP family policy, traffic policies. */
 export function defaultService(svc: Obj): void {
@@ -47,8 +48,9 @@ export function defaultPV(pv: Obj): void {
   setDefault(child(pv, 'status'), 'phase', 'Pending');
 }
 
-/** core/v1 Secret. */
+/** core/v1 Secret: type Opaque; stringData merged into data (as the v1 conversion does). */
 export function defaultSecret(secret: Obj): void {
+  mergeSecretStringData(secret);
   setDefault(secret, 'type', 'Opaque');
 }
 

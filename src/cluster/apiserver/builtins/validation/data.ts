@@ -4,6 +4,7 @@
  */
 import { FieldPath, forbidden, invalid, required, tooLong, type FieldError } from '../../../../api/meta/index.js';
 import { jsonEqual, rec, str, type Obj } from '../util.js';
+import { goJsonObjectError } from './docker-config.js';
 import { FIELD_IMMUTABLE, isConfigMapKey } from './names.js';
 
 /** corev1.MaxSecretSize: the limit on a ConfigMap's or Secret's data. */
@@ -55,6 +56,12 @@ export function validateSecret(secret: Obj, old?: Obj): FieldError[] {
   if (size > MAX_DATA_SIZE) errs.push(tooLong(dataPath, undefined, MAX_DATA_SIZE));
   const type = str(secret.type) ?? 'Opaque';
   for (const k of requiredSecretKeys[type] ?? []) if (!(k in data)) errs.push(required(dataPath.key(k), ''));
+  const dockerKey = type === 'kubernetes.io/dockercfg' ? '.dockercfg' : type === 'kubernetes.io/dockerconfigjson' ? '.dockerconfigjson' : undefined;
+  if (dockerKey && typeof data[dockerKey] === 'string') {
+    const why = goJsonObjectError(Buffer.from(data[dockerKey], 'base64').toString('utf8'));
+    if (why) errs.push(invalid(dataPath.key(dockerKey), '<secret contents redacted>', why));
+  }
+  if (type === 'kubernetes.io/ssh-auth' && data['ssh-privatekey'] === '') errs.push(required(dataPath.key('ssh-privatekey'), ''));
   if (type === 'kubernetes.io/service-account-token') {
     const ann = rec(rec(secret.metadata)?.annotations) ?? {};
     if (!str(ann['kubernetes.io/service-account.name'])) {

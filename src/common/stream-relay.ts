@@ -1,7 +1,8 @@
 /**
- * Byte relays between websockets and sockets, for console, VNC and port-forward streams: binary
- * messages pass through with backpressure, and when either side closes (or fails) the other is
- * closed cleanly (a close frame for websockets, FIN for sockets) so nothing is left open.
+ * Byte relays between websockets and sockets, shared by virt-api (console, VNC, port-forward) and
+ * virt-handler's console server: binary messages pass through with backpressure, and when either
+ * side closes (or fails) the other is closed cleanly (a close frame for websockets, FIN for
+ * sockets) so nothing is left open.
  */
 import type { Socket } from 'node:net';
 import WebSocket from 'ws';
