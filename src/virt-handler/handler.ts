@@ -15,11 +15,12 @@ import { LauncherRegistry, type SocketResolver } from './launcher-registry.js';
 import { desiredStatus, statusPatch, type StatusInputs } from './status.js';
 import { capabilityLabels, labelPatch, probeQemu } from './node-labels.js';
 import { defaultLinkRoot, pruneLinks } from './socket-path.js';
+import { SocketWaiter } from './socket-wait.js';
 
 const VMI_PATH = '/apis/kubevirt.io/v1/virtualmachineinstances';
 /** How often a running VMI is re-read from its launcher (guest IPs, agent info). */
 const RESYNC_RUNNING_MS = 15_000;
-/** Retry while the launcher socket is not there yet. */
+/** Retry while the launcher socket is not there yet (a watch on its directory wakes the VMI sooner). */
 const LAUNCHER_WAIT_MS = 1000;
 
 /** What the launcher pod tells the handler (IP, QoS, image, liveness). */
@@ -68,6 +69,7 @@ export class VirtHandler {
   private informer: Informer<VirtualMachineInstance> | undefined;
   private readonly registry: LauncherRegistry;
   private readonly lost = new Set<string>();
+  private readonly sockets = new SocketWaiter((key) => this.queue.add(key));
   private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: VirtHandlerDeps) {
@@ -94,6 +96,7 @@ export class VirtHandler {
   async stop(): Promise<void> {
     clearInterval(this.heartbeatTimer);
     this.queue.stop();
+    this.sockets.cancelAll();
     await this.informer?.stop();
     this.registry.closeAll();
   }
@@ -171,6 +174,7 @@ export class VirtHandler {
     const vmi = this.informer?.get(key);
     if (!vmi) {
       this.registry.drop(key);
+      this.sockets.cancel(key);
       return;
     }
     if (vmi.status?.nodeName !== this.deps.nodeName) return;
@@ -195,8 +199,11 @@ export class VirtHandler {
         return;
       }
       this.log(`${key}: launcher not reachable yet`);
+      const path = this.deps.resolveSocket(vmi, pod.uid);
+      if (path) this.sockets.wait(key, path);
       return { requeueAfterMs: LAUNCHER_WAIT_MS };
     }
+    this.sockets.cancel(key);
     this.lost.delete(key);
     let domain: DomainSummary | null = await launcher.call('getDomain', {});
     if (vmi.metadata?.deletionTimestamp) {
