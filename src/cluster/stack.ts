@@ -2,7 +2,8 @@
  * What `kubevirt-ts up` runs on top of the API server: the kubevirt.io CRDs and RBAC, virt-api
  * with its admission webhooks registered, the scheduler, the node agents, virt-controller and one
  * virt-handler process per node. Each KubeVirt component acts under its own ServiceAccount
- * identity with its deploy/rbac role; cluster parts (scheduler, nodes) act as the admin.
+ * identity with its deploy/rbac role; each node agent is a supervised process acting as
+ * `system:node:<name>`; the scheduler and storage controller act as the admin.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,10 +21,8 @@ import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/in
 import { startNodeConsoleServer, VIRT_API_CLIENT_NAME, type RunningConsoleServer } from '../virt-handler/console-server/index.js';
 import { podsDirResolver } from '../virt-handler/launcher-registry.js';
 import { Scheduler } from './scheduler/scheduler.js';
-import { startNodes, type RunningNodes } from './nodes.js';
+import { startNodeProcesses, type RunningNodeProcesses } from './node-processes.js';
 import { podsOnNodes, sweepPodCgroups } from './cgroup-sweep.js';
-import { nodeName as nthNodeName } from './kubelet/node-object.js';
-import { ImageStore } from './images/index.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
 import { HandlerProcess } from './handler-processes.js';
@@ -152,16 +151,9 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   o.log('kubevirt-ts: virt-api serving, webhooks registered');
   const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`) });
   await scheduler.start();
-  let nodes: RunningNodes | undefined;
+  let nodes: RunningNodeProcesses | undefined;
   try {
-    nodes = await startNodes({
-      client: o.admin,
-      count: o.nodes,
-      dataDir: o.dataDir,
-      repoDir: o.repoDir,
-      perNode: () => ({ imageStore: new ImageStore({ dir: join(o.dataDir, 'images') }) }),
-      log: (m) => o.log(`node: ${m}`),
-    });
+    nodes = await startNodeProcesses({ admin: o.admin, pki: o.api.pki, server: o.api.url, count: o.nodes, dataDir: o.dataDir, repoDir: o.repoDir, log: o.log });
   } catch (e) {
     await scheduler.stop();
     abort.abort();
@@ -186,8 +178,8 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     abort.signal,
   );
   const hd = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.handler);
-  const handlers = (nodes?.agents ?? []).map((_a, i) => {
-    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
+  const nodeNames = nodes?.names ?? [];
+  const handlers = nodeNames.map((nodeName) => {
     return new HandlerProcess({
       nodeName,
       kubeconfigPath: hd.kubeconfigPath,
@@ -208,8 +200,7 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     throw e;
   }
   const consoleServers: RunningConsoleServer[] = [];
-  for (const [i] of (nodes?.agents ?? []).entries()) {
-    const nodeName = `node${String(i + 1).padStart(2, '0')}`;
+  for (const nodeName of nodeNames) {
     const cs = await startNodeConsoleServer({
       client: hd.client, nodeName, resolveSocket: podsDirResolver(join(o.dataDir, 'nodes', nodeName, 'pods'), nodeName, 'embedded'),
       tls: { certPem: certs.handlerServing.certPem, keyPem: certs.handlerServing.keyPem, clientCaPem: certs.caPem },
@@ -227,7 +218,7 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
       abort.abort();
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
       await volumes.stop();
-      const pods = podsOnNodes(join(o.dataDir, 'nodes'), (nodes?.agents ?? []).map((_a, i) => nthNodeName(i + 1)));
+      const pods = podsOnNodes(join(o.dataDir, 'nodes'), nodeNames);
       await nodes?.stop({ releasePods: true });
       const left = await sweepPodCgroups(pods);
       if (left.length > 0) o.log(`kubevirt-ts: killed ${left.length} process(es) left in pod cgroups (guests)`);

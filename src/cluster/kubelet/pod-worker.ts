@@ -288,7 +288,7 @@ export class PodWorker {
   private async probe(pod: Pod, r: PodRecord, c: Container, rec: ContainerRecord): Promise<void> {
     if (!r.sandbox || !rec.proc) return;
     const startedMs = Date.parse(rec.state.running?.startedAt ?? '') || this.now();
-    const ctx = { sandboxPid: r.sandbox.pid, ip: r.podIP ?? '127.0.0.1', ports: c.ports };
+    const ctx = { sandboxPid: r.sandbox.pid, ip: r.podIP ?? '127.0.0.1', ports: c.ports, runtime: rec.runtime };
     const step = async (kind: string, p: NonNullable<Container['livenessProbe']>): Promise<boolean | undefined> => {
       const k = `${r.uid}/${c.name}/${kind}`;
       const prev = this.probes.get(k);
