@@ -317,6 +317,11 @@ spec:
   assert.equal(sleepers(), before);
 
   assert.equal(kubectl(['delete', 'pod', 'adopted', '--wait=true', '--timeout=60s']).code, 0);
+  // The agents' events (written as system:node:node01): image, created, started, and the kill on delete.
+  const events = kubectl(['get', 'events', '--field-selector', `involvedObject.uid=${uid}`, '-o', 'jsonpath={range .items[*]}{.source.component}/{.reason}: {.message}{"\\n"}{end}']).stdout;
+  for (const want of [`kubelet/Pulled: Container image "${image}" already present on machine`, 'kubelet/Created: Created container: main', 'kubelet/Started: Started container main', 'kubelet/Killing: Stopping container main']) {
+    assert.ok(events.split('\n').includes(want), `event ${want} in\n${events}`);
+  }
   await until('the adopted pod processes to go', () => (sleepers() === '' ? true : undefined), 30_000, 300);
   const h = uid.replace(/-/g, '');
   assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`kvts-${h.slice(0, 16)}`));
