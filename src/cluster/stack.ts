@@ -149,7 +149,9 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   const handlerEndpoints = new Map<string, HandlerEndpoint>();
   const virtApi = await startVirtApi(o, abort.signal, certs, handlerEndpoints);
   o.log('kubevirt-ts: virt-api serving, webhooks registered');
-  const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`) });
+  // kube-scheduler's bindTimeoutSeconds (600 s); KUBEVIRT_TS_BIND_TIMEOUT_SECONDS shortens it for tests.
+  const bindTimeout = Number(process.env.KUBEVIRT_TS_BIND_TIMEOUT_SECONDS ?? '600');
+  const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`), bindTimeoutMs: (Number.isFinite(bindTimeout) && bindTimeout > 0 ? bindTimeout : 600) * 1000 });
   await scheduler.start();
   let nodes: RunningNodeProcesses | undefined;
   try {
