@@ -26,6 +26,7 @@ import { podsOnNodes, sweepPodCgroups } from './cgroup-sweep.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
 import { HandlerProcess } from './handler-processes.js';
+import { NodeLifecycleController } from './node-lifecycle.js';
 
 export const KUBEVIRT_NAMESPACE = 'kubevirt';
 
@@ -212,8 +213,13 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     handlerEndpoints.set(nodeName, { host: '127.0.0.1', port: cs.port });
   }
   o.log('kubevirt-ts: virt-controller and virt-handler running');
+  // kube-controller-manager's node monitor; KUBEVIRT_TS_NODE_GRACE_SECONDS shortens its grace period for tests.
+  const grace = Number(process.env.KUBEVIRT_TS_NODE_GRACE_SECONDS ?? '0');
+  const lifecycle = new NodeLifecycleController(o.admin, { ...(Number.isFinite(grace) && grace > 0 ? { graceMs: grace * 1000 } : {}), log: o.log });
+  lifecycle.start();
   return {
     async stop() {
+      await lifecycle.stop();
       for (const cs of consoleServers) await cs.close();
       await Promise.all(handlers.map((h) => h.stop()));
       hd.client.close();

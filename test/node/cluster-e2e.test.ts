@@ -51,7 +51,8 @@ before(async () => {
   const pushed = await pushOciLayout(await writeBusyboxLayout(join(dataDir, 'layout')), { registry: reg.url, repository: 'kvts/busybox', tag: 'v1' });
   image = pushed.reference;
   const port = await freePort();
-  up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', '--data-dir', dataDir, '--port', String(port), '--nodes', '2'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A short node grace period (above the agents' 10 s heartbeat) for the stopped-agent test.
+  up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', '--data-dir', dataDir, '--port', String(port), '--nodes', '2'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, KUBEVIRT_TS_NODE_GRACE_SECONDS: '15' } });
   up.stdout?.on('data', (b: Buffer) => (upLog += b.toString()));
   up.stderr?.on('data', (b: Buffer) => (upLog += b.toString()));
   const child = up;
@@ -327,6 +328,25 @@ spec:
   assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`kvts-${h.slice(0, 16)}`));
   assert.equal(existsSync(join(dataDir, 'nodes', 'node01', 'pods', uid)), false, 'pod state removed');
   assert.doesNotMatch(readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(`pods/${uid}`), 'no mount of the pod left');
+}));
+
+test('a node whose agent stops posting status goes NotReady (unreachable) and recovers', { skip, timeout: 150_000 }, () => withLog(async () => {
+  const agent = spawnSync('pgrep', ['-f', `node-agent.js --kubeconfig ${dataDir}/nodes/node02/`], { encoding: 'utf8' }).stdout.trim();
+  assert.match(agent, /^\d+$/);
+  const ready = (): string => jp('node node02', '.status.conditions[?(@.type=="Ready")].status');
+  const taints = (): string => jp('node node02', '.spec.taints[*].key');
+  // A stopped (not dead) agent: `up` does not restart it, and it posts nothing.
+  process.kill(Number(agent), 'SIGSTOP');
+  try {
+    await until('node02 Ready=Unknown', () => (ready() === 'Unknown' ? true : undefined), 90_000, 500);
+    assert.equal(jp('node node02', '.status.conditions[?(@.type=="Ready")].message'), 'Kubelet stopped posting node status.');
+    assert.match(taints(), /node\.kubernetes\.io\/unreachable/);
+    assert.match(kubectl(['get', 'node', 'node02']).stdout, /node02\s+NotReady/);
+  } finally {
+    process.kill(Number(agent), 'SIGCONT');
+  }
+  await until('node02 Ready again', () => (ready() === 'True' ? true : undefined), 60_000, 500);
+  await until('the unreachable taints lifted', () => (taints().includes('unreachable') ? undefined : true), 30_000, 500);
 }));
 
 test('up stops cleanly and leaves no processes, namespaces, veths or mounts behind', { skip, timeout: 120_000 }, () => withLog(async () => {
