@@ -44,10 +44,42 @@ export function machineResources(dataDir: string): MachineResources {
   return { cpus: cpus().length, memoryBytes: totalmem(), ephemeralStorageBytes: fs.blocks * fs.bsize };
 }
 
-async function clusterCa(opts: StartNodesOptions): Promise<CertificateAuthority | undefined> {
+/** The cluster CA the nodes' serving certificates come from: `opts.ca`, else `<dataDir>/pki/ca.*` when present. */
+export async function clusterCa(opts: Pick<StartNodesOptions, 'ca' | 'dataDir'>): Promise<CertificateAuthority | undefined> {
   if (opts.ca) return opts.ca;
   const pki = join(opts.dataDir, 'pki');
   return existsSync(join(pki, 'ca.crt')) && existsSync(join(pki, 'ca.key')) ? loadOrCreateCa(pki, 'ca', 'kubevirt-ts-ca') : undefined;
+}
+
+/** The pod networks of a cluster's nodes: one slot lease (held by this process) and a bridge per node. */
+export interface NodeNetworks {
+  readonly slot: number | undefined;
+  /** Node i's network at index i - 1 (undefined entries without a pod network). */
+  readonly networks: readonly (PodNetwork | undefined)[];
+  /** Releases the slot; `cleanup` first removes every pod namespace, bridge and the NAT table. */
+  release(cleanup: boolean): Promise<void>;
+}
+
+/** Leases a network slot and sets up node 1..count's bridge, unless `enabled` is false. */
+export async function startNodeNetworks(dataDir: string, count: number, enabled: boolean): Promise<NodeNetworks> {
+  const networks: PodNetwork[] = [];
+  const slot = enabled ? await acquireNetworkSlot(join(dataDir, 'nodes', 'network-slot')) : undefined;
+  const release = async (cleanup: boolean): Promise<void> => {
+    if (cleanup) for (const n of networks) await n.cleanupAll();
+    await slot?.release();
+  };
+  try {
+    for (let i = 1; i <= count && slot; i++) {
+      const name = nodeName(i);
+      const network = new PodNetwork({ node: name, index: i, slot: slot.slot, stateDir: join(dataDir, 'nodes', name, 'network') });
+      await network.init();
+      networks.push(network);
+    }
+  } catch (e) {
+    await release(false);
+    throw e;
+  }
+  return { slot: slot?.slot, networks: slot ? networks : Array.from({ length: count }, () => undefined), release };
 }
 
 /** Starts `count` node agents; on a failure the ones already started are stopped again. */
@@ -58,22 +90,14 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
   // One image cache for all nodes of this machine: layers are shared by digest.
   const imageStore = new ImageStore({ dir: join(opts.dataDir, 'images') });
   const agents: NodeAgent[] = [];
-  const networks: PodNetwork[] = [];
-  const slot = (opts.podNetwork ?? true) ? await acquireNetworkSlot(join(opts.dataDir, 'nodes', 'network-slot')) : undefined;
+  const net = await startNodeNetworks(opts.dataDir, opts.count, opts.podNetwork ?? true);
   const stop = async (s: { releasePods?: boolean } = {}): Promise<void> => {
     await Promise.all(agents.map((a) => a.stop(s)));
-    if (s.releasePods) for (const n of networks) await n.cleanupAll();
-    await slot?.release();
+    await net.release(s.releasePods ?? false);
   };
   try {
     for (let i = 1; i <= opts.count; i++) {
       const name = nodeName(i);
-      let network: PodNetwork | undefined;
-      if (opts.podNetwork ?? true) {
-        network = new PodNetwork({ node: name, index: i, slot: slot?.slot ?? 0, stateDir: join(opts.dataDir, 'nodes', name, 'network') });
-        await network.init();
-        networks.push(network);
-      }
       const serving = ca ? await issueServerCert(ca, { commonName: name, dnsNames: [name] }) : undefined;
       const agent = new NodeAgent({
         client: opts.client,
@@ -85,7 +109,7 @@ export async function startNodes(opts: StartNodesOptions): Promise<RunningNodes>
         ...(serving && ca ? { tls: { ...serving, caPem: ca.certPem } } : { port: 10250 + i - 1 }),
         log: opts.log,
         imageStore,
-        network,
+        network: net.networks[i - 1],
         ...opts.perNode?.(name, i),
       });
       await agent.start();

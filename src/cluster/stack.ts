@@ -2,7 +2,8 @@
  * What `kubevirt-ts up` runs on top of the API server: the kubevirt.io CRDs and RBAC, virt-api
  * with its admission webhooks registered, the scheduler, the node agents, virt-controller and one
  * virt-handler process per node. Each KubeVirt component acts under its own ServiceAccount
- * identity with its deploy/rbac role; cluster parts (scheduler, nodes) act as the admin.
+ * identity with its deploy/rbac role; each node agent is a supervised process acting as
+ * `system:node:<name>`; the scheduler and storage controller act as the admin.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -20,13 +21,12 @@ import { issueClientCert, issueServerCert, loadOrCreateCa, type CertificateAutho
 import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/index.js';
 import { VIRT_API_CLIENT_NAME } from '../virt-handler/console-server/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
-import { startNodes, type RunningNodes } from './nodes.js';
+import { startNodeProcesses, type RunningNodeProcesses } from './node-processes.js';
 import { podsOnNodes, sweepPodCgroups } from './cgroup-sweep.js';
-import { nodeName as nthNodeName } from './kubelet/node-object.js';
-import { ImageStore } from './images/index.js';
 import { LocalVolumeController } from './storage/index.js';
 import { run as runVirtController } from '../virt-controller/run.js';
 import { HandlerProcess, type HandlerConsoleServer } from './handler-processes.js';
+import { NodeLifecycleController } from './node-lifecycle.js';
 
 export const KUBEVIRT_NAMESPACE = 'kubevirt';
 
@@ -175,18 +175,13 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   const handlerEndpoints = new Map<string, HandlerEndpoint>();
   const virtApi = await startVirtApi(o, abort.signal, certs, handlerEndpoints);
   o.log('kubevirt-ts: virt-api serving, webhooks registered');
-  const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`) });
+  // kube-scheduler's bindTimeoutSeconds (600 s); KUBEVIRT_TS_BIND_TIMEOUT_SECONDS shortens it for tests.
+  const bindTimeout = Number(process.env.KUBEVIRT_TS_BIND_TIMEOUT_SECONDS ?? '600');
+  const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`), bindTimeoutMs: (Number.isFinite(bindTimeout) && bindTimeout > 0 ? bindTimeout : 600) * 1000 });
   await scheduler.start();
-  let nodes: RunningNodes | undefined;
+  let nodes: RunningNodeProcesses | undefined;
   try {
-    nodes = await startNodes({
-      client: o.admin,
-      count: o.nodes,
-      dataDir: o.dataDir,
-      repoDir: o.repoDir,
-      perNode: () => ({ imageStore: new ImageStore({ dir: join(o.dataDir, 'images') }) }),
-      log: (m) => o.log(`node: ${m}`),
-    });
+    nodes = await startNodeProcesses({ admin: o.admin, pki: o.api.pki, server: o.api.url, count: o.nodes, dataDir: o.dataDir, repoDir: o.repoDir, log: o.log });
   } catch (e) {
     await scheduler.stop();
     abort.abort();
@@ -212,11 +207,12 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
   );
   const hd = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.handler);
   hd.client.close();
+  const nodeNames = nodes?.names ?? [];
   const handlers: HandlerProcess[] = [];
   try {
-    const ports = await freePorts('127.0.0.1', nodes?.agents.length ?? 0);
+    const ports = await freePorts('127.0.0.1', nodeNames.length);
     for (const [i, port] of ports.entries()) {
-      const nodeName = nthNodeName(i + 1);
+      const nodeName = nodeNames[i] ?? '';
       const consoleServer = await handlerConsoleServer(o, certs, nodeName, port);
       handlerEndpoints.set(nodeName, { host: consoleServer.listen, port });
       handlers.push(new HandlerProcess({
@@ -233,13 +229,18 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     throw e;
   }
   o.log('kubevirt-ts: virt-controller and virt-handler running');
+  // kube-controller-manager's node monitor; KUBEVIRT_TS_NODE_GRACE_SECONDS shortens its grace period for tests.
+  const grace = Number(process.env.KUBEVIRT_TS_NODE_GRACE_SECONDS ?? '0');
+  const lifecycle = new NodeLifecycleController(o.admin, { ...(Number.isFinite(grace) && grace > 0 ? { graceMs: grace * 1000 } : {}), log: o.log });
+  lifecycle.start();
   return {
     async stop() {
+      await lifecycle.stop();
       await Promise.all(handlers.map((h) => h.stop()));
       abort.abort();
       await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
       await volumes.stop();
-      const pods = podsOnNodes(join(o.dataDir, 'nodes'), (nodes?.agents ?? []).map((_a, i) => nthNodeName(i + 1)));
+      const pods = podsOnNodes(join(o.dataDir, 'nodes'), nodeNames);
       await nodes?.stop({ releasePods: true });
       const left = await sweepPodCgroups(pods);
       if (left.length > 0) o.log(`kubevirt-ts: killed ${left.length} process(es) left in pod cgroups (guests)`);

@@ -26,6 +26,7 @@ after(() => {
 class FakeApi implements PodApi {
   statuses = new Map<string, PodStatus>();
   deleted = new Set<string>();
+  events: string[] = [];
   configMaps = new Map<string, Record<string, string>>([['cfg', { greeting: 'hi-from-cm' }]]);
   configMap(_ns: string, name: string): Promise<Record<string, string> | undefined> {
     return Promise.resolve(this.configMaps.get(name));
@@ -50,7 +51,7 @@ class FakeApi implements PodApi {
 }
 
 function newWorker(api: FakeApi, state: StateDir): PodWorker {
-  return new PodWorker({ node: NODE, hostIP: '127.0.0.1', state, api, images: { repoDir: process.cwd() }, log: () => {} });
+  return new PodWorker({ node: NODE, hostIP: '127.0.0.1', state, api, images: { repoDir: process.cwd() }, log: () => {}, events: (_p, e) => api.events.push(`${e.type} ${e.reason} ${e.message}`) });
 }
 
 /** Syncs until `done` holds for the pod as the API would now show it, with a deadline. */
@@ -94,6 +95,7 @@ test('a pod runs in its own namespaces, survives an agent restart and is deleted
   const pod = hostPod('uid-a', 'echo "$GREETING" > /kt-data/out; echo private > /tmp/kt-private; echo started; exec sleep 60');
   const s = await syncUntil(newWorker(api, state), api, pod, running);
   assert.equal(s?.qosClass, 'BestEffort');
+  assert.deepEqual(api.events, ['Normal Pulled Container image "kubevirt-ts/host:latest" already present on machine', 'Normal Created Created container: main', 'Normal Started Started container main']);
   assert.equal(s?.conditions?.find((c) => c.type === 'Ready')?.status, 'True');
   const out = join(state.podDir('uid-a'), 'volumes', 'data', 'out');
   await syncUntil(newWorker(api, state), api, pod, () => existsSync(out));
@@ -119,6 +121,7 @@ test('a pod runs in its own namespaces, survives an agent restart and is deleted
     await new Promise((r) => setTimeout(r, 100));
   }
   assert.ok(api.deleted.has('uid-a'), 'final delete issued');
+  assert.equal(api.events.at(-1), 'Normal Killing Stopping container main');
   assert.equal(isAlive(rec?.sandbox?.pid ?? 0, rec?.sandbox?.startTime ?? ''), false, 'sandbox gone');
   assert.equal(existsSync(state.podDir('uid-a')), false, 'state removed');
 });
@@ -152,6 +155,7 @@ test('a crashing container restarts with its last state recorded, then backs off
   assert.equal(cs?.lastState.terminated?.reason, 'Error');
   assert.equal(s?.phase, 'Running');
   assert.equal(await readPodLog(state.root, 'default', 'p-uid-c', 'main', { previous: true }), 'run\n');
+  assert.equal(api.events.at(-1), 'Warning BackOff Back-off restarting failed container main in pod p-uid-c_default(uid-c)');
   await w.forget('uid-c');
 });
 
@@ -182,6 +186,8 @@ test('an image that cannot be pulled shows ErrImagePull, then ImagePullBackOff',
   assert.equal(first?.phase, 'Pending');
   const second = await syncUntil(w, api, bad, (s) => s?.containerStatuses?.[0]?.state.waiting?.reason === 'ImagePullBackOff');
   assert.match(second?.containerStatuses?.[0]?.state.waiting?.message ?? '', /Back-off pulling image "docker.io\/library\/busybox:1.36"/);
+  assert.deepEqual(api.events.slice(0, 2), ['Warning Failed Failed to pull image "docker.io/library/busybox:1.36": failed to pull image "docker.io/library/busybox:1.36": no image store configured on this node', 'Warning Failed Error: ErrImagePull']);
+  assert.deepEqual(api.events.slice(-2), ['Normal BackOff Back-off pulling image "docker.io/library/busybox:1.36"', 'Warning Failed Error: ImagePullBackOff']);
   await w.forget('uid-e');
 });
 

@@ -4,8 +4,8 @@
  * source; pod-to-pod traffic across the nodes; logs and exec; a FailedScheduling event and the
  * retry once a node frees up; graceful and forced deletion; PVC provisioning, binding and
  * reclaim (an Immediate class: WaitForFirstConsumer needs the scheduler's selected-node, not
- * yet landed); and nothing left behind after `up` stops. (Node agent kill -9 and re-adoption is
- * tested at the component level in test/kubelet/node-agent.test.ts: `up` runs agents in-process.)
+ * yet landed); a node agent process killed with -9 while a probed pod runs on it (restarted by
+ * `up`, it re-adopts the pod); and nothing left behind after `up` stops.
  * Needs root, docker-registry and a build (`npm run build`).
  */
 import { after, before, test } from 'node:test';
@@ -49,7 +49,8 @@ before(async () => {
   reg = await startRegistry();
   const pushed = await pushOciLayout(await writeBusyboxLayout(join(dataDir, 'layout')), { registry: reg.url, repository: 'kvts/busybox', tag: 'v1' });
   image = pushed.reference;
-  up = await UpCluster.start({ dataDir, nodes: 2, ready: '2 node(s) ready', readyTimeoutMs: 120_000 });
+  // A short node grace period (above the agents' 10 s heartbeat) for the stopped-agent test.
+  up = await UpCluster.start({ dataDir, nodes: 2, ready: '2 node(s) ready', readyTimeoutMs: 120_000, env: { KUBEVIRT_TS_NODE_GRACE_SECONDS: '15' } });
 });
 
 after(async () => {
@@ -256,6 +257,86 @@ test('a provisioned PV is reclaimed when its claim is deleted', { skip, timeout:
   assert.equal(kubectl(['delete', 'pvc', 'e2e-pvc', '--wait=true', '--timeout=60s']).code, 0);
   await until('the PV to be deleted', () => (kubectl(['get', 'pv', pv]).out.includes('NotFound') ? true : undefined), 60_000, 500);
   assert.equal(existsSync(path), false, `${path} removed`);
+}));
+
+test('a node agent killed with -9 is restarted and re-adopts its running pod', { skip, timeout: 180_000 }, () => withLog(async () => {
+  apply(`apiVersion: v1
+kind: Pod
+metadata: {name: adopted}
+spec:
+  nodeSelector: {kubernetes.io/hostname: node01}
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: main
+    image: ${image}
+    command: [sh, -c, 'touch /tmp/ready; echo adopted-started; exec sleep 3617']
+    readinessProbe: {exec: {command: [cat, /tmp/ready]}, periodSeconds: 1}
+    livenessProbe: {exec: {command: ["true"]}, periodSeconds: 1}
+`);
+  const ready = (): string => jp('pod adopted', '.status.conditions[?(@.type=="Ready")].status');
+  await running('adopted');
+  await until('pod adopted Ready', () => (ready() === 'True' ? true : undefined), 60_000, 300);
+  const uid = jp('pod adopted', '.metadata.uid');
+  const sleepers = (): string => spawnSync('pgrep', ['-f', 'sleep 3617'], { encoding: 'utf8' }).stdout.trim();
+  const before = sleepers();
+  assert.notEqual(before, '');
+  const startedAt = jp('pod adopted', '.status.containerStatuses[0].state.running.startedAt');
+  const agentPid = (): string => spawnSync('pgrep', ['-f', `node-agent.js --kubeconfig ${dataDir}/nodes/node01/`], { encoding: 'utf8' }).stdout.trim();
+  const oldAgent = agentPid();
+  assert.match(oldAgent, /^\d+$/);
+  const readyLines = (): number => (up?.log ?? '').split('\n').filter((l) => l.includes('node-agent: node01 ready')).length;
+  const readyBefore = readyLines();
+
+  process.kill(Number(oldAgent), 'SIGKILL');
+  await until('a new node01 agent to register', () => (readyLines() > readyBefore ? true : undefined), 90_000, 300);
+  const newAgent = agentPid();
+  assert.match(newAgent, /^\d+$/);
+  assert.notEqual(newAgent, oldAgent);
+  assert.equal(sleepers(), before, 'the container kept running (same processes)');
+  assert.equal(phase('adopted'), 'Running');
+  assert.equal(jp('pod adopted', '.status.containerStatuses[0].restartCount'), '0');
+  assert.equal(jp('pod adopted', '.status.containerStatuses[0].state.running.startedAt'), startedAt);
+  // Logs and exec reach the new agent (the Node now publishes its new port).
+  await until('logs through the new agent', () => (kubectl(['logs', 'adopted']).stdout === 'adopted-started\n' ? true : undefined), 30_000, 500);
+  assert.equal(kubectl(['exec', 'adopted', '--', 'echo', 'exec-after-restart']).stdout, 'exec-after-restart\n');
+  // The new agent probes the adopted container: readiness follows the file.
+  assert.equal(kubectl(['exec', 'adopted', '--', '/bin/busybox', 'rm', '/tmp/ready']).code, 0);
+  await until('pod adopted not Ready', () => (ready() === 'False' ? true : undefined), 30_000, 300);
+  assert.equal(kubectl(['exec', 'adopted', '--', 'touch', '/tmp/ready']).code, 0);
+  await until('pod adopted Ready again', () => (ready() === 'True' ? true : undefined), 30_000, 300);
+  assert.equal(jp('pod adopted', '.status.containerStatuses[0].restartCount'), '0');
+  assert.equal(sleepers(), before);
+
+  assert.equal(kubectl(['delete', 'pod', 'adopted', '--wait=true', '--timeout=60s']).code, 0);
+  // The agents' events (written as system:node:node01): image, created, started, and the kill on delete.
+  const events = kubectl(['get', 'events', '--field-selector', `involvedObject.uid=${uid}`, '-o', 'jsonpath={range .items[*]}{.source.component}/{.reason}: {.message}{"\\n"}{end}']).stdout;
+  for (const want of [`kubelet/Pulled: Container image "${image}" already present on machine`, 'kubelet/Created: Created container: main', 'kubelet/Started: Started container main', 'kubelet/Killing: Stopping container main']) {
+    assert.ok(events.split('\n').includes(want), `event ${want} in\n${events}`);
+  }
+  await until('the adopted pod processes to go', () => (sleepers() === '' ? true : undefined), 30_000, 300);
+  const h = uid.replace(/-/g, '');
+  assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`kvts-${h.slice(0, 16)}`));
+  assert.equal(existsSync(join(dataDir, 'nodes', 'node01', 'pods', uid)), false, 'pod state removed');
+  assert.doesNotMatch(readFileSync('/proc/self/mountinfo', 'utf8'), new RegExp(`pods/${uid}`), 'no mount of the pod left');
+}));
+
+test('a node whose agent stops posting status goes NotReady (unreachable) and recovers', { skip, timeout: 150_000 }, () => withLog(async () => {
+  const agent = spawnSync('pgrep', ['-f', `node-agent.js --kubeconfig ${dataDir}/nodes/node02/`], { encoding: 'utf8' }).stdout.trim();
+  assert.match(agent, /^\d+$/);
+  const ready = (): string => jp('node node02', '.status.conditions[?(@.type=="Ready")].status');
+  const taints = (): string => jp('node node02', '.spec.taints[*].key');
+  // A stopped (not dead) agent: `up` does not restart it, and it posts nothing.
+  process.kill(Number(agent), 'SIGSTOP');
+  try {
+    await until('node02 Ready=Unknown', () => (ready() === 'Unknown' ? true : undefined), 90_000, 500);
+    assert.equal(jp('node node02', '.status.conditions[?(@.type=="Ready")].message'), 'Kubelet stopped posting node status.');
+    assert.match(taints(), /node\.kubernetes\.io\/unreachable/);
+    assert.match(kubectl(['get', 'node', 'node02']).stdout, /node02\s+NotReady/);
+  } finally {
+    process.kill(Number(agent), 'SIGCONT');
+  }
+  await until('node02 Ready again', () => (ready() === 'True' ? true : undefined), 60_000, 500);
+  await until('the unreachable taints lifted', () => (taints().includes('unreachable') ? undefined : true), 30_000, 500);
 }));
 
 test('up stops cleanly and leaves no processes, namespaces, veths or mounts behind', { skip, timeout: 120_000 }, () => withLog(async () => {

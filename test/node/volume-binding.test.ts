@@ -1,11 +1,12 @@
 // The scheduler and the local volume controller together against the in-process API server:
 // a pod's WaitForFirstConsumer claim gets the chosen node as selected-node, is provisioned
 // there, and only then is the pod bound; a pod whose claim does not exist stays Pending with
-// kube-scheduler's message and is placed once the claim appears.
+// kube-scheduler's message and is placed once the claim appears; a claim nobody provisions makes
+// the pod fail PreBind after the bind timeout with kube-scheduler's FailedScheduling message.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { KubeClient } from '../../src/client/kube-client.js';
-import { Scheduler } from '../../src/cluster/scheduler/scheduler.js';
+import { BIND_TIMEOUT_MESSAGE, Scheduler } from '../../src/cluster/scheduler/scheduler.js';
 import { LocalVolumeController, type PersistentVolume, type PersistentVolumeClaim } from '../../src/cluster/storage/index.js';
 import { startTestServer, type TestServer } from '../apiserver/harness.js';
 import { until } from '../fixtures/wait.js';
@@ -15,6 +16,8 @@ let client: KubeClient;
 let storage: LocalVolumeController;
 let scheduler: Scheduler;
 const NS = '/api/v1/namespaces/default';
+/** Short, so the timeout test is quick, yet far above the local provisioner's bind time. */
+const BIND_TIMEOUT_MS = 6000;
 
 interface PodLike {
   spec?: { nodeName?: string };
@@ -30,7 +33,7 @@ before(async () => {
   }
   storage = new LocalVolumeController(client, { dataDir: ts.dataDir });
   await storage.start();
-  scheduler = new Scheduler(client, { retryUnschedulableMs: 60_000 });
+  scheduler = new Scheduler(client, { retryUnschedulableMs: 60_000, bindTimeoutMs: BIND_TIMEOUT_MS });
   await scheduler.start();
 });
 
@@ -93,4 +96,19 @@ test('a pod whose claim does not exist stays Pending until the claim is created'
   const pvc = await client.get<PersistentVolumeClaim>(`${NS}/persistentvolumeclaims/later`);
   assert.equal(pvc.metadata?.annotations?.['volume.kubernetes.io/selected-node'], placed.spec?.nodeName);
   assert.equal(pvc.status?.phase, 'Bound');
+});
+
+test('a pod whose claims do not bind within the bind timeout gets FailedScheduling from PreBind', { timeout: 60_000 }, async () => {
+  await client.create('/apis/storage.k8s.io/v1/storageclasses', { apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: 'nobody' }, provisioner: 'example.com/nobody', volumeBindingMode: 'WaitForFirstConsumer' });
+  await client.create(`${NS}/persistentvolumeclaims`, { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'stuck' }, spec: { storageClassName: 'nobody', accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '64Mi' } } } });
+  const t0 = Date.now();
+  await createPod('waits', 'stuck');
+  const cond = await until('PodScheduled=False from PreBind', async () => (await getPod('waits')).status?.conditions?.find((c) => c.type === 'PodScheduled' && c.reason === 'SchedulerError'), 40_000, 200);
+  assert.ok(Date.now() - t0 >= BIND_TIMEOUT_MS, 'waited out the bind timeout');
+  assert.equal(cond.message, BIND_TIMEOUT_MESSAGE);
+  const events = await client.get<{ items: { reason?: string; type?: string; message?: string }[] }>(`${NS}/events?fieldSelector=involvedObject.name=waits,reason=FailedScheduling`);
+  assert.ok(events.items.some((e) => e.type === 'Warning' && e.message === BIND_TIMEOUT_MESSAGE), JSON.stringify(events.items));
+  assert.equal((await getPod('waits')).spec?.nodeName, undefined, 'the pod stays unbound');
+  const pvc = await client.get<PersistentVolumeClaim>(`${NS}/persistentvolumeclaims/stuck`);
+  assert.ok(pvc.metadata?.annotations?.['volume.kubernetes.io/selected-node'], 'the claim was given a node to provision on');
 });

@@ -33,3 +33,22 @@ test('resolveImage maps components to the local build and reports pull errors wi
   assert.deepEqual(await resolveImage('busybox:1', undefined, { repoDir: '/', puller: ok }), { imageID: 'sha256:1', rootfs: '/r', entrypoint: ['/bin/sh'], cmd: undefined, env: ['A=1'], workingDir: undefined });
   assert.equal((await resolveImage('kubevirt-ts/host:latest', undefined, { repoDir: '/' })).rootfs, undefined);
 });
+
+test('resolveImage reports Pulling/Pulled, or already present for local and IfNotPresent images', async () => {
+  const img = { digest: 'sha256:1', rootfs: '/r', config: {} };
+  const cases: [string, 'Always' | 'IfNotPresent' | undefined, boolean, string[], string[]][] = [
+    // [image, policy, present locally, policies the puller saw, event reasons]
+    ['busybox:1', undefined, true, ['Never'], ['Pulled:present']],
+    ['busybox:1', undefined, false, ['Never', 'IfNotPresent'], ['Pulling', 'Pulled:pulled']],
+    ['busybox:1', 'Always', true, ['Always'], ['Pulling', 'Pulled:pulled']],
+    ['kubevirt-ts/host:latest', undefined, false, [], ['Pulled:present']],
+  ];
+  for (const [image, policy, present, wantPolicies, wantEvents] of cases) {
+    const seen: string[] = [];
+    const puller = { pull: (_r: string, o: { policy: string }) => (seen.push(o.policy), o.policy === 'Never' && !present ? Promise.reject(new Error('absent')) : Promise.resolve(img)) };
+    const events: string[] = [];
+    await resolveImage(image, policy, { repoDir: '/', puller }, undefined, (e) => events.push(e.reason === 'Pulled' ? `Pulled:${e.message.includes('already present') ? 'present' : 'pulled'}` : e.reason));
+    assert.deepEqual(seen, wantPolicies, `${image} ${String(policy)} ${String(present)}`);
+    assert.deepEqual(events, wantEvents, `${image} ${String(policy)} ${String(present)}`);
+  }
+});

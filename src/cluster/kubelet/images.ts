@@ -6,6 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { podEvents, type PodEventSink } from './events.js';
 
 /** Registry credentials, as ImageStore takes them. */
 export interface PullCredential {
@@ -83,20 +84,48 @@ export interface ImageResolverOptions {
   readonly puller?: ImagePuller;
 }
 
-/** Resolves an image reference for a container. */
-export async function resolveImage(image: string, policy: 'Always' | 'IfNotPresent' | 'Never' | undefined, opts: ImageResolverOptions, pullSecrets?: readonly PullCredential[]): Promise<ResolvedImage> {
+/**
+ * Resolves an image reference for a container. With `onEvent`, reports kubelet's Pulling/Pulled
+ * events (an image already on the node, or under a policy other than Always found locally, is
+ * "already present"; failures are the caller's to report).
+ */
+export async function resolveImage(
+  image: string,
+  policy: 'Always' | 'IfNotPresent' | 'Never' | undefined,
+  opts: ImageResolverOptions,
+  pullSecrets?: readonly PullCredential[],
+  onEvent?: PodEventSink,
+): Promise<ResolvedImage> {
   const component = componentOf(image);
-  if (component === 'host') return { imageID: `kubevirt-ts://host`, env: [] };
+  if (component === 'host') {
+    onEvent?.(podEvents.present(image));
+    return { imageID: `kubevirt-ts://host`, env: [] };
+  }
   if (component) {
     const script = join(opts.repoDir, 'dist', 'cmd', `${component}.js`);
     if (!existsSync(script)) throw new ImageResolveError('ErrImagePull', `component image ${image}: ${script} not built (run npm run build)`);
     const entrypoint = [process.execPath, script];
+    onEvent?.(podEvents.present(image));
     return { imageID: `kubevirt-ts://${component}`, entrypoint, env: [], binaries: { [component]: entrypoint } };
   }
-  if (!opts.puller) throw new ImageResolveError('ErrImagePull', `failed to pull image "${image}": no image store configured on this node`);
+  const puller = opts.puller;
+  if (!puller) throw new ImageResolveError('ErrImagePull', `failed to pull image "${image}": no image store configured on this node`);
+  const effective = policy ?? defaultPullPolicy(image);
+  const resolved = (r: Awaited<ReturnType<ImagePuller['pull']>>): ResolvedImage => ({ imageID: r.digest, rootfs: r.rootfs, entrypoint: r.config.entrypoint, cmd: r.config.cmd, env: r.config.env ?? [], workingDir: r.config.workingDir });
   try {
-    const r = await opts.puller.pull(image, { policy: policy ?? defaultPullPolicy(image), pullSecrets });
-    return { imageID: r.digest, rootfs: r.rootfs, entrypoint: r.config.entrypoint, cmd: r.config.cmd, env: r.config.env ?? [], workingDir: r.config.workingDir };
+    if (onEvent && effective === 'IfNotPresent') {
+      // A local lookup only: 'Never' never reaches the registry.
+      const local = await puller.pull(image, { policy: 'Never', pullSecrets }).catch(() => undefined);
+      if (local) {
+        onEvent(podEvents.present(image));
+        return resolved(local);
+      }
+    }
+    const t0 = Date.now();
+    if (effective !== 'Never') onEvent?.(podEvents.pulling(image));
+    const r = await puller.pull(image, { policy: effective, pullSecrets });
+    onEvent?.(effective === 'Never' ? podEvents.present(image) : podEvents.pulled(image, Date.now() - t0));
+    return resolved(r);
   } catch (e) {
     const err = e as { reason?: string; message?: string };
     throw new ImageResolveError(err.reason ?? 'ErrImagePull', err.message ?? String(e));

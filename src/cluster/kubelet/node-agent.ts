@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import type { KubeClient } from '../../client/kube-client.js';
 import { Informer, keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
+import { EventRecorder } from '../../client/events.js';
 import { KubePodApi } from './api-objects.js';
 import type { ImagePuller } from './images.js';
 import { goArch, type NodeIdentity } from './node-object.js';
@@ -84,6 +85,7 @@ export class NodeAgent {
     };
     this.id = id;
     this.pods = new Informer<Pod>(opts.client, { path: '/api/v1/pods', fieldSelector: `spec.nodeName=${opts.name}` });
+    const recorder = new EventRecorder(opts.client, 'kubelet', opts.name);
     this.worker = new PodWorker({
       node: opts.name,
       hostIP,
@@ -93,6 +95,7 @@ export class NodeAgent {
       network: opts.network,
       nodeAllocatable: opts.capacity,
       log: this.log,
+      events: (pod, e) => void recorder.record({ ...pod, apiVersion: 'v1', kind: 'Pod' }, e.type, e.reason, e.message, (err) => this.log(`${opts.name}: event ${e.reason}: ${String(err)}`)),
     });
     this.queue = new WorkQueue((k) => this.reconcile(k), { baseDelayMs: 500, maxDelayMs: 30_000, workers: 4, onError: (k, e) => this.log(`${opts.name}: pod ${k}: ${String(e)}`) });
   }

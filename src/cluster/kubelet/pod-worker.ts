@@ -18,6 +18,7 @@ import { computePodStatus, statusChanged } from './pod-status.js';
 import { isAlive } from './procs.js';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
 import { startSandbox, stopSandbox } from './sandbox.js';
+import { podEvents, type PodEvent } from './events.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
 import { ImageVolumes, podPullCredentials } from './image-volumes.js';
 import { prepareVolumes, refreshVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
@@ -44,6 +45,8 @@ export interface PodWorkerDeps {
   readonly network?: PodNetworkLike;
   readonly nodeAllocatable?: Readonly<Record<string, string>>;
   readonly log: (msg: string) => void;
+  /** Kubelet's events about the pod (image pulls, container created/started/killed, back-offs). */
+  readonly events?: (pod: Pod, e: PodEvent) => void;
   readonly now?: () => number;
 }
 
@@ -58,6 +61,10 @@ export class PodWorker {
 
   constructor(private readonly d: PodWorkerDeps) {
     this.imageVolumes = new ImageVolumes(d.images.puller, () => this.now());
+  }
+
+  private emit(pod: Pod, ...events: PodEvent[]): void {
+    for (const e of events) this.d.events?.(pod, e);
   }
 
   private now(): number {
@@ -178,7 +185,10 @@ export class PodWorker {
     if (!rec) return;
     if (rec.proc) return this.probe(pod, r, c, rec);
     if (rec.state.waiting && (rec.nextStartMs ?? 0) > this.now()) {
-      if (rec.state.waiting.reason === 'ErrImagePull') rec.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
+      if (rec.state.waiting.reason === 'ErrImagePull') {
+        rec.state = { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image ?? ''}"` } };
+        this.emit(pod, ...podEvents.pullBackOff(c.image ?? ''));
+      }
       return;
     }
     const t = rec.state.terminated;
@@ -194,7 +204,10 @@ export class PodWorker {
         // The first restart is immediate; later ones back off 10 s, 20 s, ... up to 5 min.
         const d = restartDecision(rec.restartCount, startedMs, finishedMs, this.now());
         rec.nextStartMs = this.now() + d.waitMs;
-        if (!d.restartNow) rec.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelay(rec.restartCount) / 1000)}s restarting failed container=${c.name} pod=${r.name}_${r.namespace}(${r.uid})` } };
+        if (!d.restartNow) {
+          rec.state = { waiting: { reason: 'CrashLoopBackOff', message: `back-off ${Math.round(backoffDelay(rec.restartCount) / 1000)}s restarting failed container=${c.name} pod=${r.name}_${r.namespace}(${r.uid})` } };
+          this.emit(pod, podEvents.crashLoop(c.name, r.name, r.namespace, r.uid));
+        }
       }
       if ((rec.nextStartMs ?? 0) > this.now()) return;
       rec.restartCount++;
@@ -206,7 +219,7 @@ export class PodWorker {
     const sandbox = r.sandbox;
     if (!sandbox) return;
     try {
-      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await podPullCredentials(pod, this.d.api));
+      const image = await resolveImage(c.image ?? '', c.imagePullPolicy, this.d.images, await podPullCredentials(pod, this.d.api), (e) => this.emit(pod, e));
       rec.imageID = image.imageID;
       const env = containerEnv(pod, c, await this.envSources(pod));
       const imageEnv = Object.fromEntries(image.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
@@ -234,10 +247,12 @@ export class PodWorker {
       rec.startFailures = 0;
       rec.containerID = `kubevirt-ts://${r.uid}-${c.name}-${rec.restartCount}`;
       rec.state = { running: { startedAt: metaTime(new Date(this.now())) } };
+      this.emit(pod, podEvents.created(c.name), podEvents.started(c.name));
       for (const kind of ['startup', 'liveness', 'readiness']) this.probes.delete(`${r.uid}/${c.name}/${kind}`);
     } catch (e) {
       const reason = e instanceof ImageResolveError || e instanceof ContainerConfigError ? e.reason : 'RunContainerError';
       rec.state = { waiting: { reason, message: (e as Error).message } };
+      this.emit(pod, ...(e instanceof ImageResolveError ? podEvents.pullFailed(c.image ?? '', reason, e.message) : [podEvents.failed(reason)]));
       rec.startFailures = (rec.startFailures ?? 0) + 1;
       rec.nextStartMs = this.now() + backoffDelay(rec.startFailures);
       if (rec.restartCount > 0 && !rec.lastState.terminated) rec.restartCount--;
@@ -290,7 +305,7 @@ export class PodWorker {
   private async probe(pod: Pod, r: PodRecord, c: Container, rec: ContainerRecord): Promise<void> {
     if (!r.sandbox || !rec.proc) return;
     const startedMs = Date.parse(rec.state.running?.startedAt ?? '') || this.now();
-    const ctx = { sandboxPid: r.sandbox.pid, ip: r.podIP ?? '127.0.0.1', ports: c.ports };
+    const ctx = { sandboxPid: r.sandbox.pid, ip: r.podIP ?? '127.0.0.1', ports: c.ports, runtime: rec.runtime };
     const step = async (kind: string, p: NonNullable<Container['livenessProbe']>): Promise<boolean | undefined> => {
       const k = `${r.uid}/${c.name}/${kind}`;
       const prev = this.probes.get(k);
@@ -301,6 +316,7 @@ export class PodWorker {
     if (started === false || (started && c.livenessProbe && (await step('liveness', c.livenessProbe)) === false)) {
       rec.killedForProbe = started === false ? 'startup' : 'liveness';
       this.d.log(`pod ${r.namespace}/${r.name} container ${c.name} failed ${rec.killedForProbe} probe, will be restarted`);
+      this.emit(pod, podEvents.probeKill(c.name, rec.killedForProbe));
       terminate(rec.proc);
       return;
     }
@@ -342,7 +358,10 @@ export class PodWorker {
     if (r.terminatingSinceMs === undefined) {
       r.terminatingSinceMs = this.now();
       r.graceSeconds = pod.metadata?.deletionGracePeriodSeconds ?? pod.spec.terminationGracePeriodSeconds ?? 30;
-      for (const c of running) if (c.proc) terminate(c.proc);
+      for (const c of running) {
+        if (c.proc) terminate(c.proc);
+        this.emit(pod, podEvents.killing(c.name));
+      }
     } else if (running.length && this.now() >= r.terminatingSinceMs + (r.graceSeconds ?? 30) * 1000) {
       for (const c of running) if (c.proc) kill(c.proc);
     }

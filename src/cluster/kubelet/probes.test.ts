@@ -2,6 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
 import { parseLogLines, renderLog } from './logs.js';
 
@@ -44,4 +47,15 @@ test('httpGet and tcpSocket probes against a loopback server', async () => {
 test('tailLines keeps the last lines of a log', () => {
   const cases: [string, number | undefined, string][] = [['a\nb\nc\n', 2, 'b\nc\n'], ['a\n', 0, ''], ['a\nb\n', undefined, 'a\nb\n'], ['a\n', 5, 'a\n'], ['T stdout P x\nT stdout F y\n', 1, 'y\n']];
   for (const [text, n, want] of cases) assert.equal(renderLog(parseLogLines(text), { tailLines: n }), want);
+});
+
+test('an exec probe runs with the container runtime (env and working dir) as kubectl exec does', { skip: process.getuid?.() !== 0 ? 'needs root (nsenter)' : false }, async () => {
+  const wd = mkdtempSync(join(tmpdir(), 'kvts-probe-'));
+  try {
+    const ctx = { sandboxPid: process.pid, ip: '127.0.0.1', runtime: { env: { PROBE_VAR: 'yes', PATH: process.env.PATH ?? '/usr/bin:/bin' }, workingDir: wd } };
+    const cases: [string, boolean][] = [[`test "$PROBE_VAR" = yes && test "$(pwd)" = "${wd}"`, true], ['test "$PROBE_VAR" = no', false], ['exit 3', false]];
+    for (const [script, want] of cases) assert.equal(await runProbe({ exec: { command: ['sh', '-c', script] } }, ctx), want, script);
+  } finally {
+    rmSync(wd, { recursive: true, force: true });
+  }
 });

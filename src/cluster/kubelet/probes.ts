@@ -5,6 +5,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
+import { execInvocation, type ContainerRuntime } from './exec.js';
 import { run } from './procs.js';
 import type { ContainerPort, Probe } from './types.js';
 
@@ -39,12 +40,20 @@ function resolvePort(port: number | string, ports: readonly ContainerPort[] | un
   return named ?? Number(port);
 }
 
-/** Runs one probe; resolves true on success. `sandboxPid` is the pod's namespace holder. */
-export async function runProbe(p: Probe, ctx: { sandboxPid: number; ip: string; ports?: readonly ContainerPort[] }): Promise<boolean> {
+/**
+ * Runs one probe; resolves true on success. `sandboxPid` is the pod's namespace holder; with the
+ * container's `runtime` an exec probe runs as `kubectl exec` does (its env, working dir and image root).
+ */
+export async function runProbe(p: Probe, ctx: { sandboxPid: number; ip: string; ports?: readonly ContainerPort[]; runtime?: Omit<ContainerRuntime, 'sandboxPid'> }): Promise<boolean> {
   const timeoutMs = (p.timeoutSeconds ?? 1) * 1000;
   try {
     if (p.exec?.command?.length) {
-      await run(['nsenter', '-t', String(ctx.sandboxPid), '-m', '-n', '--', ...p.exec.command], { timeoutMs });
+      if (!ctx.runtime) {
+        await run(['nsenter', '-t', String(ctx.sandboxPid), '-m', '-n', '--', ...p.exec.command], { timeoutMs });
+        return true;
+      }
+      const { argv, env } = execInvocation({ ...ctx.runtime, sandboxPid: ctx.sandboxPid }, { command: p.exec.command, stdin: false, tty: false });
+      await run(argv, { timeoutMs, env });
       return true;
     }
     if (p.httpGet) {

@@ -22,7 +22,15 @@ export interface SchedulerOptions {
   readonly log?: (msg: string) => void;
   /** Retry unschedulable pods at least this often even without a triggering change. */
   readonly retryUnschedulableMs?: number;
+  /** How long PreBind waits for a pod's claims to bind (kube-scheduler's bindTimeoutSeconds: 600 s). */
+  readonly bindTimeoutMs?: number;
 }
+
+/** kube-scheduler's FailedScheduling message when the claims did not bind within the bind timeout. */
+export const BIND_TIMEOUT_MESSAGE = 'running PreBind plugin "VolumeBinding": binding volumes: timed out waiting for the condition';
+const BIND_TIMEOUT_MS = 600_000;
+/** Before the next attempt after a bind timeout (the scheduling queue's back-off). */
+const BIND_RETRY_MS = 10_000;
 
 function isPending(p: Pod): boolean {
   return !p.spec?.nodeName && !p.metadata?.deletionTimestamp && (p.spec?.schedulerName ?? SCHEDULER_NAME) === SCHEDULER_NAME && !['Succeeded', 'Failed'].includes(p.status?.phase ?? '');
@@ -39,6 +47,8 @@ export class Scheduler {
   /** Bindings made but not yet seen through the informer, so back-to-back pods see them. */
   private readonly assumed = new Map<string, Pod>();
   private readonly unschedulable = new Set<string>();
+  /** When each pod's PreBind wait for its claims began. */
+  private readonly preBindSince = new Map<string, number>();
   private retryTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -113,10 +123,11 @@ export class Scheduler {
     return [...out.values()];
   }
 
-  private async reconcile(key: string): Promise<void> {
+  private async reconcile(key: string): Promise<{ requeueAfterMs: number } | void> {
     const pod = this.pods.get(key);
     if (!pod || !isPending(pod) || this.assumed.has(key)) {
       this.unschedulable.delete(key);
+      this.preBindSince.delete(key);
       return;
     }
     const ns = pod.metadata?.namespace ?? 'default';
@@ -126,12 +137,21 @@ export class Scheduler {
     const decision = 'message' in claims ? { message: nodes.length ? `0/${nodes.length} nodes are available: ${claims.message}.` : unschedulableMessage(0, []) } : schedule(pod, nodes, this.placedPods(), (n) => volumeConflict(claims, n));
     if ('node' in decision && 'waiting' in claims && claims.waiting.length > 0) {
       // PreBind: name the node on the claims, then wait (re-queued by claim events) until they are Bound.
+      const since = this.preBindSince.get(key) ?? Date.now();
+      this.preBindSince.set(key, since);
+      const left = since + (this.opts.bindTimeoutMs ?? BIND_TIMEOUT_MS) - Date.now();
+      if (left <= 0) {
+        this.preBindSince.delete(key);
+        await this.reportFailure(pod, 'SchedulerError', BIND_TIMEOUT_MESSAGE);
+        return { requeueAfterMs: BIND_RETRY_MS };
+      }
       for (const c of claimsToSelect(claims, decision.node)) {
         await this.client.patch(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${c.metadata?.name ?? ''}`, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: decision.node } } });
       }
       this.unschedulable.delete(key);
-      return;
+      return { requeueAfterMs: left };
     }
+    this.preBindSince.delete(key);
     if ('node' in decision) {
       this.assumed.set(key, { ...pod, spec: { ...pod.spec, nodeName: decision.node } });
       try {
@@ -153,13 +173,16 @@ export class Scheduler {
     const firstTime = !this.unschedulable.has(key);
     this.unschedulable.add(key);
     const cond = pod.status && (pod.status as { conditions?: { type: string; message?: string }[] }).conditions?.find((c) => c.type === 'PodScheduled');
-    if (firstTime || cond?.message !== decision.message) {
-      await this.client.patch(
-        `/api/v1/namespaces/${ns}/pods/${name}/status`,
-        { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: decision.message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }] } },
-        { contentType: 'application/strategic-merge-patch+json' },
-      );
-      void this.events.record(pod, 'Warning', 'FailedScheduling', decision.message);
-    }
+    if (firstTime || cond?.message !== decision.message) await this.reportFailure(pod, 'Unschedulable', decision.message);
+  }
+
+  /** PodScheduled=False with the reason, and a FailedScheduling event. */
+  private async reportFailure(pod: Pod, reason: string, message: string): Promise<void> {
+    await this.client.patch(
+      `/api/v1/namespaces/${pod.metadata?.namespace ?? 'default'}/pods/${pod.metadata?.name ?? ''}/status`,
+      { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason, message, lastProbeTime: null, lastTransitionTime: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z') }] } },
+      { contentType: 'application/strategic-merge-patch+json' },
+    );
+    void this.events.record(pod, 'Warning', 'FailedScheduling', message);
   }
 }
