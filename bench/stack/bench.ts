@@ -11,7 +11,8 @@
  * (apiserver_request_total by verb), over the same window, divided by the batch size.
  * Usage: node --import tsx bench/stack/bench.ts [--sizes 1,10,50] [--nodes 2] [--per-vmi]
  */
-import { readFileSync, readdirSync, readlinkSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, readlinkSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { KubeClient } from '../../src/client/kube-client.js';
@@ -206,7 +207,10 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     t.created = performance.now();
     t.uid = vmi.metadata?.uid;
   }));
-  await until(`${n} VMIs Running and Ready`, () => ([...tracks.values()].every((t) => t.ready) ? true : undefined), 20 * 60_000, 500);
+  await until(`${n} VMIs Running and Ready`, () => {
+    c.assertRunning();
+    return [...tracks.values()].every((t) => t.ready) ? true : undefined;
+  }, 20 * 60_000, 500);
   for (const [name, t] of tracks) processSteps(c, name, t);
   // Let trailing writes (status settling after Ready) land before counting, and the guest's firmware settle.
   await new Promise((r) => setTimeout(r, 10_000));
@@ -251,7 +255,10 @@ async function main(): Promise<void> {
     c.kubectl(['create', 'namespace', 'bench']);
     for (const n of sizes) console.log(JSON.stringify(await batch(c, client, n)));
   } catch (e) {
-    console.error(c.withLog(e).message);
+    // The whole log of `up`, for failures whose cause is not in its last lines.
+    const logFile = join(tmpdir(), `bench-stack-up-${process.pid}.log`);
+    writeFileSync(logFile, c.log);
+    console.error(`${c.withLog(e).message}\n(up's full log: ${logFile})`);
     process.exitCode = 1;
   } finally {
     client.close();

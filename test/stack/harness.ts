@@ -121,6 +121,12 @@ export class UpCluster {
     return this.up.pid ?? 0;
   }
 
+  /** Throws, with the end of `up`'s log, once `up` has exited: long waits call it to fail fast. */
+  assertRunning(): void {
+    const ended = this.up.exitCode ?? this.up.signalCode;
+    if (ended !== null) throw this.withLog(new Error(`up exited with ${ended}`));
+  }
+
   /** The host network slot the cluster leased (read once it was ready; the file goes with the data dir). */
   get networkSlot(): number | undefined {
     return this.slot;
