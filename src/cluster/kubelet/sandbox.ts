@@ -56,12 +56,6 @@ function isSymlink(p: string): boolean {
   }
 }
 
-/** A host path as the pod's mount namespace can reach it: through this process's root when the
- *  pod has mounted over the directory holding it (a checkout under /tmp). */
-function hostView(path: string): string {
-  return PRIVATE_DIRS.some((d) => path.startsWith(`${d}/`)) ? `/proc/${process.pid}/root${path}` : path;
-}
-
 /** Starts the holder and sets up its mounts; tears it down again on any failure. */
 export async function startSandbox(spec: SandboxSpec): Promise<SandboxHandle> {
   const argv = sandboxArgv(spec);
@@ -80,7 +74,7 @@ export async function startSandbox(spec: SandboxSpec): Promise<SandboxHandle> {
     for (const m of spec.mounts) {
       if (!m.file) await run(inNs(['mkdir', '-p', m.target]));
       if (m.tmpfs) await run(inNs(['mount', '-t', 'tmpfs', '-o', 'mode=777', 'tmpfs', m.target]));
-      else await run(inNs(['mount', '--bind', hostView(m.source), m.target]));
+      else await run(inNs(['mount', '--bind', m.source, m.target]));
       if (m.readOnly) await run(inNs(['mount', '-o', 'remount,bind,ro', m.target]));
     }
     if (!spec.hostNetwork && !spec.netnsPath) await run(['nsenter', '-t', String(pid), '-n', '--', 'ip', 'link', 'set', 'lo', 'up']);
