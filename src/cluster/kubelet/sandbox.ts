@@ -10,14 +10,6 @@ import { procStartTime, run, signal } from './procs.js';
 /** Directories every pod gets as private tmpfs (issue 3). */
 export const PRIVATE_DIRS = ['/run', '/tmp', '/var/run', '/var/lib/libvirt', '/var/log/libvirt'] as const;
 
-/** Read-only binds that keep host paths visible in a pod although they lie under a directory
- *  the pod mounts privately (a checkout under /tmp: component images run its dist/). */
-export function shadowedPathMounts(paths: readonly string[]): BindMount[] {
-  return paths
-    .filter((p) => PRIVATE_DIRS.some((d) => p.startsWith(`${d}/`)))
-    .map((p) => ({ source: p, target: p, readOnly: true }));
-}
-
 export interface BindMount {
   readonly source: string;
   readonly target: string;
