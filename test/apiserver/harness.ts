@@ -2,6 +2,7 @@
  * Test harness: an API server started in-process in a temporary data dir, with helpers to reach it
  * as admin (client certificate) and to wait on conditions with a deadline.
  */
+import { execFile } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,4 +100,22 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** What one kubectl run printed and how it exited. */
+export interface KubectlRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs a kubectl binary against a kubeconfig (stdin from `input`), never rejecting. */
+export function runKubectl(bin: string, kubeconfigPath: string, args: string[], input?: string): Promise<KubectlRun> {
+  return new Promise((resolve) => {
+    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: kubeconfigPath }, timeout: 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
 }

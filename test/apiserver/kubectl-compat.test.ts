@@ -6,11 +6,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { startTestServer, type TestServer } from './harness.js';
+import { runKubectl, startTestServer, type KubectlRun, type TestServer } from './harness.js';
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
 const skip = KUBECTL ? false : 'kubectl not found in /usr/bin or /usr/local/bin';
@@ -26,14 +25,8 @@ after(async () => {
   await t?.close();
 });
 
-function kubectl(args: string[], bin = KUBECTL!, input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(bin, args, { env: { ...process.env, KUBECONFIG: t.server.kubeconfigPath }, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
+function kubectl(args: string[], bin = KUBECTL!, input?: string): Promise<KubectlRun> {
+  return runKubectl(bin, t.server.kubeconfigPath, args, input);
 }
 
 async function ok(args: string[], bin?: string): Promise<string> {

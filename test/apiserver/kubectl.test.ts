@@ -5,9 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { startTestServer, waitFor, type TestServer } from './harness.js';
+import { runKubectl, startTestServer, waitFor, type KubectlRun, type TestServer } from './harness.js';
 import { defaultModules } from '../../src/cluster/apiserver/wiring.js';
 
 const KUBECTL = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
@@ -22,14 +22,8 @@ after(async () => {
   await t?.close();
 });
 
-function kubectl(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = execFile(KUBECTL!, args, { env: { ...process.env, KUBECONFIG: t.server.kubeconfigPath }, timeout: 30_000 }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
+function kubectl(args: string[], input?: string): Promise<KubectlRun> {
+  return runKubectl(KUBECTL!, t.server.kubeconfigPath, args, input);
 }
 
 async function ok(args: string[], input?: string): Promise<string> {
