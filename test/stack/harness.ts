@@ -303,10 +303,10 @@ export async function withCluster<T>(c: UpCluster | undefined, fn: (c: UpCluster
   }
 }
 
-/** A VMI spec with an emptyDisk (no image needed), pinned with `nodeSelector` when given. */
-export function vmiSpec(opts: { nodeSelector?: Record<string, string> } = {}): Record<string, unknown> {
+/** A VMI spec with an emptyDisk (no image needed), pinned with `nodeSelector` and requesting `cpu` when given. */
+export function vmiSpec(opts: { nodeSelector?: Record<string, string>; cpu?: string } = {}): Record<string, unknown> {
   return {
-    domain: { devices: { disks: [{ name: 'scratch', disk: { bus: 'virtio' } }] }, resources: { requests: { memory: '64Mi' } } },
+    domain: { devices: { disks: [{ name: 'scratch', disk: { bus: 'virtio' } }] }, resources: { requests: { memory: '64Mi', ...(opts.cpu ? { cpu: opts.cpu } : {}) } } },
     terminationGracePeriodSeconds: 5,
     volumes: [{ name: 'scratch', emptyDisk: { capacity: '16Mi' } }],
     ...(opts.nodeSelector ? { nodeSelector: opts.nodeSelector } : {}),

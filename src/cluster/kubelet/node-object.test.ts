@@ -4,10 +4,11 @@ import { microTime, newNode, nodeCapacity, nodeName, ownedNodeStatus } from './n
 
 const id = { name: 'node01', internalIP: '127.0.0.1', arch: 'amd64', kernelVersion: 'k', osImage: 'Debian', machineID: 'm', bootID: 'b', port: 10250 };
 
-test('nodeCapacity splits the machine between nodes', () => {
+test('nodeCapacity gives each node every CPU and splits memory and storage', () => {
   const m = { cpus: 2, memoryBytes: 8 * 2 ** 30, ephemeralStorageBytes: 100 * 2 ** 30 };
   assert.deepEqual(nodeCapacity(m, 1), { cpu: '2', memory: `${8 * 2 ** 20}Ki`, pods: '110', 'ephemeral-storage': `${100 * 2 ** 20}Ki` });
-  assert.deepEqual(nodeCapacity(m, 3).cpu, '666m');
+  assert.deepEqual(nodeCapacity(m, 3).cpu, '2');
+  assert.deepEqual(nodeCapacity({ ...m, cpus: 1.5 }, 2).cpu, '1500m');
   assert.equal(nodeName(2), 'node02');
 });
 

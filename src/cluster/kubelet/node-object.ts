@@ -1,6 +1,6 @@
 /**
- * The Node object a node agent registers: the machine's resources split between the N nodes on
- * this host, standard labels, addresses, nodeInfo and the four conditions, plus its Lease. Pure.
+ * The Node object a node agent registers: the machine's resources (memory and storage split between
+ * the N nodes on this host, every CPU on each, as kind's nodes do), standard labels, addresses, nodeInfo and the four conditions, plus its Lease. Pure.
  */
 import type { Node, NodeCondition, NodeStatus } from './types.js';
 
@@ -19,10 +19,14 @@ export function nodeName(index: number): string {
   return `node${String(index).padStart(2, '0')}`;
 }
 
-/** This node's share of the machine: cpu in millicores, memory and storage in bytes, 110 pods. */
+/**
+ * This node's share of the machine, 110 pods. Every node offers all the host's CPUs (CPU time is
+ * shared and compressible, as with kind's nodes); memory and storage are split so requests that fit
+ * can be honoured.
+ */
 export function nodeCapacity(m: MachineResources, nodes: number): Record<string, string> {
   const n = Math.max(1, nodes);
-  const milli = Math.max(1, Math.floor((m.cpus * 1000) / n));
+  const milli = Math.max(1, Math.floor(m.cpus * 1000));
   const mem = Math.floor(m.memoryBytes / n / 1024);
   const disk = Math.floor(m.ephemeralStorageBytes / n / 1024);
   return {
