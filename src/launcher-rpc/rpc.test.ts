@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, existsSync, watch } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LauncherClient, LauncherError, LauncherServer, LineSplitter, type LauncherEvent, type LauncherHandlers } from './index.js';
+import { LauncherClient, LauncherError, LauncherServer, LineSplitter, stagingPath, type LauncherEvent, type LauncherHandlers } from './index.js';
 
 const running = { state: 'Running', reason: 'Booted' };
 
@@ -120,4 +120,34 @@ test('events reach every client; close rejects pending calls and removes the soc
 
 test('connecting to a missing socket fails as Unavailable', async () => {
   await assert.rejects(LauncherClient.connect('/nonexistent/launcher.sock'), { code: 'Unavailable', reason: 'LauncherUnavailable' });
+});
+
+test('the socket is listening before its path appears: bound under a staging name, then renamed into place', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'lrpc-'));
+  const path = join(dir, 'launcher.sock');
+  const seen: string[] = [];
+  const watcher = watch(dir, (_e, f) => { if (f && seen.at(-1) !== f) seen.push(f); });
+  const server = await LauncherServer.listen(path, handlers());
+  try {
+    const deadline = Date.now() + 5000;
+    while (!seen.includes('launcher.sock') && Date.now() < deadline) await new Promise((r) => setImmediate(r));
+    assert.deepEqual(seen, [`.${process.pid}`, 'launcher.sock'], 'the final name only appears by the rename');
+    assert.deepEqual(readdirSync(dir), ['launcher.sock'], 'no staging socket is left behind');
+    const client = await LauncherClient.connect(path);
+    assert.equal((await client.call('ping', {})).domain, 'default_vm');
+    client.close();
+  } finally {
+    watcher.close();
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.equal(existsSync(path), false, 'close removes the socket');
+});
+
+test('stagingPath is a sibling no longer than the socket path, or none for a short name', () => {
+  const table: [string, string | undefined][] = [
+    ['/run/x/launcher.sock', `/run/x/.${process.pid}`],
+    ['/run/x/a.s', undefined],
+  ];
+  for (const [p, want] of table) assert.equal(stagingPath(p), want, p);
 });

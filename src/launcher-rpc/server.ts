@@ -1,6 +1,7 @@
 /** The launcher's end of the contract: serves LauncherMethods on a unix socket and pushes events. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
 import {
   encodeFrame, LAUNCHER_METHODS, LauncherError, LineSplitter,
   type LauncherEvent, type LauncherMethod, type OptionalLauncherMethod, type LauncherMethods,
@@ -13,22 +14,38 @@ export type LauncherHandlers = {
   [M in OptionalLauncherMethod]?: (params: LauncherMethods[M]['params']) => Promise<LauncherMethods[M]['result']>;
 };
 
+/**
+ * A staging name beside `socketPath` no longer than it (unix socket paths are bounded), or
+ * undefined when its name is too short to have one.
+ */
+export function stagingPath(socketPath: string): string | undefined {
+  const name = `.${process.pid}`;
+  return name.length < basename(socketPath).length ? join(dirname(socketPath), name) : undefined;
+}
+
 /** A listening launcher-rpc server. */
 export class LauncherServer {
   private readonly clients = new Set<Socket>();
   private constructor(private readonly server: Server, readonly socketPath: string, private readonly handlers: LauncherHandlers) {}
 
-  /** Listens on socketPath (replacing a stale socket file) with mode 0600. */
+  /**
+   * Listens on socketPath (replacing a stale socket file). The socket is bound and listening under
+   * a staging name first and then renamed into place, so a client woken by the path's creation
+   * (virt-handler watches the directory) never dials a socket that is bound but not yet listening.
+   */
   static async listen(socketPath: string, handlers: LauncherHandlers): Promise<LauncherServer> {
     rmSync(socketPath, { force: true });
+    const staging = stagingPath(socketPath);
+    if (staging) rmSync(staging, { force: true });
     const holder: { self?: LauncherServer } = {};
     const server = createServer((sock) => holder.self?.accept(sock));
     const self = new LauncherServer(server, socketPath, handlers);
     holder.self = self;
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
-      server.listen(socketPath, () => resolve());
+      server.listen(staging ?? socketPath, () => resolve());
     });
+    if (staging) renameSync(staging, socketPath);
     return self;
   }
 

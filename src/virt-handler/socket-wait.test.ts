@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SocketWaiter } from './socket-wait.js';
@@ -31,4 +31,20 @@ test('SocketWaiter wakes a key once when its socket is created; never for one th
   writeFileSync(join(dir, 'a', 'launcher.sock'), 'again');
   await new Promise((r) => setImmediate(r));
   assert.deepEqual(woken, ['ns/a'], 'a wakes once; the cancelled b, existing c and the dir-less key never');
+});
+
+test('SocketWaiter wakes a key when its socket is renamed into place (how a launcher publishes a listening socket)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'kv-sockwait-'));
+  const woken: string[] = [];
+  const w = new SocketWaiter((key) => woken.push(key));
+  t.after(() => {
+    w.cancelAll();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  w.wait('ns/r', join(dir, 'launcher.sock'));
+  writeFileSync(join(dir, '.123'), '');
+  renameSync(join(dir, '.123'), join(dir, 'launcher.sock'));
+  const deadline = Date.now() + 10_000;
+  while (woken.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(woken, ['ns/r']);
 });
