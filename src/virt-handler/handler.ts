@@ -9,7 +9,7 @@ import { StatusError } from '../api/meta/index.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { Informer, keyOf } from '../client/informer.js';
 import { WorkQueue, type ReconcileResult } from '../client/workqueue.js';
-import type { DomainSummary, SyncOptions } from '../launcher-rpc/index.js';
+import type { DomainSummary, LauncherClient, SyncOptions } from '../launcher-rpc/index.js';
 import { beat, HEARTBEAT_PERIOD_MS } from './heartbeat.js';
 import { LauncherRegistry, type SocketResolver } from './launcher-registry.js';
 import { desiredStatus, statusPatch, type StatusInputs } from './status.js';
@@ -174,8 +174,9 @@ export class VirtHandler {
       return;
     }
     const deleting = !!vmi.metadata?.deletionTimestamp;
+    const sync = phase === 'Scheduled' && !deleting ? this.syncs.state(key) : undefined;
     // Status waits for a running sync's end (which wakes the VMI): a domain defined but not started is no news.
-    if (phase === 'Scheduled' && !deleting && this.syncs.state(key).kind === 'running') return { requeueAfterMs: RESYNC_RUNNING_MS };
+    if (sync?.kind === 'running' || sync?.kind === 'backoff') return { requeueAfterMs: RESYNC_RUNNING_MS };
     const pod = await this.pods.get(vmi);
     const launcher = await this.registry.get(key, vmi, pod.uid);
     if (!launcher) {
@@ -194,6 +195,8 @@ export class VirtHandler {
     }
     this.sockets.cancel(key);
     this.lost.delete(key);
+    // A launcher's sync leaves a running domain as it is, so the first one goes without asking for the domain first.
+    if (sync?.kind === 'idle') return this.startSync(key, vmi, launcher);
     let domain: DomainSummary | null = await launcher.call('getDomain', {});
     if (deleting) {
       if (domain && domain.state !== 'Shutoff') {
@@ -202,11 +205,15 @@ export class VirtHandler {
         domain = await launcher.call('getDomain', {});
       }
     } else if (!domain && phase === 'Scheduled') {
-      // In the background: the launcher's events and the sync's end wake the VMI again.
-      if (this.syncs.state(key).kind === 'idle') this.syncs.start(key, () => launcher.call('sync', { vmi, options: this.deps.syncOptions }));
-      return { requeueAfterMs: RESYNC_RUNNING_MS };
+      return this.startSync(key, vmi, launcher);
     }
     await this.writeStatus(vmi, domain, pod);
+    return { requeueAfterMs: RESYNC_RUNNING_MS };
+  }
+
+  /** Sends the launcher its sync in the background: the launcher's events and the sync's end wake the VMI again. */
+  private startSync(key: string, vmi: VirtualMachineInstance, launcher: LauncherClient): ReconcileResult {
+    this.syncs.start(key, () => launcher.call('sync', { vmi, options: this.deps.syncOptions }));
     return { requeueAfterMs: RESYNC_RUNNING_MS };
   }
 

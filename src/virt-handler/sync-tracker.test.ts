@@ -32,6 +32,8 @@ test('a sync runs once per key in the background and wakes its key when it ends'
   d.resolve();
   await until(() => woken.length > 0);
   assert.deepEqual(woken, ['ns/a']);
+  assert.deepEqual(t.state('ns/a'), { kind: 'done' });
+  t.forget('ns/a');
   assert.deepEqual(t.state('ns/a'), { kind: 'idle' });
 });
 

@@ -10,6 +10,7 @@
 export type SyncState =
   | { readonly kind: 'idle' }
   | { readonly kind: 'running' }
+  | { readonly kind: 'done' }
   | { readonly kind: 'backoff'; readonly retryInMs: number; readonly error: unknown };
 
 /** Options of SyncTracker. */
@@ -42,11 +43,12 @@ export class SyncTracker {
 
   constructor(private readonly hooks: SyncTrackerHooks, private readonly opts: SyncTrackerOptions = {}) {}
 
-  /** Whether a sync for the key runs, waits out a back-off, or may start. */
+  /** Whether a sync for the key runs, succeeded last, waits out a back-off, or may start. */
   state(key: string): SyncState {
     const e = this.entries.get(key);
     if (!e) return { kind: 'idle' };
     if (e.running) return { kind: 'running' };
+    if (e.failures === 0) return { kind: 'done' };
     const wait = e.retryAt - this.now();
     return wait > 0 ? { kind: 'backoff', retryInMs: wait, error: e.error } : { kind: 'idle' };
   }
@@ -78,7 +80,8 @@ export class SyncTracker {
   private settle(key: string, entry: Entry, err?: unknown): void {
     if (this.entries.get(key) !== entry) return;
     if (err === undefined) {
-      this.entries.delete(key);
+      entry.running = false;
+      entry.failures = 0;
       this.hooks.wake(key);
       return;
     }

@@ -89,6 +89,8 @@ function handlers(mgr: DomainManager, cfg: LauncherConfig, domain: string, lc: L
     ping: () => Promise.resolve({ version: LAUNCHER_PROTOCOL_VERSION, pid: process.pid, domain }),
     sync: async (p) => {
       if (typeof p !== 'object' || typeof p.vmi !== 'object') throw new LauncherError('BadRequest', 'BadRequest', 'params.vmi: Required value');
+      // A launcher runs its domain once: once it has ended (the launcher is exiting), a sync reports it rather than starting it again.
+      if (lc.started && !(await mgr.isActive())) return mgr.status();
       const st = await mgr.sync(p.vmi, p.options satisfies SyncOptions | undefined);
       lc.started = true;
       return st;
