@@ -38,8 +38,13 @@ interface Track {
   /** The launcher socket's ctime: the launcher and its libvirtd are up and it serves commands. */
   launcherReady?: number;
   scheduled?: number;
-  /** The emptyDisk image's birth time: the launcher got the handler's Sync and began preparing disks. */
+  /**
+   * The launcher's disks directory's birth time: the launcher got the handler's Sync and began
+   * preparing disks (the emptyDisk image is born later, once qemu-img has started and created it).
+   */
   syncStarted?: number;
+  /** The emptyDisk image's birth time (the marker of sync start before the disks directory). */
+  imageBorn?: number;
   /** The persistent domain XML's birth time (libvirt's etc/qemu/<domain>.xml): libvirtd defined the domain. */
   domainDefined?: number;
   /** QEMU's process start time (/proc/<pid>/stat): libvirtd spawned the domain's emulator. */
@@ -103,7 +108,8 @@ function processSteps(c: UpCluster, name: string, t: Track): void {
     }
   };
   t.launcherReady = born('launcher.sock', 'ctimeMs');
-  t.syncStarted = born('disks/scratch.qcow2', 'birthtimeMs');
+  t.syncStarted = born('disks', 'birthtimeMs');
+  t.imageBorn = born('disks/scratch.qcow2', 'birthtimeMs');
   t.domainDefined = born(`libvirt/etc/qemu/bench_${name}.xml`, 'birthtimeMs');
 }
 
@@ -236,7 +242,7 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     controlPlaneMs: stats(ts.map((t) => share(t, 'control'))),
     runtimeMs: stats(ts.map((t) => share(t, 'runtime'))),
     socketToScheduledMs: stats(ts.map((t) => stage(t, 'launcherReady', 'scheduled'))),
-    ...(process.argv.includes('--per-vmi') ? { perVMI: ts.map((t) => Object.fromEntries(STAGES.map(([label, from, to]) => [label, Math.round(stage(t, from, to))]))) } : {}),
+    ...(process.argv.includes('--per-vmi') ? { perVMI: ts.map((t) => ({ ...Object.fromEntries(STAGES.map(([label, from, to]) => [label, Math.round(stage(t, from, to))])), 'socket -> Scheduled': Math.round(stage(t, 'launcherReady', 'scheduled')), 'socket -> disk image': Math.round(stage(t, 'launcherReady', 'imageBorn')) })) } : {}),
     apiWritesPerVMI: { patches: +((writesAfter.patches - writesBefore.patches) / n).toFixed(1), updates: +((writesAfter.updates - writesBefore.updates) / n).toFixed(1) },
     writesPerVMI: { p50: pct(ts.map((t) => t.writes), 50), max: Math.max(...ts.map((t) => t.writes)) },
     memoryMiB: {
