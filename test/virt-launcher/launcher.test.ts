@@ -55,7 +55,7 @@ test('launcher boots a containerDisk guest to its shell prompt, answers on its s
   }
 });
 
-test('a QEMU killed with SIGKILL is reported as a crash and the launcher exits', { skip, timeout: 240_000 }, async () => {
+test('a QEMU killed with SIGKILL is reported as a crash, is not restarted by a later sync, and the launcher exits', { skip, timeout: 240_000 }, async () => {
   const guest = await buildGuest();
   const l = await startLauncherProcess({ name: 'vm2', disk: guest.disk, args: ['--network', 'user'] });
   try {
@@ -64,7 +64,11 @@ test('a QEMU killed with SIGKILL is reported as a crash and the launcher exits',
     assert.ok(pid, 'QEMU runs');
     process.kill(pid, 'SIGKILL');
     await waitUntil('a crash event', () => l.events.some((e) => e.type === 'lifecycle' && e.state === 'Shutoff' && e.reason === 'Crashed'), 30_000);
+    // A launcher runs its domain once: a sync after the crash reports it (or finds the launcher gone), never restarts QEMU.
+    const resync = await l.client.call('sync', { vmi: testVMI('vm2') }).then((st) => st.state, (e: unknown) => `gone: ${String(e)}`);
+    assert.ok(resync === 'Shutoff' || resync.startsWith('gone: '), resync);
     assert.equal(await l.exited, 1, l.stderr());
+    assert.deepEqual(qemuPidsWith(l.privateDir), [], 'no QEMU outlives the launcher');
     assert.ok(l.events.some((e) => e.type === 'exiting'), JSON.stringify(l.events));
   } finally {
     await l.cleanup();
