@@ -11,6 +11,7 @@ import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, killContainerCgroup, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
+import { serviceEnv, type ServiceForEnv } from './service-env.js';
 import { ImageResolveError, resolveImage, type ImageResolverOptions } from './images.js';
 import { metaTime } from './node-object.js';
 import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
@@ -28,6 +29,8 @@ export interface PodApi extends VolumeSources {
   patchStatus(pod: Pod, status: PodStatus): Promise<void>;
   /** The final delete with grace 0 and a uid precondition, as kubelet does. */
   deleteFinal(pod: Pod): Promise<void>;
+  /** The Services of a namespace, for the containers' Service variables (none when absent). */
+  services?(namespace: string): Promise<readonly ServiceForEnv[]>;
 }
 
 /** The PodNetwork contract of src/cluster/network, as the agent consumes it. */
@@ -298,7 +301,17 @@ export class PodWorker {
       const d = await this.d.api.secret(ns, n);
       if (d) secrets.set(n, d);
     }
-    return { configMaps, secrets, nodeAllocatable: this.d.nodeAllocatable };
+    return { configMaps, secrets, nodeAllocatable: this.d.nodeAllocatable, serviceEnv: await this.serviceEnv(pod) };
+  }
+
+  /** kubelet's Service variables: `default`'s kubernetes Service, and the namespace's Services with enableServiceLinks. */
+  private async serviceEnv(pod: Pod): Promise<Map<string, string>> {
+    const api = this.d.api;
+    if (!api.services) return new Map();
+    const ns = pod.metadata?.namespace ?? 'default';
+    const links = pod.spec.enableServiceLinks ?? true;
+    const services = [...(links ? await api.services(ns) : []), ...(ns !== 'default' || !links ? await api.services('default') : [])];
+    return serviceEnv(services, ns, links);
   }
 
   /** Startup, then liveness (kill on failure) and readiness probes of a running container. */
