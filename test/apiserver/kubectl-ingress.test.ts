@@ -55,6 +55,20 @@ spec:
   assert.match(described, /Annotations:\s+team: web/);
 });
 
+test('DefaultIngressClass: a new Ingress without a class gets the newest default IngressClass', { skip }, async () => {
+  await ok(['apply', '-f', '-'], `apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata:
+  name: traefik
+  annotations: {ingressclass.kubernetes.io/is-default-class: "true"}
+spec: {controller: traefik.io/ingress-controller}
+`);
+  await ok(['create', 'ingress', 'defaulted', '--rule=d.com/=svc1:80']);
+  assert.equal(await ok(['get', 'ingress', 'defaulted', '-o', 'jsonpath={.spec.ingressClassName}']), 'traefik');
+  await ok(['create', 'ingress', 'legacy', '--rule=l.com/=svc1:80', '--annotation=kubernetes.io/ingress.class=nginx']);
+  assert.equal(await ok(['get', 'ingress', 'legacy', '-o', 'jsonpath={.spec.ingressClassName}']), '');
+});
+
 test('kube-apiserver\'s validation messages reach kubectl', { skip }, async () => {
   const bad = await kubectl(['apply', '-f', '-'], `apiVersion: networking.k8s.io/v1
 kind: Ingress
