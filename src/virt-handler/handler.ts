@@ -16,22 +16,14 @@ import { desiredStatus, statusPatch, type StatusInputs } from './status.js';
 import { capabilityLabels, labelPatch, probeQemu } from './node-labels.js';
 import { defaultLinkRoot, pruneLinks } from './socket-path.js';
 import { SocketWaiter } from './socket-wait.js';
+import { LauncherPods, type LauncherPodInfo } from './launcher-pods.js';
+import { SyncTracker } from './sync-tracker.js';
 
 const VMI_PATH = '/apis/kubevirt.io/v1/virtualmachineinstances';
 /** How often a running VMI is re-read from its launcher (guest IPs, agent info). */
 const RESYNC_RUNNING_MS = 15_000;
 /** Retry while the launcher socket is not there yet (a watch on its directory wakes the VMI sooner). */
 const LAUNCHER_WAIT_MS = 1000;
-
-/** What the launcher pod tells the handler (IP, QoS, image, liveness). */
-export interface LauncherPodInfo {
-  readonly alive: boolean;
-  readonly uid?: string;
-  readonly podIP?: string;
-  readonly podIPs?: readonly string[];
-  readonly qosClass?: StatusInputs['qosClass'];
-  readonly image?: string;
-}
 
 /** Dependencies of VirtHandler. */
 export interface VirtHandlerDeps {
@@ -46,33 +38,19 @@ export interface VirtHandlerDeps {
   readonly log?: (msg: string) => void;
 }
 
-/** Reads the VMI's launcher pod (label kubevirt.io/created-by=<vmi uid>). */
-export async function launcherPod(client: KubeClient, vmi: VirtualMachineInstance): Promise<LauncherPodInfo> {
-  const ns = vmi.metadata?.namespace ?? 'default';
-  type Pod = { status?: { phase?: string; podIP?: string; podIPs?: { ip: string }[]; qosClass?: string }; spec?: { containers?: { name: string; image?: string }[] }; metadata?: { uid?: string } };
-  const list = await client.get<{ items: Pod[] }>(`/api/v1/namespaces/${ns}/pods`, { query: { labelSelector: `kubevirt.io/created-by=${vmi.metadata?.uid ?? ''}` } });
-  const pod = list.items.find((p) => p.status?.phase !== 'Failed' && p.status?.phase !== 'Succeeded');
-  if (!pod) return { alive: false };
-  return {
-    alive: true,
-    uid: pod.metadata?.uid,
-    podIP: pod.status?.podIP,
-    podIPs: pod.status?.podIPs?.map((p) => p.ip),
-    qosClass: pod.status?.qosClass as StatusInputs['qosClass'],
-    image: pod.spec?.containers?.find((c) => c.name === 'compute')?.image,
-  };
-}
-
 /** One virt-handler for one node. */
 export class VirtHandler {
   readonly queue: WorkQueue;
   private informer: Informer<VirtualMachineInstance> | undefined;
   private readonly registry: LauncherRegistry;
+  private readonly pods: LauncherPods;
+  private readonly syncs: SyncTracker;
   private readonly lost = new Set<string>();
   private readonly sockets = new SocketWaiter((key) => this.queue.add(key));
   private heartbeatTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly deps: VirtHandlerDeps) {
+    // Reconciles only make short calls (launcher syncs run in the background, see SyncTracker).
     this.queue = new WorkQueue((key) => this.reconcile(key), { workers: 4, onError: (key, err) => this.log(`reconcile ${key}: ${String(err)}`) });
     this.registry = new LauncherRegistry(deps.resolveSocket, {
       onEvent: (key) => this.queue.add(key),
@@ -81,6 +59,8 @@ export class VirtHandler {
         this.queue.add(key);
       },
     });
+    this.pods = new LauncherPods(deps.client, deps.nodeName, (key) => { if (this.informer?.get(key)) this.queue.add(key); });
+    this.syncs = new SyncTracker({ wake: (key) => this.queue.add(key), failed: (key, err) => this.log(`${key}: sync: ${String(err)}`) });
   }
 
   /** Labels the node, starts heartbeats and the VMI informer; resolves once the informer has listed. */
@@ -89,6 +69,7 @@ export class VirtHandler {
     await this.heartbeat();
     this.heartbeatTimer = setInterval(() => void this.heartbeat(), this.deps.heartbeatMs ?? HEARTBEAT_PERIOD_MS);
     this.heartbeatTimer.unref();
+    await this.pods.start();
     await this.startInformer();
   }
 
@@ -97,7 +78,9 @@ export class VirtHandler {
     clearInterval(this.heartbeatTimer);
     this.queue.stop();
     this.sockets.cancelAll();
+    this.syncs.stop();
     await this.informer?.stop();
+    await this.pods.stop();
     this.registry.closeAll();
   }
 
@@ -163,6 +146,7 @@ export class VirtHandler {
       update: (_o, n) => this.queue.add(keyOf(n)),
       delete: (o) => {
         this.lost.delete(keyOf(o));
+        this.syncs.forget(keyOf(o));
         this.registry.drop(keyOf(o));
       },
     });
@@ -175,19 +159,24 @@ export class VirtHandler {
     if (!vmi) {
       this.registry.drop(key);
       this.sockets.cancel(key);
+      this.syncs.forget(key);
       return;
     }
     if (vmi.status?.nodeName !== this.deps.nodeName) return;
     const phase = vmi.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {
       this.registry.drop(key);
+      this.syncs.forget(key);
       return;
     }
     if (phase !== 'Scheduled' && phase !== 'Running') {
       this.log(`${key}: phase ${phase ?? '""'}: nothing to do yet`);
       return;
     }
-    const pod = await launcherPod(this.deps.client, vmi);
+    const deleting = !!vmi.metadata?.deletionTimestamp;
+    // Status waits for a running sync's end (which wakes the VMI): a domain defined but not started is no news.
+    if (phase === 'Scheduled' && !deleting && this.syncs.state(key).kind === 'running') return { requeueAfterMs: RESYNC_RUNNING_MS };
+    const pod = await this.pods.get(vmi);
     const launcher = await this.registry.get(key, vmi, pod.uid);
     if (!launcher) {
       if (this.lost.has(key) && !pod.alive) {
@@ -206,15 +195,16 @@ export class VirtHandler {
     this.sockets.cancel(key);
     this.lost.delete(key);
     let domain: DomainSummary | null = await launcher.call('getDomain', {});
-    if (vmi.metadata?.deletionTimestamp) {
+    if (deleting) {
       if (domain && domain.state !== 'Shutoff') {
         const grace = vmi.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
         await launcher.call('shutdown', { gracePeriodSeconds: grace });
         domain = await launcher.call('getDomain', {});
       }
     } else if (!domain && phase === 'Scheduled') {
-      await launcher.call('sync', { vmi, options: this.deps.syncOptions });
-      domain = await launcher.call('getDomain', {});
+      // In the background: the launcher's events and the sync's end wake the VMI again.
+      if (this.syncs.state(key).kind === 'idle') this.syncs.start(key, () => launcher.call('sync', { vmi, options: this.deps.syncOptions }));
+      return { requeueAfterMs: RESYNC_RUNNING_MS };
     }
     await this.writeStatus(vmi, domain, pod);
     return { requeueAfterMs: RESYNC_RUNNING_MS };

@@ -4,7 +4,7 @@
  * pods/status when it changed, and on deletion SIGTERM -> grace -> SIGKILL -> release -> delete.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { podResolvConf } from '../network/resolv.js';
 import { buildContainerRoot } from './rootfs.js';
 import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
@@ -18,7 +18,7 @@ import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
 import { computePodStatus, statusChanged } from './pod-status.js';
 import { isAlive } from './procs.js';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
-import { startSandbox, stopSandbox } from './sandbox.js';
+import { shadowedPathMounts, startSandbox, stopSandbox } from './sandbox.js';
 import { podEvents, type PodEvent } from './events.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
 import { ImageVolumes, podPullCredentials } from './image-volumes.js';
@@ -160,6 +160,7 @@ export class PodWorker {
       const resolv = pod.spec.hostNetwork ? '/etc/resolv.conf' : await podResolvConf();
       // The host's resolver, or its upstream when the host's file lists only a loopback resolver (systemd-resolved).
       if (resolv !== '/etc/resolv.conf') mounts.push({ source: resolv, target: '/etc/resolv.conf', readOnly: true, file: true });
+      mounts.push(...shadowedPathMounts([resolve(this.d.images.repoDir)]));
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts });
       return true;
     } catch (e) {

@@ -8,7 +8,7 @@ import type { VirtualMachineInstance } from '../../api/kubevirt/index.js';
 import { StatusError, badRequest, notFound } from '../../api/meta/index.js';
 import type { KubeClient } from '../../client/kube-client.js';
 import { LauncherClient } from '../../launcher-rpc/index.js';
-import { launcherPod } from '../handler.js';
+import { launcherPod } from '../launcher-pods.js';
 import type { SocketResolver } from '../launcher-registry.js';
 import { dialPath } from '../socket-path.js';
 
