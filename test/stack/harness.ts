@@ -94,7 +94,7 @@ function stopClustersOnProcessEnd(): void {
   if (hooked) return;
   hooked = true;
   process.once('exit', () => {
-    for (const c of live) kill(c.pid, 'SIGTERM');
+    for (const c of live) if (c.pid > 0) kill(c.pid, 'SIGTERM');
   });
   for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.once(sig, () => {
