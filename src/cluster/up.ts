@@ -1,6 +1,7 @@
 /**
- * `kubevirt-ts up`: runs the embedded control plane in the foreground until SIGINT/SIGTERM.
- * State lives under the data dir; restarting on the same dir keeps everything.
+ * `kubevirt-ts up`: runs the embedded control plane in the foreground until SIGINT, SIGTERM or
+ * SIGHUP, then stops cleanly (no guest left). State lives under the data dir; restarting on the
+ * same dir keeps everything. Losing the reader of its output does not stop it.
  */
 import { mkdir } from 'node:fs/promises';
 import { homedir } from 'node:os';
@@ -10,6 +11,7 @@ import { KubeClient } from '../client/kube-client.js';
 import { startApiServer, type RunningApiServer } from './apiserver/server.js';
 import { startDemo } from './demo.js';
 import { defaultModules } from './apiserver/wiring.js';
+import { tolerateOutputLoss } from './output-loss.js';
 import { heartbeatSeconds, startStack } from './stack.js';
 import { removeUpRecord, selfIdentity, writeUpRecord, type UpRecord } from './status/up-record.js';
 
@@ -74,18 +76,29 @@ async function runDemo(opts: UpOptions, cluster: RunningCluster, signal: AbortSi
   }
 }
 
-/** Runs until a signal arrives; resolves after a clean stop. A signal during start-up stops right after it. */
-export async function runUp(opts: UpOptions): Promise<void> {
+/** The signals that stop `up` cleanly (SIGHUP: its terminal or session went away). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** `signalled` resolves on the first stop signal. Later ones are logged and ignored, so an impatient
+ *  second signal cannot cut the clean shutdown short and leave guests behind (SIGKILL still forces). */
+function stopSignals(log: (line: string) => void): { signalled: Promise<void>; off(): void } {
+  let stopping = false;
+  let onSignal: (sig: NodeJS.Signals) => void = () => {};
   const signalled = new Promise<void>((resolve) => {
-    const onSignal = (sig: NodeJS.Signals): void => {
-      opts.log(`kubevirt-ts: ${sig} received, stopping`);
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+    onSignal = (sig) => {
+      log(stopping ? `kubevirt-ts: ${sig} received, already stopping (SIGKILL forces an unclean stop)` : `kubevirt-ts: ${sig} received, stopping`);
+      stopping = true;
       resolve();
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
   });
+  for (const sig of STOP_SIGNALS) process.on(sig, onSignal);
+  return { signalled, off: () => STOP_SIGNALS.forEach((sig) => process.off(sig, onSignal)) };
+}
+
+/** Runs until a signal arrives; resolves after a clean stop. A signal during start-up stops right after it. */
+export async function runUp(opts: UpOptions): Promise<void> {
+  tolerateOutputLoss();
+  const signals = stopSignals(opts.log);
   const record: UpRecord = {
     ...selfIdentity(),
     phase: 'Starting',
@@ -102,6 +115,7 @@ export async function runUp(opts: UpOptions): Promise<void> {
     cluster = await startCluster(opts);
   } catch (e) {
     removeUpRecord(opts.dataDir);
+    signals.off();
     throw e;
   }
   writeUpRecord(opts.dataDir, { ...record, phase: 'Running', url: cluster.apiServer.url, kubeconfig: cluster.apiServer.kubeconfigPath });
@@ -109,10 +123,11 @@ export async function runUp(opts: UpOptions): Promise<void> {
   opts.log(`kubevirt-ts: export KUBECONFIG=${cluster.apiServer.kubeconfigPath}`);
   const abort = new AbortController();
   const demo = opts.demo && !opts.controlPlaneOnly ? await runDemo(opts, cluster, abort.signal) : undefined;
-  await signalled;
+  await signals.signalled;
   abort.abort();
   await demo?.reported;
   await cluster.stop();
   removeUpRecord(opts.dataDir);
+  signals.off();
   opts.log('kubevirt-ts: stopped');
 }

@@ -123,3 +123,24 @@ test('kubectl lists both', { skip: KUBECTL ? false : 'kubectl not found' }, asyn
   assert.match(await run(['get', 'events', '-n', NS]), /Normal\s+Migrated\s+pod\/b\s+Migration succeeded/);
   assert.match(await run(['get', 'events.events.k8s.io', '-n', NS]), /Normal\s+Migrated\s+pod\/b\s+Migration succeeded/);
 });
+
+test('404, 409 and conflicts name the API asked: events.events.k8s.io or core events', async () => {
+  const body = { metadata: { name: 'dup' }, involvedObject: pod('d'), reason: 'X', message: 'x' };
+  assert.equal((await call(t.server, 'POST', core, body)).status, 201);
+  const v1Body = { metadata: { name: 'dup' }, eventTime: '2026-01-01T00:00:00.000000Z', regarding: pod('d'), reason: 'X', action: 'A', type: 'Normal', reportingController: 'c', reportingInstance: 'i' };
+  const cases: { name: string; method: string; path: string; body?: unknown; code: number; message: string; group: string; kind: string }[] = [
+    { name: 'core get', method: 'GET', path: `${core}/missing`, code: 404, message: 'events "missing" not found', group: '', kind: 'events' },
+    { name: 'v1 get', method: 'GET', path: `${v1}/missing`, code: 404, message: 'events.events.k8s.io "missing" not found', group: 'events.k8s.io', kind: 'events' },
+    { name: 'v1 delete', method: 'DELETE', path: `${v1}/missing`, code: 404, message: 'events.events.k8s.io "missing" not found', group: 'events.k8s.io', kind: 'events' },
+    { name: 'core create', method: 'POST', path: core, body, code: 409, message: 'events "dup" already exists', group: '', kind: 'events' },
+    { name: 'v1 create', method: 'POST', path: v1, body: v1Body, code: 409, message: 'events.events.k8s.io "dup" already exists', group: 'events.k8s.io', kind: 'events' },
+    { name: 'v1 stale update', method: 'PUT', path: `${v1}/dup`, body: { ...v1Body, metadata: { name: 'dup', resourceVersion: '1' } }, code: 409, message: 'Operation cannot be fulfilled on events.events.k8s.io "dup"', group: 'events.k8s.io', kind: 'events' },
+  ];
+  for (const c of cases) {
+    const r = await call(t.server, c.method, c.path, c.body);
+    assert.equal(r.status, c.code, `${c.name}: ${JSON.stringify(r.body)}`);
+    assert.ok(String(r.body.message).startsWith(c.message), `${c.name}: ${r.body.message}`);
+    assert.equal(r.body.details?.group ?? '', c.group, c.name);
+    assert.equal(r.body.details?.kind, c.kind, c.name);
+  }
+});

@@ -2,7 +2,9 @@
  * Test harness: an API server started in-process in a temporary data dir, with helpers to reach it
  * as admin (client certificate) and to wait on conditions with a deadline.
  */
+import { after, before } from 'node:test';
 import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -118,4 +120,42 @@ export function runKubectl(bin: string, kubeconfigPath: string, args: string[], 
     });
     if (input !== undefined) child.stdin?.end(input);
   });
+}
+
+/** One test file's kubectl suite: the kubectl binary, and a server started before its tests and closed after. */
+export interface KubectlSuite {
+  /** A skip reason when no kubectl binary exists, else false. */
+  readonly skip: string | false;
+  readonly server: () => TestServer;
+  kubectl(args: string[], input?: string): Promise<KubectlRun>;
+  /** Runs kubectl and asserts it exited 0; resolves to stdout. */
+  ok(args: string[], input?: string): Promise<string>;
+}
+
+/** Registers before/after hooks of a kubectl suite in the calling test file. */
+export function kubectlSuite(opts: Partial<ApiServerOptions> = {}): KubectlSuite {
+  const bin = ['/usr/bin/kubectl', '/usr/local/bin/kubectl'].find((p) => existsSync(p));
+  const skip = bin ? false : 'kubectl not found in /usr/bin or /usr/local/bin';
+  let t: TestServer | undefined;
+  before(async () => {
+    if (!skip) t = await startTestServer(opts);
+  });
+  after(async () => {
+    await t?.close();
+  });
+  const server = (): TestServer => {
+    if (!t) throw new Error('the kubectl suite server is not running');
+    return t;
+  };
+  const kubectl = (args: string[], input?: string): Promise<KubectlRun> => runKubectl(bin ?? 'kubectl', server().server.kubeconfigPath, args, input);
+  return {
+    skip,
+    server,
+    kubectl,
+    async ok(args, input) {
+      const r = await kubectl(args, input);
+      if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+      return r.stdout;
+    },
+  };
 }

@@ -93,6 +93,11 @@ metadata: {name: e2e-pvc}
 spec: {accessModes: [ReadWriteOnce], storageClassName: local-now, resources: {requests: {storage: 16Mi}}}
 ---
 apiVersion: v1
+kind: Service
+metadata: {name: vols-svc}
+spec: {selector: {app: vols}, ports: [{name: web, port: 80, targetPort: 8080}]}
+---
+apiVersion: v1
 kind: Pod
 metadata: {name: vols, labels: {app: vols}}
 spec:
@@ -144,6 +149,7 @@ spec:
     ['grep -c tmpfs /proc/mounts >/dev/null && grep " /mem " /proc/mounts | cut -d" " -f3', 'tmpfs'],
     ['echo x > /etc/sec/password 2>/dev/null || echo read-only', 'read-only'],
     ['cat /etc/hostname; pwd', 'vols\n/work'],
+    ['echo $KUBERNETES_SERVICE_HOST $KUBERNETES_SERVICE_PORT_HTTPS $KUBERNETES_PORT $VOLS_SVC_SERVICE_PORT_WEB $VOLS_SVC_PORT_80_TCP_PROTO', '10.96.0.1 443 tcp://10.96.0.1:443 80 tcp'],
   ];
   for (const [script, want] of checks) assert.equal(sh(script).stdout.trim(), want, script);
   assert.equal(readFileSync(join(hostDir, 'f'), 'utf8'), 'h\n');

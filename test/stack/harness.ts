@@ -3,9 +3,11 @@
  * dir outside /tmp (/var/tmp/kv-XXXX: the launcher's socket path must fit 107 bytes, and pods mount
  * /tmp privately), waiting for a readiness line, driven with real kubectl, with helpers to find
  * (and only ever signal) this cluster's processes, and a stop that cleans up even a hung `up`.
+ * A test or benchmark process ended by SIGINT, SIGTERM or SIGHUP first stops its clusters.
  */
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { constants } from 'node:os';
 import { join } from 'node:path';
 import { request } from 'undici';
 import { acquireNetworkSlot, PodNetwork } from '../../src/cluster/network/index.js';
@@ -66,11 +68,38 @@ function ppidOf(pid: number): number {
 const pids = (): number[] => readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number).sort((a, b) => a - b);
 const cmdline = (pid: number): string => readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
 
+const safeCmdline = (pid: number): string => {
+  try {
+    return cmdline(pid);
+  } catch {
+    return '';
+  }
+};
+
 function kill(pid: number, signal: NodeJS.Signals): void {
   try {
     process.kill(pid, signal);
   } catch {
     // already gone
+  }
+}
+
+/** Clusters started and not yet stopped by this process. */
+const live = new Set<UpCluster>();
+let hooked = false;
+
+/** On a stop signal, stops this process's clusters (bounded), then exits as the signal would; on
+ *  any exit, SIGTERMs the ones left, so a killed test or benchmark leaks no cluster or guest. */
+function stopClustersOnProcessEnd(): void {
+  if (hooked) return;
+  hooked = true;
+  process.once('exit', () => {
+    for (const c of live) if (c.pid > 0) kill(c.pid, 'SIGTERM');
+  });
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      void Promise.allSettled([...live].map((c) => c.stop(60_000))).then(() => process.exit(128 + (constants.signals[sig] ?? 0)));
+    });
   }
 }
 
@@ -103,6 +132,8 @@ export class UpCluster {
       env: { ...process.env, ...opts.env },
     });
     const c = new UpCluster(dataDir, up, opts.dataDir === undefined);
+    live.add(c);
+    stopClustersOnProcessEnd();
     const ready = opts.ready ?? STACK_READY;
     try {
       await until('the stack', () => {
@@ -238,6 +269,24 @@ export class UpCluster {
     return this.stopping;
   }
 
+  /** Closes the reading ends of up's stdout and stderr, as when the process reading them dies;
+   *  resolves once both are closed. */
+  async closeOutput(): Promise<void> {
+    const streams = [this.up.stdout, this.up.stderr].filter((s) => s !== null && !s.closed);
+    const closed = streams.map((s) => new Promise((resolve) => s?.once('close', resolve)));
+    for (const s of streams) s?.destroy();
+    await Promise.all(closed);
+  }
+
+  /** up's exit code (or signal) once it exits within `timeoutMs`; 'running' otherwise. */
+  async exitWithin(timeoutMs: number): Promise<number | NodeJS.Signals | 'running'> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<'running'>((resolve) => (timer = setTimeout(() => resolve('running'), timeoutMs)));
+    const code = await Promise.race([this.exited.then(() => this.up.exitCode ?? this.up.signalCode ?? 'running'), late]);
+    clearTimeout(timer);
+    return code;
+  }
+
   /** Error with the tail of up's log, for failures. */
   withLog(e: unknown): Error {
     const what = e instanceof Error ? (e.stack ?? e.message) : String(e);
@@ -258,10 +307,13 @@ export class UpCluster {
     }
     // A clean exit has removed everything; after a crash or a kill, sweep what up left behind.
     if (code !== 0) {
+      // Components of a crashed up (node agents, ...) live on orphaned, their command lines naming the data dir.
+      for (const pid of pids()) if (pid !== process.pid && safeCmdline(pid).includes(this.dataDir)) kill(pid, 'SIGKILL');
       for (const pid of this.podProcesses(/./)) kill(pid, 'SIGKILL');
       await this.removeNetwork();
     }
     if (this.ownsDataDir) rmSync(this.dataDir, { recursive: true, force: true });
+    live.delete(this);
     return code;
   }
 

@@ -7,6 +7,7 @@ import type { KubeClient } from '../../client/kube-client.js';
 import { StatusError } from '../../api/meta/index.js';
 import { ContainerConfigError } from './env.js';
 import type { PodApi } from './pod-worker.js';
+import type { ServiceForEnv } from './service-env.js';
 import type { Pod, PodStatus } from './types.js';
 
 async function getOrUndefined<T>(client: KubeClient, path: string): Promise<T | undefined> {
@@ -58,6 +59,11 @@ export class KubePodApi implements PodApi {
     });
     if (!res.status?.token) throw new ContainerConfigError(`TokenRequest for serviceaccount "${sa}" returned no token`);
     return res.status.token;
+  }
+
+  async services(ns: string): Promise<readonly ServiceForEnv[]> {
+    const list = await this.client.get<{ items?: ServiceForEnv[] }>(`/api/v1/namespaces/${ns}/services`);
+    return list.items ?? [];
   }
 
   async patchStatus(pod: Pod, status: PodStatus): Promise<void> {

@@ -11,6 +11,8 @@ export interface EnvSources {
   readonly configMaps: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly secrets: ReadonlyMap<string, Readonly<Record<string, string>>>;
   readonly nodeAllocatable?: ResourceMap;
+  /** The Service variables (service-env.ts): `$(VAR)` falls back to them and they fill in names the container leaves unset. */
+  readonly serviceEnv?: ReadonlyMap<string, string>;
 }
 
 /** A container whose configuration cannot be built; reason is kubelet's waiting reason. */
@@ -23,7 +25,7 @@ export class ContainerConfigError extends Error {
 }
 
 /** Kubernetes `$(VAR)` expansion: `$$` escapes `$`, unknown or unclosed references stay as written. */
-export function expandVars(input: string, vars: ReadonlyMap<string, string>): string {
+export function expandVars(input: string, vars: { get(name: string): string | undefined }): string {
   let out = '';
   for (let i = 0; i < input.length; i++) {
     const ch = input[i];
@@ -104,9 +106,11 @@ function sourceValue(pod: Pod, c: Container, src: EnvVarSource, sources: EnvSour
   return undefined;
 }
 
-/** The container's environment as an ordered map (later definitions win). */
+/** The container's environment as an ordered map (later definitions win), then the Service variables it does not set. */
 export function containerEnv(pod: Pod, c: Container, sources: EnvSources): Map<string, string> {
   const env = new Map<string, string>();
+  const services = sources.serviceEnv ?? new Map<string, string>();
+  const lookup = { get: (name: string): string | undefined => env.get(name) ?? services.get(name) };
   for (const from of c.envFrom ?? []) {
     const ref = from.configMapRef ?? from.secretRef;
     const kind = from.configMapRef ? 'ConfigMap' : 'Secret';
@@ -118,9 +122,10 @@ export function containerEnv(pod: Pod, c: Container, sources: EnvSources): Map<s
     for (const [k, v] of Object.entries(data)) env.set(`${from.prefix ?? ''}${k}`, v);
   }
   for (const e of c.env ?? []) {
-    const v = e.valueFrom ? sourceValue(pod, c, e.valueFrom, sources) : expandVars(e.value ?? '', env);
+    const v = e.valueFrom ? sourceValue(pod, c, e.valueFrom, sources) : expandVars(e.value ?? '', lookup);
     if (v !== undefined) env.set(e.name, v);
   }
+  for (const [k, v] of services) if (!env.has(k)) env.set(k, v);
   return env;
 }
 

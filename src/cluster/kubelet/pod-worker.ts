@@ -4,20 +4,21 @@
  * pods/status when it changed, and on deletion SIGTERM -> grace -> SIGKILL -> release -> delete.
  */
 import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { podResolvConf } from '../network/resolv.js';
 import { buildContainerRoot } from './rootfs.js';
 import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, killContainerCgroup, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
+import { serviceEnv, type ServiceForEnv } from './service-env.js';
 import { ImageResolveError, resolveImage, type ImageResolverOptions } from './images.js';
 import { metaTime } from './node-object.js';
 import type { ContainerRecord, PodRecord, StateDir } from './pod-record.js';
 import { computePodStatus, statusChanged } from './pod-status.js';
 import { isAlive } from './procs.js';
 import { probeDue, recordProbe, runProbe, type ProbeState } from './probes.js';
-import { startSandbox, stopSandbox } from './sandbox.js';
+import { shadowedPathMounts, startSandbox, stopSandbox } from './sandbox.js';
 import { podEvents, type PodEvent } from './events.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
 import { ImageVolumes, podPullCredentials } from './image-volumes.js';
@@ -28,6 +29,8 @@ export interface PodApi extends VolumeSources {
   patchStatus(pod: Pod, status: PodStatus): Promise<void>;
   /** The final delete with grace 0 and a uid precondition, as kubelet does. */
   deleteFinal(pod: Pod): Promise<void>;
+  /** The Services of a namespace, for the containers' Service variables (none when absent). */
+  services?(namespace: string): Promise<readonly ServiceForEnv[]>;
 }
 
 /** The PodNetwork contract of src/cluster/network, as the agent consumes it. */
@@ -157,6 +160,7 @@ export class PodWorker {
       const resolv = pod.spec.hostNetwork ? '/etc/resolv.conf' : await podResolvConf();
       // The host's resolver, or its upstream when the host's file lists only a loopback resolver (systemd-resolved).
       if (resolv !== '/etc/resolv.conf') mounts.push({ source: resolv, target: '/etc/resolv.conf', readOnly: true, file: true });
+      mounts.push(...shadowedPathMounts([resolve(this.d.images.repoDir)]));
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts });
       return true;
     } catch (e) {
@@ -298,7 +302,17 @@ export class PodWorker {
       const d = await this.d.api.secret(ns, n);
       if (d) secrets.set(n, d);
     }
-    return { configMaps, secrets, nodeAllocatable: this.d.nodeAllocatable };
+    return { configMaps, secrets, nodeAllocatable: this.d.nodeAllocatable, serviceEnv: await this.serviceEnv(pod) };
+  }
+
+  /** kubelet's Service variables: `default`'s kubernetes Service, and the namespace's Services with enableServiceLinks. */
+  private async serviceEnv(pod: Pod): Promise<Map<string, string>> {
+    const api = this.d.api;
+    if (!api.services) return new Map();
+    const ns = pod.metadata?.namespace ?? 'default';
+    const links = pod.spec.enableServiceLinks ?? true;
+    const services = [...(links ? await api.services(ns) : []), ...(ns !== 'default' || !links ? await api.services('default') : [])];
+    return serviceEnv(services, ns, links);
   }
 
   /** Startup, then liveness (kill on failure) and readiness probes of a running container. */

@@ -76,6 +76,8 @@ export interface PodSpec {
   readonly initContainers?: readonly Container[];
   readonly volumes?: readonly Volume[];
   readonly imagePullSecrets?: readonly { readonly name: string }[];
+  /** Whether the namespace's Services become environment variables (default true). */
+  readonly enableServiceLinks?: boolean;
 }
 export interface PodCondition { readonly type: string; readonly status: 'True' | 'False' | 'Unknown'; readonly reason?: string; readonly message?: string; readonly lastTransitionTime?: string; readonly lastProbeTime?: string | null }
 export interface ContainerState {

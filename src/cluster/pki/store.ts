@@ -4,6 +4,7 @@
  */
 import { mkdir, readFile, writeFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
+import { servingCertRenewalReason } from './renewal.js';
 import { createCa, issueClientCert, issueServerCert, loadCa, type CertificateAuthority, type CertKeyPem } from './certs.js';
 
 /** Everything the API server and its clients need, loaded from (or created under) one directory. */
@@ -63,15 +64,23 @@ export async function loadOrCreateCa(dir: string, name: string, commonName: stri
   return loadCa(p.certPem, p.keyPem);
 }
 
-/** Loads the cluster PKI from `dir` (e.g. DATA_DIR/pki), creating whatever is missing. */
+/**
+ * Loads the cluster PKI from `dir` (e.g. DATA_DIR/pki), creating whatever is missing; the serving
+ * certificate is reissued from the same CA when it lacks a required name or expires within 30 days.
+ */
 export async function loadOrCreatePki(dir: string, opts: PkiOptions = {}): Promise<ClusterPki> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const ca = await loadOrCreateCa(dir, 'ca', 'kubevirt-ts-ca');
   const frontProxyCa = await loadOrCreateCa(dir, 'front-proxy-ca', 'kubevirt-ts-front-proxy-ca');
   const dnsNames = ['kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', ...(opts.dnsNames ?? [])];
-  const server = await pair(dir, 'apiserver', () =>
-    issueServerCert(ca, { commonName: 'kube-apiserver', dnsNames, ipAddresses: opts.ipAddresses }),
-  );
+  const issueServing = (): Promise<CertKeyPem> => issueServerCert(ca, { commonName: 'kube-apiserver', dnsNames, ipAddresses: opts.ipAddresses });
+  let server = await pair(dir, 'apiserver', issueServing);
+  const want = { dnsNames: ['localhost', ...dnsNames], ipAddresses: ['127.0.0.1', ...(opts.ipAddresses ?? [])] };
+  if (await servingCertRenewalReason(server.certPem, ca, want)) {
+    server = await issueServing();
+    await writeSecret(join(dir, 'apiserver.key'), server.keyPem);
+    await writeSecret(join(dir, 'apiserver.crt'), server.certPem);
+  }
   const frontProxyClient = await pair(dir, 'front-proxy-client', () => issueClientCert(frontProxyCa, 'front-proxy-client'));
   const admin = await pair(dir, 'admin', () => issueClientCert(ca, 'kubernetes-admin', ['system:masters']));
   return { dir, ca, server, frontProxyCa, frontProxyClient, admin };

@@ -10,6 +10,7 @@ import { coreToEventsV1, eventsV1ToCore } from './conversion.js';
 import { validateEventsV1Update } from './validation.js';
 
 export { coreToEventsV1, eventsV1ToCore } from './conversion.js';
+export { servedStatusError } from './served-errors.js';
 
 /** The served resources with events.k8s.io Events stored as core Events. */
 export function withSharedEventStorage(resources: readonly ServedResource[]): ServedResource[] {

@@ -23,6 +23,7 @@ import type { PodProxy } from '../modules/podproxy/index.js';
 import { writeStatusToSocket } from '../aggregator/proxy.js';
 import { impersonate } from '../authn/impersonation.js';
 import { requestLabels, type RequestMetrics } from '../metrics/index.js';
+import { servedStatusError } from '../events/served-errors.js';
 
 /** Handles create-only kinds (TokenReview, SubjectAccessReview, serviceaccounts/token, ...). */
 export type VirtualHandler = (call: {
@@ -178,7 +179,10 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   if ((r.info.virtual || isCreateSub) && info.verb === 'create') {
     if (await serveVirtual(deps, req, res, info, r, user)) return;
   }
-  await serveResource(deps, { req, res, url, info, resource: r, caller });
+  // Storage errors of a resource kept in another's storage name the served resource (events.k8s.io).
+  await serveResource(deps, { req, res, url, info, resource: r, caller }).catch((err: unknown) => {
+    throw servedStatusError(r, err);
+  });
 }
 
 /** Handles HTTP upgrades (websockets): authenticated, authorised, then proxied to an aggregated backend. */

@@ -91,3 +91,22 @@ test('kinds without a field table and garbage are 415', () => {
     assert.throws(() => decodeKubeProtobuf(buf), (e: unknown) => e instanceof StatusError && e.code === 415);
   }
 });
+
+test('decodes an Ingress as kubectl create ingress sends it: the inline rule value joins its rule', () => {
+  const backend = msg(field(4, msg(field(1, 'svc1'), field(2, msg(num(2, 8080))))));
+  const path = msg(field(1, '/bar'), field(3, 'Exact'), field(2, backend));
+  const rule = msg(field(1, 'foo.com'), field(2, msg(field(1, msg(field(1, path))))));
+  const spec = msg(field(4, 'nginx'), field(3, rule), field(2, msg(field(1, 'foo.com'), field(2, 'sec'))));
+  const raw = msg(field(1, msg(field(1, 'web'))), field(2, spec), field(3, msg(field(1, msg()))));
+  assert.deepEqual(decodeKubeProtobuf(envelope('networking.k8s.io/v1', 'Ingress', raw)), {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'Ingress',
+    metadata: { name: 'web' },
+    spec: {
+      ingressClassName: 'nginx',
+      rules: [{ host: 'foo.com', http: { paths: [{ path: '/bar', pathType: 'Exact', backend: { service: { name: 'svc1', port: { number: 8080 } } } }] } }],
+      tls: [{ hosts: ['foo.com'], secretName: 'sec' }],
+    },
+    status: { loadBalancer: {} },
+  });
+});

@@ -147,6 +147,11 @@ function decodeFields(buf: Buffer, type: string): Record<string, unknown> {
       continue;
     }
     const value = decodeValue(r, f.kind);
+    if (f.name === '') {
+      // An embedded struct (Go `json:",inline"`): its fields are this object's.
+      Object.assign(out, value);
+      continue;
+    }
     if (f.repeated) {
       const list = (out[f.name] as unknown[] | undefined) ?? [];
       list.push(value);

@@ -1,11 +1,13 @@
 /**
  * Behaviour the server core adds to a few built-ins because it needs storage: the namespace
- * name label, Service ClusterIP allocation from 10.96.0.0/12 and node ports, and the ServiceAccount admission
- * of new pods (service account name, `kube-api-access-<random suffix>` token volume).
+ * name label, Service ClusterIP allocation from 10.96.0.0/12 and node ports, the ServiceAccount admission
+ * of new pods (service account name, `kube-api-access-<random suffix>` token volume), and the
+ * DefaultIngressClass admission of new Ingresses.
  */
 import ipaddr from 'ipaddr.js';
 import { invalid, invalidObject, type KubeObject } from '../../../api/meta/index.js';
 import { admitPodServiceAccount } from '../builtins/index.js';
+import { admitIngressClass } from '../builtins/defaults/ingress-class.js';
 import { withNodePorts } from '../services/hooks.js';
 import { NodePortAllocator } from '../services/node-ports.js';
 import type { Store } from '../store/store.js';
@@ -123,11 +125,17 @@ export function admitPod(store: Store, pod: KubeObject): void {
   admitPodServiceAccount(pod, { serviceAccountAutomount: sa?.automountServiceAccountToken });
 }
 
-/** Adds the core behaviours to the namespaces, services and pods resources. */
+const ingressClasses = { group: 'networking.k8s.io', resource: 'ingressclasses' };
+
+/** Adds the core behaviours to the namespaces, services, pods and ingresses resources. */
 export function withCoreHooks(resources: readonly ServedResource[], store: Store): ServedResource[] {
   const alloc = new ClusterIpAllocator(store);
   const nodePorts = new NodePortAllocator(store);
   return resources.map((r) => {
+    if (r.info.group === ingressClasses.group && r.info.plural === 'ingresses') {
+      const admit = (o: KubeObject): void => admitIngressClass(o, store.list(ingressClasses).items);
+      return { ...r, hooks: { ...r.hooks, prepareForCreate: chain(r.hooks.prepareForCreate?.bind(r.hooks), admit) } };
+    }
     if (r.info.group !== '') return r;
     let hooks: ResourceHooks | undefined;
     if (r.info.plural === 'namespaces') hooks = { ...r.hooks, defaults: chain(r.hooks.defaults?.bind(r.hooks), labelNamespace) };

@@ -1,6 +1,6 @@
 /**
  * Defaults of cluster-level configuration kinds: admission webhook configurations, StorageClass,
- * PriorityClass, APIService and CustomResourceDefinition.
+ * PriorityClass, IngressClass, APIService and CustomResourceDefinition.
  */
 import { child, rec, recs, setDefault, str, type Obj } from '../util.js';
 
@@ -32,6 +32,12 @@ export function defaultStorageClass(sc: Obj): void {
 /** scheduling.k8s.io/v1 PriorityClass. */
 export function defaultPriorityClass(pc: Obj): void {
   setDefault(pc, 'preemptionPolicy', 'PreemptLowerPriority');
+}
+
+/** networking.k8s.io/v1 IngressClass: parameters without a scope are cluster-scoped. */
+export function defaultIngressClass(ic: Obj): void {
+  const params = rec(rec(ic.spec)?.parameters);
+  if (params) setDefault(params, 'scope', 'Cluster');
 }
 
 /** apiregistration.k8s.io/v1 APIService: service port 443. */

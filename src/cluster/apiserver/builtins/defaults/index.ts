@@ -8,7 +8,7 @@ import type { Obj } from '../util.js';
 import { defaultPod } from './pod.js';
 import { defaultEndpoints, defaultEndpointSlice, defaultNamespace, defaultNode, defaultPV, defaultPVC, defaultSecret, defaultService } from './core.js';
 import { defaultCronJob, defaultDaemonSet, defaultDeployment, defaultJob, defaultReplicaSet, defaultStatefulSet } from './workloads.js';
-import { defaultAPIService, defaultCRD, defaultPriorityClass, defaultStorageClass, defaultWebhookConfiguration } from './cluster.js';
+import { defaultAPIService, defaultCRD, defaultIngressClass, defaultPriorityClass, defaultStorageClass, defaultWebhookConfiguration } from './cluster.js';
 
 const defaulters: Record<string, (o: Obj) => void> = {
   '/Pod': defaultPod,
@@ -30,6 +30,7 @@ const defaulters: Record<string, (o: Obj) => void> = {
   'admissionregistration.k8s.io/ValidatingWebhookConfiguration': (o) => defaultWebhookConfiguration(o, false),
   'storage.k8s.io/StorageClass': defaultStorageClass,
   'scheduling.k8s.io/PriorityClass': defaultPriorityClass,
+  'networking.k8s.io/IngressClass': defaultIngressClass,
   'apiregistration.k8s.io/APIService': defaultAPIService,
   'apiextensions.k8s.io/CustomResourceDefinition': defaultCRD,
 };

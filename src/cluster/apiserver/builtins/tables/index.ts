@@ -9,6 +9,7 @@ import { clusterPrinters } from './cluster.js';
 import { CREATED_AT_COLUMN, metaOf, NAME_COLUMN, nameOf } from './columns.js';
 import { corePrinters, type Printer } from './core.js';
 import { podColumns, podRow } from './pods.js';
+import { networkingPrinters } from './networking.js';
 import { workloadPrinters } from './workloads.js';
 
 const defaultPrinter: Printer = {
@@ -20,7 +21,8 @@ function printerFor(info: Pick<ResourceInfo, 'group' | 'kind'>): Printer {
   if (info.group === '' && info.kind === 'Pod') return { columns: podColumns, row: podRow };
   if (info.group === '') return corePrinters[info.kind] ?? defaultPrinter;
   if (info.group === 'events.k8s.io' && info.kind === 'Event') return corePrinters.Event!;
-  return workloadPrinters[`${info.group}/${info.kind}`] ?? clusterPrinters[`${info.group}/${info.kind}`] ?? defaultPrinter;
+  const key = `${info.group}/${info.kind}`;
+  return workloadPrinters[key] ?? clusterPrinters[key] ?? networkingPrinters[key] ?? defaultPrinter;
 }
 
 /** Column definitions and one row per object (cells as kube-apiserver fills them; `now` in ms for ages). */

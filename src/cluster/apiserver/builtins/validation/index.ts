@@ -11,6 +11,7 @@ import { validateObjectMeta } from './meta.js';
 import {
   validateCoreEvent, validateEndpoints, validateEndpointSlice, validateEventsEvent, validateLease, validateNamespace, validateNode, validatePriorityClass,
 } from './misc.js';
+import { validateIngress, validateIngressClass } from './networking.js';
 import { validatePod } from './pod.js';
 import { validateBinding, validateRole } from './rbac.js';
 import { validateService } from './service.js';
@@ -54,6 +55,8 @@ const validators: Record<string, KindValidator> = {
   'apps/StatefulSet': validateStatefulSet,
   'batch/Job': validateJob,
   'batch/CronJob': (o) => validateCronJob(o),
+  'networking.k8s.io/Ingress': validateIngress,
+  'networking.k8s.io/IngressClass': validateIngressClass,
 };
 
 /**

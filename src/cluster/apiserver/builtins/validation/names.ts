@@ -54,6 +54,19 @@ export function isDNS1123Subdomain(v: string): string[] {
   return errs;
 }
 
+const WILDCARD_DNS1123_SUBDOMAIN_FMT = `\\*\\.${DNS1123_SUBDOMAIN_FMT}`;
+const wildcardDNS1123Subdomain = full(WILDCARD_DNS1123_SUBDOMAIN_FMT);
+
+/** `*.` followed by an RFC 1123 subdomain (Ingress rule and TLS hosts). */
+export function isWildcardDNS1123Subdomain(v: string): string[] {
+  const errs: string[] = [];
+  if (v.length > 253) errs.push(maxLenError(253));
+  if (!wildcardDNS1123Subdomain.test(v)) {
+    errs.push(regexError("a wildcard DNS-1123 subdomain must start with '*.', followed by a valid DNS subdomain, which must consist of lower case alphanumeric characters, '-' or '.' and end with an alphanumeric character", WILDCARD_DNS1123_SUBDOMAIN_FMT, '*.example.com'));
+  }
+  return errs;
+}
+
 /** RFC 1035 label (Service names). */
 export function isDNS1035Label(v: string): string[] {
   const errs: string[] = [];

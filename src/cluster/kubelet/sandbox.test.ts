@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mountPlan, shadowedPathMounts, stagingDir, type BindMount } from './sandbox.js';
+
+const privateDirs = ['/run', '/tmp'];
+const cover = [['mkdir', '-p', '/run'], ['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', '/run'], ['mkdir', '-p', '/tmp'], ['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', '/tmp']];
+const links: Record<string, string> = { '/work/link': '/tmp/real', '/var/run/x': '/run/x' };
+const plan = (mounts: BindMount[]): string[][] => mountPlan(mounts, { privateDirs, staging: () => '/mnt', resolve: (p) => links[p] ?? p });
+
+test('mountPlan binds sources the private tmpfs would hide through a staging tmpfs, others directly', () => {
+  const cases: { name: string; mounts: BindMount[]; want: string[][] }[] = [
+    {
+      name: 'nothing hidden: no staging at all',
+      mounts: [{ source: '/var/tmp/kv/vol', target: '/data', readOnly: true }],
+      want: [...cover, ['mkdir', '-p', '/data'], ['mount', '--bind', '/var/tmp/kv/vol', '/data'], ['mount', '-o', 'remount,bind,ro', '/data']],
+    },
+    {
+      name: 'a hostPath under /tmp, into a target under /run',
+      mounts: [{ source: '/tmp/host', target: '/run/in-pod' }],
+      want: [
+        ['mount', '-t', 'tmpfs', '-o', 'mode=700,size=1m', 'tmpfs', '/mnt'], ['mkdir', '/mnt/0'], ['mount', '--bind', '/tmp/host', '/mnt/0'],
+        ...cover,
+        ['mkdir', '-p', '/run/in-pod'], ['mount', '--move', '/mnt/0', '/run/in-pod'],
+        ['umount', '/mnt'],
+      ],
+    },
+    {
+      name: 'a symlink into /tmp, a read-only repo, a file under /var/run and a memory volume, in order',
+      mounts: [
+        { source: 'tmpfs', target: '/tmp/kv/mem', tmpfs: true },
+        { source: '/tmp/kv/mem/sub', target: '/scratch' },
+        { source: '/work/link', target: '/data' },
+        { source: '/tmp/repo', target: '/tmp/repo', readOnly: true },
+        { source: '/var/run/x', target: '/etc/resolv.conf', readOnly: true, file: true },
+      ],
+      want: [
+        ['mount', '-t', 'tmpfs', '-o', 'mode=700,size=1m', 'tmpfs', '/mnt'],
+        ['mkdir', '/mnt/0'], ['mount', '--bind', '/work/link', '/mnt/0'],
+        ['mkdir', '/mnt/1'], ['mount', '--bind', '/tmp/repo', '/mnt/1'],
+        ['touch', '/mnt/2'], ['mount', '--bind', '/var/run/x', '/mnt/2'],
+        ...cover,
+        ['mkdir', '-p', '/tmp/kv/mem'], ['mount', '-t', 'tmpfs', '-o', 'mode=777', 'tmpfs', '/tmp/kv/mem'],
+        ['mkdir', '-p', '/scratch'], ['mount', '--bind', '/tmp/kv/mem/sub', '/scratch'],
+        ['mkdir', '-p', '/data'], ['mount', '--move', '/mnt/0', '/data'],
+        ['mkdir', '-p', '/tmp/repo'], ['mount', '--move', '/mnt/1', '/tmp/repo'], ['mount', '-o', 'remount,bind,ro', '/tmp/repo'],
+        ['mount', '--move', '/mnt/2', '/etc/resolv.conf'], ['mount', '-o', 'remount,bind,ro', '/etc/resolv.conf'],
+        ['umount', '/mnt'],
+      ],
+    },
+  ];
+  for (const c of cases) assert.deepEqual(plan(c.mounts), c.want, c.name);
+});
+
+test('stagingDir picks the first existing directory no mount lies in', () => {
+  const dirs = new Set(['/mnt', '/srv', '/opt']);
+  const isDir = (p: string): boolean => dirs.has(p);
+  const cases: { mounts: BindMount[]; want: string | RegExp }[] = [
+    { mounts: [{ source: '/tmp/a', target: '/data' }], want: '/mnt' },
+    { mounts: [{ source: '/tmp/a', target: '/mnt/data' }], want: '/srv' },
+    { mounts: [{ source: '/mnt/src', target: '/data' }, { source: 'tmpfs', target: '/srv', tmpfs: true }], want: '/opt' },
+    { mounts: [{ source: '/tmp/a', target: '/mnt' }, { source: '/srv/x', target: '/y' }, { source: '/tmp/b', target: '/opt/z' }], want: /no directory of \/mnt, \/media, \/srv, \/opt is free/ },
+  ];
+  for (const c of cases) {
+    if (typeof c.want === 'string') assert.equal(stagingDir(c.mounts, isDir), c.want);
+    else assert.throws(() => stagingDir(c.mounts, isDir), c.want);
+  }
+});
+
+test('host paths under a privately mounted directory are bound back read-only; others are left alone', () => {
+  const cases: [string, boolean][] = [
+    ['/tmp/ci-clone', true],
+    ['/run/user/0/kubevirt-ts', true],
+    ['/var/lib/libvirt/checkout', true],
+    ['/work/main', false],
+    ['/tmpfoo/repo', false],
+    ['/tmp', false],
+  ];
+  for (const [path, bound] of cases) assert.deepEqual(shadowedPathMounts([path]), bound ? [{ source: path, target: path, readOnly: true }] : [], path);
+});
