@@ -37,6 +37,8 @@ export interface DomainManagerDeps {
   readonly configDisks?: Omit<ConfigDiskInputs, 'privateDir'>;
   readonly defaults: SyncOptions;
   readonly emit: (e: LauncherEvent) => void;
+  /** Around the domain's definition, which makes libvirt load (or probe) QEMU's capabilities: caps-cache.ts. */
+  readonly capsCache?: { beforeDefine(): Promise<void>; afterDefine(): Promise<void> };
 }
 
 const wrap = (err: unknown, reason: string): LauncherError => {
@@ -89,11 +91,21 @@ export class DomainManager {
       const { xml } = this.deps.convert(vmi, {
         privateDir: this.deps.privateDir, emulation, disks, interfaces, ...(this.deps.uid ? { uid: this.deps.uid } : {}),
       });
-      this.dom = await this.deps.conn.domainDefineXML(xml);
+      this.dom = await this.define(xml);
       await this.deps.conn.domainCreate(this.dom);
       return await this.status();
     } catch (err) {
       throw wrap(err, 'SyncFailed');
+    }
+  }
+
+  private async define(xml: string): Promise<DomainRef> {
+    const caps = this.deps.capsCache;
+    await caps?.beforeDefine();
+    try {
+      return await this.deps.conn.domainDefineXML(xml);
+    } finally {
+      await caps?.afterDefine();
     }
   }
 
