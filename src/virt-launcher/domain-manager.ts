@@ -82,11 +82,14 @@ export class DomainManager {
     const existing = await this.lookup();
     if (existing && (await this.deps.conn.domainIsActive(existing))) return this.status();
     try {
-      const emulation = await this.emulation(opts.emulation ?? 'auto');
-      const disks = {
-        ...(await prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir })),
-        ...(await prepareConfigDisks(vmi, { ...this.deps.configDisks, privateDir: this.deps.privateDir })),
-      };
+      // Independent steps, each mostly waiting on a helper process (QEMU's KVM probe, qemu-img, xorriso): run at
+      // once. The network comes after: its setup is not idempotent, so it only starts once the disks are ready.
+      const [emulation, volumeDisks, configDisks] = await Promise.all([
+        this.emulation(opts.emulation ?? 'auto'),
+        prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir }),
+        prepareConfigDisks(vmi, { ...this.deps.configDisks, privateDir: this.deps.privateDir }),
+      ]);
+      const disks = { ...volumeDisks, ...configDisks };
       const interfaces = await this.deps.network(vmi, opts.network ?? 'pod');
       const { xml } = this.deps.convert(vmi, {
         privateDir: this.deps.privateDir, emulation, disks, interfaces, ...(this.deps.uid ? { uid: this.deps.uid } : {}),
