@@ -37,6 +37,8 @@ export interface DomainManagerDeps {
   readonly configDisks?: Omit<ConfigDiskInputs, 'privateDir'>;
   readonly defaults: SyncOptions;
   readonly emit: (e: LauncherEvent) => void;
+  /** Around the domain's definition, which makes libvirt load (or probe) QEMU's capabilities: caps-cache.ts. */
+  readonly capsCache?: { beforeDefine(): Promise<void>; afterDefine(): Promise<void> };
 }
 
 const wrap = (err: unknown, reason: string): LauncherError => {
@@ -80,20 +82,33 @@ export class DomainManager {
     const existing = await this.lookup();
     if (existing && (await this.deps.conn.domainIsActive(existing))) return this.status();
     try {
-      const emulation = await this.emulation(opts.emulation ?? 'auto');
-      const disks = {
-        ...(await prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir })),
-        ...(await prepareConfigDisks(vmi, { ...this.deps.configDisks, privateDir: this.deps.privateDir })),
-      };
+      // Independent steps, each mostly waiting on a helper process (QEMU's KVM probe, qemu-img, xorriso): run at
+      // once. The network comes after: its setup is not idempotent, so it only starts once the disks are ready.
+      const [emulation, volumeDisks, configDisks] = await Promise.all([
+        this.emulation(opts.emulation ?? 'auto'),
+        prepareDisks(vmi, { ...this.deps.disks, privateDir: this.deps.privateDir }),
+        prepareConfigDisks(vmi, { ...this.deps.configDisks, privateDir: this.deps.privateDir }),
+      ]);
+      const disks = { ...volumeDisks, ...configDisks };
       const interfaces = await this.deps.network(vmi, opts.network ?? 'pod');
       const { xml } = this.deps.convert(vmi, {
         privateDir: this.deps.privateDir, emulation, disks, interfaces, ...(this.deps.uid ? { uid: this.deps.uid } : {}),
       });
-      this.dom = await this.deps.conn.domainDefineXML(xml);
+      this.dom = await this.define(xml);
       await this.deps.conn.domainCreate(this.dom);
       return await this.status();
     } catch (err) {
       throw wrap(err, 'SyncFailed');
+    }
+  }
+
+  private async define(xml: string): Promise<DomainRef> {
+    const caps = this.deps.capsCache;
+    await caps?.beforeDefine();
+    try {
+      return await this.deps.conn.domainDefineXML(xml);
+    } finally {
+      await caps?.afterDefine();
     }
   }
 

@@ -7,6 +7,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startPrivateLibvirtd, type PrivateLibvirtd } from '../libvirt/index.js';
 import { LAUNCHER_PROTOCOL_VERSION, LauncherError, LauncherServer, type LauncherHandlers, type SyncOptions } from '../launcher-rpc/index.js';
+import { CapsCache, DEFAULT_SHARED_CAPS_DIR } from './caps-cache.js';
 import { DomainManager, type ConvertVMI, type NetworkSetup } from './domain-manager.js';
 
 /** The launcher's identity and settings (flags parsed in main.ts). */
@@ -19,6 +20,7 @@ export interface LauncherConfig {
   readonly gracePeriodSeconds: number;
   readonly emulation: 'auto' | 'always' | 'never';
   readonly network: 'pod' | 'user';
+  /** The node-wide QEMU capabilities cache launchers share (caps-cache.ts); DEFAULT_SHARED_CAPS_DIR by default. */
   readonly capsCacheDir?: string;
   readonly containerDiskDir?: string;
   readonly pvcDir?: string;
@@ -54,9 +56,8 @@ export async function startLauncher(cfg: LauncherConfig, deps: LauncherDeps): Pr
   const log = deps.log ?? ((m: string) => process.stderr.write(`virt-launcher: ${m}\n`));
   mkdirSync(cfg.privateDir, { recursive: true, mode: 0o700 });
   const domainName = `${cfg.namespace}_${cfg.name}`;
-  const daemon = await startPrivateLibvirtd({
-    dir: join(cfg.privateDir, 'libvirt'), virtlogd: true, ...(cfg.capsCacheDir ? { capsCacheDir: cfg.capsCacheDir } : {}),
-  });
+  const daemon = await startPrivateLibvirtd({ dir: join(cfg.privateDir, 'libvirt'), virtlogd: true });
+  const capsCache = new CapsCache({ sharedDir: cfg.capsCacheDir ?? DEFAULT_SHARED_CAPS_DIR, libvirtCacheDir: daemon.layout.cacheDir, log });
   let server: LauncherServer | undefined;
   try {
     const conn = await daemon.connect();
@@ -68,7 +69,7 @@ export async function startLauncher(cfg: LauncherConfig, deps: LauncherDeps): Pr
       configDisks: {
         ...(cfg.configVolumeRoot ? { configVolumeRoot: cfg.configVolumeRoot } : {}), ...(cfg.serviceAccountDir ? { serviceAccountDir: cfg.serviceAccountDir } : {}),
       },
-      ...(cfg.uid ? { uid: cfg.uid } : {}),
+      ...(cfg.uid ? { uid: cfg.uid } : {}), capsCache,
     });
     const lifecycle = new Lifecycle(daemon, mgr, cfg.gracePeriodSeconds, log, () => server, deps.teardownNetwork);
     await conn.subscribeDomainEvents((ev) => void mgr.onEvent(ev).then(() => lifecycle.afterEvent()));

@@ -19,7 +19,7 @@ const FLAGS = {
   'grace-period': { type: 'string', help: 'termination grace period in seconds (default 30)' },
   emulation: { type: 'string', help: 'software emulation: auto, always or never (default auto)' },
   network: { type: 'string', help: 'pod network or QEMU user-mode: pod or user (default pod)' },
-  'caps-cache-dir': { type: 'string', help: "shared cache of QEMU's capabilities" },
+  'caps-cache-dir': { type: 'string', help: "node-wide cache of QEMU's capabilities shared by launchers (default /var/cache/kubevirt-ts/qemu-capabilities)" },
   'container-disk-dir': { type: 'string', help: 'directory of containerDisk images, each mounted at <dir>/<volume> with its disk under disk/' },
   'pvc-dir': { type: 'string', help: 'directory of PVC volumes (<volume>/disk.img)' },
   'config-volume-dir': { type: 'string', help: 'root of the mounted configMap/secret/downwardAPI volumes (default /var/run/kubevirt-private)' },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { masqueradeRuleset, randomMac } from './masquerade.js';
+import { masqueradeLinkCommands, masqueradeRuleset, randomMac } from './masquerade.js';
 
 test('masquerade ruleset: DNAT all ports or only the listed ones, masquerade the guest out of eth0', () => {
   const cases: { name: string; ports: { port: number; protocol?: string }[]; want: string[]; not: string[] }[] = [
@@ -23,4 +23,12 @@ test('random MACs are unicast in 52:54:00', () => {
   const m = randomMac();
   assert.match(m, /^52:54:00(:[0-9a-f]{2}){3}$/);
   assert.notEqual(m, randomMac());
+});
+
+test('masquerade links: bridge with the gateway address, tap at the pod MTU, enslaved before up', () => {
+  const cmds = masqueradeLinkCommands(1450).map((c) => c.join(' '));
+  assert.deepEqual(cmds, [
+    'link add k6t-eth0 type bridge', 'addr add 10.0.2.1/24 dev k6t-eth0', 'tuntap add dev tap0 mode tap',
+    'link set dev tap0 mtu 1450', 'link set dev k6t-eth0 mtu 1450', 'link set dev tap0 master k6t-eth0 up', 'link set dev k6t-eth0 up',
+  ]);
 });

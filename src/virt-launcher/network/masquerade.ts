@@ -8,7 +8,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { spawn } from 'node:child_process';
 import type { VirtualMachineInstance } from '../../api/kubevirt/index.js';
 import type { InterfaceBackend } from '../converter/context.js';
-import { run } from '../exec.js';
+import { ipBatch, run } from '../exec.js';
 import { parseResolvConf } from './dhcp-codec.js';
 import { startDhcpServer, type DhcpServer } from './dhcp-server.js';
 import { noPodNetworkError } from './index.js';
@@ -53,6 +53,18 @@ function nft(script: string): Promise<void> {
   });
 }
 
+/** The `ip` commands that make the guest's bridge (gateway address) and tap, in order. */
+export function masqueradeLinkCommands(mtu: number): string[][] {
+  return [
+    ['link', 'add', BRIDGE, 'type', 'bridge'],
+    ['addr', 'add', `${GATEWAY_IP}/24`, 'dev', BRIDGE],
+    ['tuntap', 'add', 'dev', TAP, 'mode', 'tap'],
+    ...[TAP, BRIDGE].map((dev) => ['link', 'set', 'dev', dev, 'mtu', String(mtu)]),
+    ['link', 'set', 'dev', TAP, 'master', BRIDGE, 'up'],
+    ['link', 'set', 'dev', BRIDGE, 'up'],
+  ];
+}
+
 /** A unicast MAC under `prefix` (three octets; default QEMU's 52:54:00) with three random octets. */
 export function randomMac(prefix = '52:54:00'): string {
   return [prefix, ...[...randomBytes(3)].map((b) => b.toString(16).padStart(2, '0'))].join(':');
@@ -84,12 +96,7 @@ export class MasqueradeNetwork {
     const mac = iface.macAddress ?? randomMac();
     try {
       this.created = true;
-      await run('ip', ['link', 'add', BRIDGE, 'type', 'bridge']);
-      await run('ip', ['addr', 'add', `${GATEWAY_IP}/24`, 'dev', BRIDGE]);
-      await run('ip', ['tuntap', 'add', 'dev', TAP, 'mode', 'tap']);
-      for (const dev of [TAP, BRIDGE]) await run('ip', ['link', 'set', 'dev', dev, 'mtu', String(mtu)]);
-      await run('ip', ['link', 'set', 'dev', TAP, 'master', BRIDGE, 'up']);
-      await run('ip', ['link', 'set', 'dev', BRIDGE, 'up']);
+      await ipBatch(masqueradeLinkCommands(mtu));
       writeFileSync('/proc/sys/net/ipv4/ip_forward', '1');
       await nft(masqueradeRuleset(this.podIface, ip, iface.ports ?? []));
     } catch (err) {
