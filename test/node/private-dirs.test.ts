@@ -11,9 +11,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { removeNodeCgroups } from '../../src/cluster/kubelet/cgroups.js';
 import { StateDir } from '../../src/cluster/kubelet/pod-record.js';
-import { PodWorker, type PodApi } from '../../src/cluster/kubelet/pod-worker.js';
+import { PodWorker } from '../../src/cluster/kubelet/pod-worker.js';
 import { sandboxSupported } from '../../src/cluster/kubelet/sandbox.js';
-import type { Pod, PodStatus } from '../../src/cluster/kubelet/types.js';
+import type { Pod } from '../../src/cluster/kubelet/types.js';
+import { fakePodApi } from '../fixtures/fake-pod-api.js';
 import { until } from '../fixtures/wait.js';
 
 const skip = sandboxSupported() ? false : 'needs root, unshare and nsenter';
@@ -37,20 +38,6 @@ r.hostMarkerVisible = fs.existsSync(process.env.HOST_TMP + '/marker');
 r.mntMounts = fs.readFileSync('/proc/self/mountinfo', 'utf8').split('\\n').filter((l) => l.split(' ')[4] === '/mnt').length;
 fs.writeFileSync('/data/result.json', JSON.stringify(r));
 `;
-
-/** The API the pod worker sees: only statuses matter here. */
-function fakeApi(): PodApi & { statuses: Map<string, PodStatus> } {
-  const statuses = new Map<string, PodStatus>();
-  return {
-    statuses,
-    configMap: () => Promise.resolve(undefined),
-    secret: () => Promise.resolve(undefined),
-    claimPath: () => Promise.reject(new Error('no claims in this test')),
-    serviceAccountToken: () => Promise.resolve('token'),
-    patchStatus: (pod, status) => Promise.resolve(void statuses.set(pod.metadata?.uid ?? '', status)),
-    deleteFinal: () => Promise.resolve(),
-  };
-}
 
 const pod: Pod = {
   metadata: { name: 'probe', namespace: 'default', uid: 'privdir-1' },
@@ -76,7 +63,7 @@ test('a pod runs a checkout under /tmp and reads and writes a hostPath volume un
   mkdirSync(shared);
   writeFileSync(join(shared, 'greeting'), 'hello from the host\n');
   writeFileSync(join(hostTmp, 'marker'), 'only on the host\n');
-  const api = fakeApi();
+  const api = fakePodApi();
   const w = new PodWorker({ node: NODE, hostIP: '127.0.0.1', state: new StateDir(state), api, images: { repoDir: repo }, log: () => {} });
   try {
     const uid = pod.metadata?.uid ?? '';

@@ -39,4 +39,6 @@ export const podEvents = {
   probeKill: (container: string, probe: string): PodEvent => normal('Killing', `Container ${container} failed ${probe} probe, will be restarted`),
   crashLoop: (container: string, pod: string, ns: string, uid: string): PodEvent => warning('BackOff', `Back-off restarting failed container ${container} in pod ${pod}_${ns}(${uid})`),
   failed: (reason: string): PodEvent => warning('Failed', `Error: ${reason}`),
+  /** A volume's SetUp failed (a hostPath type check): the pod waits in ContainerCreating. */
+  failedMount: (volume: string, message: string): PodEvent => warning('FailedMount', `MountVolume.SetUp failed for volume "${volume}" : ${message}`),
 };

@@ -22,7 +22,7 @@ import { shadowedPathMounts, startSandbox, stopSandbox } from './sandbox.js';
 import { podEvents, type PodEvent } from './events.js';
 import type { Container, ContainerStatus, Pod, PodStatus } from './types.js';
 import { ImageVolumes, podPullCredentials } from './image-volumes.js';
-import { prepareVolumes, refreshVolumes, sandboxMounts, type VolumeSources } from './volumes.js';
+import { prepareVolumes, refreshVolumes, sandboxMounts, VolumeMountError, type VolumeSources } from './volumes.js';
 
 /** The API calls a pod worker makes; implemented over KubeClient in api-objects.ts. */
 export interface PodApi extends VolumeSources {
@@ -164,7 +164,8 @@ export class PodWorker {
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts });
       return true;
     } catch (e) {
-      const reason = e instanceof ContainerConfigError || e instanceof ImageResolveError ? e.reason : 'CreateContainerError';
+      const reason = e instanceof ContainerConfigError || e instanceof ImageResolveError || e instanceof VolumeMountError ? e.reason : 'CreateContainerError';
+      if (e instanceof VolumeMountError) this.emit(pod, podEvents.failedMount(e.volume, e.message));
       this.d.log(`pod ${r.namespace}/${r.name}: sandbox: ${(e as Error).message}`);
       for (const c of Object.values(r.containers)) c.state = { waiting: { reason, message: (e as Error).message } };
       return false;

@@ -4,10 +4,11 @@
  * layer above), /proc, a minimal /dev, /etc/resolv.conf, /etc/hosts and /etc/hostname, and the
  * container's volumeMounts bound in. Symlinks in the image resolve inside the root, never out of it.
  */
-import { lstatSync, readlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, statSync } from 'node:fs';
 import { posix } from 'node:path';
 import { ContainerConfigError } from './env.js';
 import { run } from './procs.js';
+import { fileTarget } from './sandbox.js';
 
 /** Device nodes bound from the host into a container's /dev (as runc's default set). */
 export const DEV_NODES = ['null', 'zero', 'full', 'random', 'urandom', 'tty'] as const;
@@ -19,8 +20,9 @@ export interface ContainerRootSpec {
   readonly dir: string;
   /** Files to bind over /etc/<name> (resolv.conf, hosts, hostname). */
   readonly etc: Readonly<Record<string, string>>;
-  /** Mount paths of the container's volumes, already mounted at the same path in the sandbox. */
-  readonly volumes: readonly { readonly path: string; readonly readOnly?: boolean }[];
+  /** Mount paths of the container's volumes, already mounted at the same path in the sandbox
+   *  (`file`: a file mount, filled in by buildContainerRoot from the sandbox when unset). */
+  readonly volumes: readonly { readonly path: string; readonly readOnly?: boolean; readonly file?: boolean }[];
   /** Created when the image lacks it, as runc does. */
   readonly workingDir?: string;
 }
@@ -84,17 +86,27 @@ export function containerRootSteps(spec: ContainerRootSpec, resolve: (p: string)
   }
   for (const v of spec.volumes) {
     const target = at(v.path);
-    steps.push(['mkdir', '-p', target], ['mount', '--rbind', v.path, target]);
+    steps.push(v.file ? fileTarget(target) : ['mkdir', '-p', target], ['mount', '--rbind', v.path, target]);
     if (v.readOnly) steps.push(['mount', '-o', 'remount,bind,ro', target]);
   }
   return steps;
+}
+
+/** Whether `path` is a directory (or missing) in the sandbox's mount namespace, seen through /proc. */
+function isDirIn(sandboxPid: number, path: string): boolean {
+  try {
+    return statSync(`/proc/${sandboxPid}/root${path}`).isDirectory();
+  } catch {
+    return true;
+  }
 }
 
 /**
  * Builds (or rebuilds, with a fresh writable layer) the container's root inside the sandbox
  * whose holder is `sandboxPid`; returns the root path to chroot into.
  */
-export async function buildContainerRoot(sandboxPid: number, spec: ContainerRootSpec): Promise<string> {
+export async function buildContainerRoot(sandboxPid: number, given: ContainerRootSpec): Promise<string> {
+  const spec = { ...given, volumes: given.volumes.map((v) => ({ ...v, file: v.file ?? !isDirIn(sandboxPid, v.path) })) };
   const inNs = (a: readonly string[]): string[] => ['nsenter', '-t', String(sandboxPid), '-m', '--', ...a];
   const root = posix.join(spec.dir, 'root');
   await run(inNs(['umount', '-R', '-l', root])).catch(() => undefined);

@@ -1,6 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mountPlan, shadowedPathMounts, stagingDir, type BindMount } from './sandbox.js';
+import { execFileSync } from 'node:child_process';
+import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { fileTarget, mountPlan, shadowedPathMounts, stagingDir, type BindMount } from './sandbox.js';
 
 const privateDirs = ['/run', '/tmp'];
 const cover = [['mkdir', '-p', '/run'], ['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', '/run'], ['mkdir', '-p', '/tmp'], ['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', '/tmp']];
@@ -25,6 +28,11 @@ test('mountPlan binds sources the private tmpfs would hide through a staging tmp
       ],
     },
     {
+      name: 'a hostPath file: its target is a file, never a directory',
+      mounts: [{ source: '/var/tmp/host.conf', target: '/etc/app/app.conf', readOnly: true, file: true }],
+      want: [...cover, fileTarget('/etc/app/app.conf'), ['mount', '--bind', '/var/tmp/host.conf', '/etc/app/app.conf'], ['mount', '-o', 'remount,bind,ro', '/etc/app/app.conf']],
+    },
+    {
       name: 'a symlink into /tmp, a read-only repo, a file under /var/run and a memory volume, in order',
       mounts: [
         { source: 'tmpfs', target: '/tmp/kv/mem', tmpfs: true },
@@ -43,7 +51,7 @@ test('mountPlan binds sources the private tmpfs would hide through a staging tmp
         ['mkdir', '-p', '/scratch'], ['mount', '--bind', '/tmp/kv/mem/sub', '/scratch'],
         ['mkdir', '-p', '/data'], ['mount', '--move', '/mnt/0', '/data'],
         ['mkdir', '-p', '/tmp/repo'], ['mount', '--move', '/mnt/1', '/tmp/repo'], ['mount', '-o', 'remount,bind,ro', '/tmp/repo'],
-        ['mount', '--move', '/mnt/2', '/etc/resolv.conf'], ['mount', '-o', 'remount,bind,ro', '/etc/resolv.conf'],
+        fileTarget('/etc/resolv.conf'), ['mount', '--move', '/mnt/2', '/etc/resolv.conf'], ['mount', '-o', 'remount,bind,ro', '/etc/resolv.conf'],
         ['umount', '/mnt'],
       ],
     },
@@ -76,4 +84,24 @@ test('host paths under a privately mounted directory are bound back read-only; o
     ['/tmp', false],
   ];
   for (const [path, bound] of cases) assert.deepEqual(shadowedPathMounts([path]), bound ? [{ source: path, target: path, readOnly: true }] : [], path);
+});
+
+test('fileTarget makes an empty file with its parents, keeping what is there (symlinks included)', () => {
+  const dir = mkdtempSync('/var/tmp/kt-filetarget-');
+  try {
+    const cases: { name: string; setup: (p: string) => void; check: (p: string) => void }[] = [
+      { name: 'missing, parents too', setup: () => {}, check: (p) => assert.ok(lstatSync(p).isFile() && lstatSync(p).size === 0) },
+      { name: 'an existing file keeps its content', setup: (p) => { mkdirSync(dirname(p), { recursive: true }); writeFileSync(p, 'keep'); }, check: (p) => assert.equal(readFileSync(p, 'utf8'), 'keep') },
+      { name: 'a dangling symlink stays', setup: (p) => { mkdirSync(dirname(p), { recursive: true }); symlinkSync('/nonexistent/x', p); }, check: (p) => assert.ok(lstatSync(p).isSymbolicLink()) },
+    ];
+    for (const [i, c] of cases.entries()) {
+      const p = `${dir}/${i}/a/b/target`;
+      c.setup(p);
+      const [cmd, ...args] = fileTarget(p);
+      execFileSync(cmd ?? 'sh', args);
+      c.check(p);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -28,7 +28,8 @@ export interface BindMount {
   readonly readOnly?: boolean;
   /** Mount a fresh tmpfs here instead of binding (emptyDir medium Memory). */
   readonly tmpfs?: boolean;
-  /** The source is a file: the target file must exist already (no directory is made). */
+  /** The source is not a directory: the target is a file, created empty (with its parents) when
+   *  nothing, not even a symlink, is there. */
   readonly file?: boolean;
 }
 
@@ -85,7 +86,7 @@ export function mountPlan(mounts: readonly BindMount[], o: MountPlanOptions): st
   for (const [m, at] of staged) steps.push(m.file ? ['touch', at] : ['mkdir', at], ['mount', '--bind', m.source, at]);
   for (const dir of o.privateDirs) steps.push(['mkdir', '-p', dir], ['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', dir]);
   for (const m of mounts) {
-    if (!m.file) steps.push(['mkdir', '-p', m.target]);
+    steps.push(m.file ? fileTarget(m.target) : ['mkdir', '-p', m.target]);
     const at = staged.get(m);
     if (m.tmpfs) steps.push(['mount', '-t', 'tmpfs', '-o', 'mode=777', 'tmpfs', m.target]);
     else if (at) steps.push(['mount', '--move', at, m.target]);
@@ -94,6 +95,11 @@ export function mountPlan(mounts: readonly BindMount[], o: MountPlanOptions): st
   }
   if (staged.size > 0) steps.push(['umount', staging]);
   return steps;
+}
+
+/** The step making a file mount's target: an empty file (parents too) unless something is there. */
+export function fileTarget(target: string): string[] {
+  return ['sh', '-c', 'test -e "$1" || test -L "$1" || { mkdir -p "$(dirname "$1")" && : > "$1"; }', 'sh', target];
 }
 
 /** The host's view of a path with symlinks resolved (the path itself when it does not exist). */

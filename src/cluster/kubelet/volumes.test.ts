@@ -1,10 +1,10 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ContainerConfigError } from './env.js';
-import { prepareVolumes, refreshVolumes, sandboxMounts, writeAtomic, type VolumeSources } from './volumes.js';
+import { hostPathCheck, hostPathCreate, hostPathKind, prepareVolumes, refreshVolumes, sandboxMounts, VolumeMountError, writeAtomic, type HostPathKind, type VolumeSources } from './volumes.js';
 import type { Pod } from './types.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'kubelet-volumes-'));
@@ -93,4 +93,81 @@ test('refreshVolumes rewrites changed configMap volumes and keeps content when t
   data = undefined;
   assert.deepEqual(await refreshVolumes(p, podDir, src), []);
   assert.equal(readFileSync(join(podDir, 'volumes', 'cm', 'k'), 'utf8'), 'v2');
+});
+
+test('hostPathCheck and hostPathCreate follow kubelet\'s hostPath types', () => {
+  const cases: [string | undefined, HostPathKind, 'directory' | 'file' | undefined, string | undefined][] = [
+    [undefined, 'missing', 'directory', undefined],
+    ['', 'file', undefined, undefined],
+    ['', 'socket', undefined, undefined],
+    ['DirectoryOrCreate', 'missing', 'directory', '/x does not exist'],
+    ['DirectoryOrCreate', 'directory', undefined, undefined],
+    ['DirectoryOrCreate', 'file', undefined, '/x is not a directory'],
+    ['Directory', 'missing', undefined, '/x does not exist'],
+    ['Directory', 'file', undefined, '/x is not a directory'],
+    ['Directory', 'directory', undefined, undefined],
+    ['FileOrCreate', 'missing', 'file', '/x does not exist'],
+    ['FileOrCreate', 'file', undefined, undefined],
+    ['FileOrCreate', 'directory', undefined, '/x is not a file'],
+    ['File', 'missing', undefined, '/x does not exist'],
+    ['File', 'file', undefined, undefined],
+    ['File', 'charDevice', undefined, '/x is not a file'],
+    ['Socket', 'socket', undefined, undefined],
+    ['Socket', 'file', undefined, '/x is not a socket file'],
+    ['CharDevice', 'charDevice', undefined, undefined],
+    ['CharDevice', 'blockDevice', undefined, '/x is not a character device'],
+    ['BlockDevice', 'blockDevice', undefined, undefined],
+    ['BlockDevice', 'directory', undefined, '/x is not a block device'],
+    ['Pipe', 'file', undefined, 'invalid HostPathType Pipe'],
+  ];
+  for (const [type, kind, create, err] of cases) {
+    assert.equal(hostPathCreate(type, kind), create, `create ${String(type)} on ${kind}`);
+    assert.equal(hostPathCheck('/x', type, kind), err && `hostPath type check failed: ${err}`, `check ${String(type)} on ${kind}`);
+  }
+  assert.deepEqual(['/dev/null', dir, join(dir, 'none')].map(hostPathKind), ['charDevice', 'directory', 'missing']);
+});
+
+test('prepareVolumes creates, checks and marks hostPath files and directories as kubelet does', async () => {
+  const h = join(dir, 'host');
+  mkdirSync(h);
+  writeFileSync(join(h, 'file'), 'content');
+  const hp = (name: string, path: string, type?: string): NonNullable<Pod['spec']['volumes']>[number] => ({ name, hostPath: { path: join(h, path), ...(type === undefined ? {} : { type }) } });
+  const ok: [NonNullable<Pod['spec']['volumes']>[number], boolean][] = [
+    [hp('f', 'file', 'File'), true],
+    [hp('untyped-file', 'file'), true],
+    [hp('dev', '', 'Directory'), false],
+    [{ name: 'null', hostPath: { path: '/dev/null', type: 'CharDevice' } }, true],
+    [hp('made', 'new/dir', 'DirectoryOrCreate'), false],
+    [hp('created', 'created.conf', 'FileOrCreate'), true],
+  ];
+  const vols = await prepareVolumes({ ...pod, spec: { containers: [], volumes: ok.map(([v]) => v) } }, join(dir, 'hp'), sources);
+  for (const [v, file] of ok) assert.equal(vols.get(v.name)?.file === true, file, v.name);
+  assert.equal(statSync(join(h, 'new/dir')).mode & 0o777, 0o755);
+  assert.equal(statSync(join(h, 'created.conf')).mode & 0o777, 0o644);
+  assert.equal(statSync(join(h, 'created.conf')).size, 0);
+  const bad: [NonNullable<Pod['spec']['volumes']>[number], string][] = [
+    [hp('d', 'missing', 'Directory'), `hostPath type check failed: ${join(h, 'missing')} does not exist`],
+    [hp('d', 'file', 'Directory'), `hostPath type check failed: ${join(h, 'file')} is not a directory`],
+    [hp('f', '', 'File'), `hostPath type check failed: ${h} is not a file`],
+    [hp('f', 'no/parent.conf', 'FileOrCreate'), 'ENOENT'],
+    [hp('s', 'file', 'Socket'), `hostPath type check failed: ${join(h, 'file')} is not a socket file`],
+  ];
+  for (const [v, msg] of bad) {
+    await assert.rejects(prepareVolumes({ ...pod, spec: { containers: [], volumes: [v] } }, join(dir, 'hp'), sources), (e: unknown) => e instanceof VolumeMountError && e.volume === v.name && e.reason === 'ContainerCreating' && e.message.includes(msg), `${v.name} ${msg}`);
+  }
+});
+
+test('sandboxMounts marks file sources (hostPath files, file subPaths) so their targets are files', () => {
+  mkdirSync(join(dir, 'sp'), { recursive: true });
+  writeFileSync(join(dir, 'sp', 'one.conf'), 'x');
+  const p: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', volumeMounts: [
+    { name: 'f', mountPath: '/etc/app.conf', readOnly: true },
+    { name: 'd', mountPath: '/etc/one.conf', subPath: 'one.conf' },
+    { name: 'd', mountPath: '/data', subPath: 'sub' },
+    { name: 'd', mountPath: '/all' },
+  ] }] } };
+  const vols = new Map([['f', { path: '/h/app.conf', file: true }], ['d', { path: join(dir, 'sp') }]]);
+  assert.deepEqual(sandboxMounts(p, vols).map((m) => [m.target, m.file === true]), [['/etc/app.conf', true], ['/etc/one.conf', true], ['/data', false], ['/all', false]]);
+  const sub: Pod = { metadata: { name: 'p' }, spec: { containers: [{ name: 'c', volumeMounts: [{ name: 'f', mountPath: '/x', subPath: 'y' }] }] } };
+  assert.throws(() => sandboxMounts(sub, vols), (e: unknown) => e instanceof VolumeMountError && /is not a directory/.test(e.message));
 });

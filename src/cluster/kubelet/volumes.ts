@@ -4,7 +4,7 @@
  * hostPath, configMap, secret, downwardAPI, projected (incl. service account tokens) and
  * persistentVolumeClaim (the bound PV's hostPath/local path) and image (see image-volumes.ts).
  */
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import { ContainerConfigError, podFieldValue, resourceFieldValue } from './env.js';
 import type { ImageVolumes } from './image-volumes.js';
@@ -27,6 +27,76 @@ export interface PreparedVolume {
   readonly memory?: boolean;
   /** Mounted read-only whatever the volumeMount says (image volumes). */
   readonly readOnly?: boolean;
+  /** The path is not a directory (a hostPath file, socket or device): its mount targets are files. */
+  readonly file?: boolean;
+}
+
+/** A volume could not be set up: the container keeps waiting (ContainerCreating) and the pod gets
+ *  kubelet's FailedMount event. */
+export class VolumeMountError extends Error {
+  readonly reason = 'ContainerCreating';
+  constructor(readonly volume: string, message: string) {
+    super(message);
+    this.name = 'VolumeMountError';
+  }
+}
+
+/** What lies at a host path, as hostPath's type checks tell it apart. */
+export type HostPathKind = 'missing' | 'directory' | 'file' | 'socket' | 'charDevice' | 'blockDevice' | 'other';
+
+/** What is at `path` (following symlinks, as kubelet does). */
+export function hostPathKind(path: string): HostPathKind {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    return 'missing';
+  }
+  return st.isDirectory() ? 'directory' : st.isFile() ? 'file' : st.isSocket() ? 'socket' : st.isCharacterDevice() ? 'charDevice' : st.isBlockDevice() ? 'blockDevice' : 'other';
+}
+
+/** What to create before checking a hostPath: a *OrCreate type makes its kind when nothing is
+ *  there; an untyped path still gets a directory (the Docker-era behaviour the agent had). */
+export function hostPathCreate(type: string | undefined, kind: HostPathKind): 'directory' | 'file' | undefined {
+  if (kind !== 'missing') return undefined;
+  if (type === 'DirectoryOrCreate' || !type) return 'directory';
+  return type === 'FileOrCreate' ? 'file' : undefined;
+}
+
+const HOST_PATH_WANTS: Readonly<Record<string, readonly [HostPathKind, string]>> = {
+  DirectoryOrCreate: ['directory', 'is not a directory'],
+  Directory: ['directory', 'is not a directory'],
+  FileOrCreate: ['file', 'is not a file'],
+  File: ['file', 'is not a file'],
+  Socket: ['socket', 'is not a socket file'],
+  CharDevice: ['charDevice', 'is not a character device'],
+  BlockDevice: ['blockDevice', 'is not a block device'],
+};
+
+/** Kubelet's hostPath type check: its error message when `kind` does not fit `type`, else undefined. */
+export function hostPathCheck(path: string, type: string | undefined, kind: HostPathKind): string | undefined {
+  if (!type) return undefined;
+  const want = HOST_PATH_WANTS[type];
+  if (!want) return `hostPath type check failed: invalid HostPathType ${type}`;
+  if (kind === 'missing') return `hostPath type check failed: ${path} does not exist`;
+  return kind === want[0] ? undefined : `hostPath type check failed: ${path} ${want[1]}`;
+}
+
+/** Creates what the hostPath's type asks for (dirs 0755 with parents, files 0644 in an existing
+ *  parent), checks its type and returns the volume; throws VolumeMountError as kubelet fails SetUp. */
+function prepareHostPath(name: string, path: string, type: string | undefined): PreparedVolume {
+  let kind = hostPathKind(path);
+  const create = hostPathCreate(type, kind);
+  try {
+    if (create === 'directory') mkdirSync(path, { recursive: true, mode: 0o755 });
+    else if (create === 'file') closeSync(openSync(path, 'a', 0o644));
+  } catch (e) {
+    throw new VolumeMountError(name, `hostPath type check failed: ${(e as Error).message}`);
+  }
+  if (create) kind = hostPathKind(path);
+  const err = hostPathCheck(path, type, kind);
+  if (err) throw new VolumeMountError(name, err);
+  return kind === 'directory' || kind === 'missing' ? { path } : { path, file: true };
 }
 
 function safeJoin(dir: string, rel: string): string {
@@ -131,12 +201,7 @@ export async function prepareVolumes(pod: Pod, podDir: string, src: VolumeSource
   for (const v of pod.spec.volumes ?? []) {
     const dir = join(podDir, 'volumes', v.name);
     if (v.hostPath) {
-      if (!existsSync(v.hostPath.path)) {
-        if (v.hostPath.type === 'DirectoryOrCreate') mkdirSync(v.hostPath.path, { recursive: true });
-        else if (v.hostPath.type && v.hostPath.type !== 'FileOrCreate') throw new ContainerConfigError(`hostPath type check failed: ${v.hostPath.path} does not exist`);
-        else mkdirSync(v.hostPath.path, { recursive: true });
-      }
-      out.set(v.name, { path: v.hostPath.path });
+      out.set(v.name, prepareHostPath(v.name, v.hostPath.path, v.hostPath.type));
     } else if (v.image) {
       if (!images) throw new ContainerConfigError(`volume "${v.name}": image volumes are not supported on this node`);
       out.set(v.name, await images.prepare(pod, v, src));
@@ -183,9 +248,11 @@ export function sandboxMounts(pod: Pod, volumes: ReadonlyMap<string, PreparedVol
       if (!v) throw new ContainerConfigError(`cannot find volume "${m.name}" to mount into container "${c.name}"`);
       if (seen.has(m.mountPath)) continue;
       seen.add(m.mountPath);
+      if (m.subPath && v.file) throw new VolumeMountError(m.name, `failed to prepare subPath for volumeMount "${m.name}" of container "${c.name}": ${v.path} is not a directory`);
       const source = m.subPath ? safeJoin(v.path, m.subPath) : v.path;
       if (m.subPath && !v.readOnly && !existsSync(source)) mkdirSync(source, { recursive: true });
-      binds.push({ source, target: m.mountPath, readOnly: m.readOnly === true || v.readOnly === true });
+      const file = m.subPath ? !['directory', 'missing'].includes(hostPathKind(source)) : v.file === true;
+      binds.push({ source, target: m.mountPath, readOnly: m.readOnly === true || v.readOnly === true, ...(file ? { file } : {}) });
     }
   }
   return [...tmpfs, ...binds];
