@@ -188,13 +188,13 @@ export async function serveResource(deps: ResourceHandlerDeps, rr: ResourceReque
     case 'create': {
       requireVerb(r, 'create');
       const body = decodeObject(await readBody(req), req.headers['content-type']);
-      writeJson(res, 201, await createObject(deps, r, ns, body, rr.caller));
+      writeJson(res, 201, await createObject(deps, r, ns, body, rr.caller, { bodyOwned: true }));
       return;
     }
     case 'update': {
       requireVerb(r, 'update');
       const body = decodeObject(await readBody(req), req.headers['content-type']);
-      writeJson(res, 200, await updateObject(deps, r, ns, info.name, body, rr.caller, { subresource: sub || undefined }));
+      writeJson(res, 200, await updateObject(deps, r, ns, info.name, body, rr.caller, { subresource: sub || undefined, bodyOwned: true }));
       return;
     }
     case 'patch':
