@@ -17,7 +17,7 @@ import {
 import type { PatchType } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
 import { apiVersionOf } from '../registry/registry.js';
-import { asServed, asStored, storageGr, type Caller, type RestDeps } from './context.js';
+import { asServed, asServedOnce, asStored, storageGr, type Caller, type RestDeps } from './context.js';
 import { initMetaForCreate, preserveMetaOnUpdate, sameObject, sameSpec, validateMeta, type NameRule } from './objectmeta.js';
 
 const namespacesGr = { group: '', resource: 'namespaces' };
@@ -123,7 +123,7 @@ export async function createObject(deps: RestDeps, r: ServedResource, namespace:
   checkNamespaceOpen(deps, r, namespace, obj.metadata?.name ?? '');
   obj = await admit(deps, r, caller, 'CREATE', obj, undefined);
   if (caller.dryRun) return asServed(r, obj);
-  return asServed(r, deps.store.create(storageGr(r), asStored(r, obj)));
+  return asServedOnce(r, deps.store.create(storageGr(r), asStored(r, obj)));
 }
 
 /** Options of an update: which subresource, and whether the body's resourceVersion binds. */
@@ -193,7 +193,7 @@ export async function updateLoop(
     next = await admit(deps, r, caller, 'UPDATE', next, live, subresource);
     if (caller.dryRun) return next;
     try {
-      return asServed(r, finishUpdate(deps, r, next, live.metadata?.resourceVersion ?? ''));
+      return asServedOnce(r, finishUpdate(deps, r, next, live.metadata?.resourceVersion ?? ''));
     } catch (err) {
       const retry = err instanceof StatusError && err.reason === 'Conflict' && !pinned && attempt < 10;
       if (!retry) throw err;
