@@ -2,39 +2,19 @@
  * API server benchmark: creates/s and updates/s with 1 and 16 clients, watch delivery latency
  * (p50/p99) to 20 watchers at 500 writes/s, LIST of 10,000 objects, server RSS, and the server's
  * CPU time per create (a measure that varies far less with machine load than throughput does).
- * Usage: node --import tsx bench/apiserver/bench.ts   (prints a Markdown table)
+ * The server is the built one (dist/, as `kubevirt-ts up` runs it: `npm run build` first); --source
+ * runs src/ through tsx instead. Usage: node --import tsx bench/apiserver/bench.ts [--source]
+ * [--node-arg FLAG]...   (prints a Markdown table)
  */
-import { spawn } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { loadOrCreatePki } from '../../src/cluster/pki/index.js';
+import { startServerProcess } from './spawn-server.js';
 
-interface Started {
-  url: string;
-  dataDir: string;
-  pid: number;
-}
-
+const { values: args } = parseArgs({ options: { source: { type: 'boolean' }, 'node-arg': { type: 'string', multiple: true } } });
 const root = new URL('../..', import.meta.url).pathname;
-
-async function startServer(): Promise<{ info: Started; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'bench/apiserver/server-process.ts')], { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
-  const rl = createInterface({ input: child.stdout });
-  const info = await new Promise<Started>((resolve, reject) => {
-    rl.once('line', (l) => resolve(JSON.parse(l) as Started));
-    child.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
-  });
-  return {
-    info,
-    stop: () =>
-      new Promise((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
 
 /** CPU time (user + system, ms) the process has used so far, from /proc (Linux clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -48,7 +28,7 @@ function percentile(xs: number[], p: number): number {
 }
 
 async function main(): Promise<void> {
-  const { info, stop } = await startServer();
+  const { info, stop } = await startServerProcess({ root, source: args.source, nodeArgs: args['node-arg'] });
   const pki = await loadOrCreatePki(join(info.dataDir, 'pki'));
   const agent = new Agent({ connections: 64, pipelining: 1, connect: { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem } });
   const req = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {

@@ -12,6 +12,7 @@ import { getObject, listObjects, parseSelection, type ListQuery } from '../rest/
 import { defaultPrinter, toTable, type IncludeObject } from '../rest/table.js';
 import { getScale, hasScale, patchScale, updateScale } from '../rest/scale.js';
 import { createObject, patchObject, updateObject } from '../rest/write.js';
+import { knownJson, rememberJson } from '../store/json-memo.js';
 import type { WatchHub } from '../watch/hub.js';
 import { startWatch, type WatchEventType } from '../watch/watch.js';
 import { decodeBody, decodeObject, readBody } from './body.js';
@@ -96,14 +97,12 @@ function requireVerb(r: ServedResource, verb: Verb): void {
   }
 }
 
-/** JSON of objects sent to watchers, kept while the object lives: one event reaching many watchers is serialised once. */
-const watchJson = new WeakMap<object, string>();
-
 /** One watch event line, as JSON.stringify({ type, object }) writes it. */
 function eventLine(type: WatchEventType, object: unknown): string {
   if (typeof object !== 'object' || object === null) return `${JSON.stringify({ type, object })}\n`;
-  let json = watchJson.get(object);
-  if (json === undefined) watchJson.set(object, (json = JSON.stringify(object)));
+  // One event reaching many watchers is serialised once (or not at all when its stored JSON is known).
+  let json = knownJson(object);
+  if (json === undefined) rememberJson(object, (json = JSON.stringify(object)));
   return `{"type":${JSON.stringify(type)},"object":${json}}\n`;
 }
 
@@ -188,13 +187,13 @@ export async function serveResource(deps: ResourceHandlerDeps, rr: ResourceReque
     case 'create': {
       requireVerb(r, 'create');
       const body = decodeObject(await readBody(req), req.headers['content-type']);
-      writeJson(res, 201, await createObject(deps, r, ns, body, rr.caller));
+      writeJson(res, 201, await createObject(deps, r, ns, body, rr.caller, { bodyOwned: true }));
       return;
     }
     case 'update': {
       requireVerb(r, 'update');
       const body = decodeObject(await readBody(req), req.headers['content-type']);
-      writeJson(res, 200, await updateObject(deps, r, ns, info.name, body, rr.caller, { subresource: sub || undefined }));
+      writeJson(res, 200, await updateObject(deps, r, ns, info.name, body, rr.caller, { subresource: sub || undefined, bodyOwned: true }));
       return;
     }
     case 'patch':

@@ -4,10 +4,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { asStatusError, type StatusError } from '../../../api/meta/index.js';
+import { toJson } from '../store/json-memo.js';
 
-/** Writes a JSON body with a status code. */
+/** Writes a JSON body with a status code (an object whose JSON is already known is not serialised again). */
 export function writeJson(res: ServerResponse, code: number, body: unknown): void {
-  const data = JSON.stringify(body);
+  const data = toJson(body);
   res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
   res.end(data);
 }

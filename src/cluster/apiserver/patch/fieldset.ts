@@ -16,10 +16,15 @@ export class FieldSet {
 
   /** Adds `path` as a member. */
   insert(path: Path): void {
-    if (path.length === 0) return;
-    const [head, ...rest] = path as [PathElement, ...PathElement[]];
-    if (rest.length === 0) this.members.add(head);
-    else this.child(head).insert(rest);
+    const last = path.length - 1;
+    if (last < 0) return;
+    if (last === 0) {
+      this.members.add(path[0] as PathElement);
+      return;
+    }
+    let node = this.child(path[0] as PathElement);
+    for (let i = 1; i < last; i++) node = node.child(path[i] as PathElement);
+    node.members.add(path[last] as PathElement);
   }
 
   private child(pe: PathElement): FieldSet {
@@ -32,22 +37,31 @@ export class FieldSet {
   }
 
   has(path: Path): boolean {
-    if (path.length === 0) return false;
-    const [head, ...rest] = path as [PathElement, ...PathElement[]];
-    if (rest.length === 0) return this.members.has(head);
-    return this.children.get(head)?.has(rest) ?? false;
+    const last = path.length - 1;
+    if (last < 0) return false;
+    if (last === 0) return this.members.has(path[0] as PathElement);
+    let node = this.children.get(path[0] as PathElement);
+    for (let i = 1; i < last && node; i++) node = node.children.get(path[i] as PathElement);
+    return node?.members.has(path[last] as PathElement) ?? false;
   }
 
   /** True when `path` or anything below it is a member. */
   hasPrefix(path: Path): boolean {
-    if (path.length === 0) return !this.empty();
-    const [head, ...rest] = path as [PathElement, ...PathElement[]];
-    if (rest.length === 0 && this.members.has(head)) return true;
-    return this.children.get(head)?.hasPrefix(rest) ?? false;
+    const last = path.length - 1;
+    if (last < 0) return !this.empty();
+    if (last === 0 && this.members.has(path[0] as PathElement)) return true;
+    let node = this.children.get(path[0] as PathElement);
+    for (let i = 1; i <= last && node; i++) {
+      if (i === last && node.members.has(path[i] as PathElement)) return true;
+      node = node.children.get(path[i] as PathElement);
+    }
+    return node !== undefined && !node.empty();
   }
 
   empty(): boolean {
-    return this.members.size === 0 && [...this.children.values()].every((c) => c.empty());
+    if (this.members.size > 0) return false;
+    for (const c of this.children.values()) if (!c.empty()) return false;
+    return true;
   }
 
   union(o: FieldSet): FieldSet {

@@ -128,6 +128,13 @@ export function specOf(obj: KubeObject): string {
   return canonical(rest);
 }
 
+/** True when two objects have the same spec in the sense of specOf (compared without serialising). */
+export function sameSpec(a: KubeObject, b: KubeObject): boolean {
+  const { metadata: _m, status: _s, apiVersion: _a, kind: _k, ...restA } = a;
+  const { metadata: _m2, status: _s2, apiVersion: _a2, kind: _k2, ...restB } = b;
+  return jsonEqual(restA, restB);
+}
+
 /** RFC 3339 with second precision, as metav1.Time serialises. */
 export function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -135,11 +142,48 @@ export function rfc3339(d: Date): string {
 
 /** JSON equality of two objects ignoring managedFields and resourceVersion (no-op update detection). */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {
-  const strip = (o: KubeObject): string => {
+  const strip = (o: KubeObject): KubeObject => {
     const { managedFields: _mf, resourceVersion: _rv, ...meta } = o.metadata ?? {};
-    return canonical({ ...o, metadata: meta });
+    return { ...o, metadata: meta };
   };
-  return strip(a) === strip(b);
+  return jsonEqual(strip(a), strip(b));
+}
+
+/** A value JSON.stringify leaves out of objects (and writes as null in arrays). */
+const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
+
+const hasToJson = (v: object): boolean => typeof (v as { toJSON?: unknown }).toJSON === 'function';
+
+/**
+ * canonical(a) === canonical(b), without building either string: JSON values equal whatever their
+ * key order, stopping at the first difference (no-op update detection runs on every write).
+ */
+export function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || hasToJson(a) || hasToJson(b)) {
+    return canonical(a) === canonical(b);
+  }
+  if (Array.isArray(a) || Array.isArray(b)) {
+    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x: unknown = a[i];
+      const y: unknown = b[i];
+      if (!jsonEqual(omitted(x) ? null : x, omitted(y) ? null : y)) return false;
+    }
+    return true;
+  }
+  const ao = a as Record<string, unknown>;
+  const bo = b as Record<string, unknown>;
+  let n = 0;
+  for (const k of Object.keys(ao)) {
+    const x = ao[k];
+    if (omitted(x)) continue;
+    n++;
+    const y = Object.prototype.hasOwnProperty.call(bo, k) ? bo[k] : undefined;
+    if (omitted(y) || !jsonEqual(x, y)) return false;
+  }
+  for (const k of Object.keys(bo)) if (!omitted(bo[k])) n--;
+  return n === 0;
 }
 
 /** JSON with object keys sorted, so equal objects compare equal whatever their key order. */

@@ -17,8 +17,8 @@ import {
 import type { PatchType } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
 import { apiVersionOf } from '../registry/registry.js';
-import { asServed, asStored, storageGr, type Caller, type RestDeps } from './context.js';
-import { initMetaForCreate, preserveMetaOnUpdate, sameObject, specOf, validateMeta, type NameRule } from './objectmeta.js';
+import { asServed, asServedOnce, asStored, storageGr, type Caller, type RestDeps } from './context.js';
+import { initMetaForCreate, preserveMetaOnUpdate, sameObject, sameSpec, validateMeta, type NameRule } from './objectmeta.js';
 
 const namespacesGr = { group: '', resource: 'namespaces' };
 
@@ -80,9 +80,9 @@ function managedFieldsFor(deps: RestDeps, r: ServedResource, old: KubeObject | u
   (next.metadata ??= {}).managedFields = p.updateManagedFields(r.info, old, next, caller.fieldManager, subresource);
 }
 
-/** Prepares a new object: defaults, validation, metadata; returns it ready to store. */
-function prepareCreate(deps: RestDeps, r: ServedResource, namespace: string, body: KubeObject, caller: Caller): KubeObject {
-  const obj = structuredClone(body);
+/** Prepares a new object: defaults, validation, metadata; returns it ready to store (`body` itself when owned). */
+function prepareCreate(deps: RestDeps, r: ServedResource, namespace: string, body: KubeObject, caller: Caller, owned: boolean): KubeObject {
+  const obj = owned ? body : structuredClone(body);
   checkTypeMeta(r, obj);
   checkNamespace(r, obj, namespace);
   if (obj.metadata?.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
@@ -111,23 +111,31 @@ function checkNamespaceOpen(deps: RestDeps, r: ServedResource, namespace: string
   }
 }
 
+/** Options of a create. */
+export interface CreateOptions {
+  /** The body is the caller's to give away (e.g. freshly decoded from a request): it is changed and stored instead of a copy. */
+  readonly bodyOwned?: boolean;
+}
+
 /** POST: creates an object (dry-run: validates and returns it without storing). */
-export async function createObject(deps: RestDeps, r: ServedResource, namespace: string, body: KubeObject, caller: Caller): Promise<KubeObject> {
-  let obj = prepareCreate(deps, r, namespace, body, caller);
+export async function createObject(deps: RestDeps, r: ServedResource, namespace: string, body: KubeObject, caller: Caller, opts: CreateOptions = {}): Promise<KubeObject> {
+  let obj = prepareCreate(deps, r, namespace, body, caller, opts.bodyOwned === true);
   checkNamespaceOpen(deps, r, namespace, obj.metadata?.name ?? '');
   obj = await admit(deps, r, caller, 'CREATE', obj, undefined);
   if (caller.dryRun) return asServed(r, obj);
-  return asServed(r, deps.store.create(storageGr(r), asStored(r, obj)));
+  return asServedOnce(r, deps.store.create(storageGr(r), asStored(r, obj)));
 }
 
 /** Options of an update: which subresource, and whether the body's resourceVersion binds. */
 export interface UpdateOptions {
   readonly subresource?: string;
+  /** The body is the caller's to give away (freshly decoded from a request): the first attempt works on it instead of a copy. */
+  readonly bodyOwned?: boolean;
 }
 
-/** Applies update rules to `next` given the live object; returns the object to store. */
-function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, nextIn: KubeObject, caller: Caller, subresource?: string): KubeObject {
-  let next = structuredClone(nextIn);
+/** Applies update rules to `next` given the live object; returns the object to store (built on `nextIn` itself when owned). */
+function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, nextIn: KubeObject, caller: Caller, subresource: string | undefined, owned: boolean): KubeObject {
+  let next = owned ? nextIn : structuredClone(nextIn);
   checkTypeMeta(r, next);
   next.metadata ??= {};
   next.metadata.namespace = live.metadata?.namespace;
@@ -140,7 +148,7 @@ function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, next
     if (next.status === undefined) delete next.status;
   }
   const errs = preserveMetaOnUpdate(next, live);
-  if (tracksGeneration(r) && subresource !== 'status' && specOf(next) !== specOf(live)) {
+  if (tracksGeneration(r) && subresource !== 'status' && !sameSpec(next, live)) {
     next.metadata = { ...next.metadata, generation: (live.metadata?.generation ?? 0) + 1 };
   }
   r.hooks.defaults?.(next);
@@ -164,6 +172,7 @@ export async function updateLoop(
   subresource: string | undefined,
   mutate: (live: KubeObject) => KubeObject,
   managedFields?: (live: KubeObject, next: KubeObject) => void,
+  ownedFirst = false,
 ): Promise<KubeObject> {
   const gr = storageGr(r);
   for (let attempt = 0; ; attempt++) {
@@ -176,14 +185,15 @@ export async function updateLoop(
     if (pinned && pinned !== live.metadata?.resourceVersion) {
       throw conflict(gr, name, 'the object has been modified; please apply your changes to the latest version and try again');
     }
-    let next = prepareUpdate(deps, r, live, desired, caller, subresource);
+    // Only the first attempt may work on what mutate returned in place; a retry works on a copy (defaults are idempotent).
+    let next = prepareUpdate(deps, r, live, desired, caller, subresource, ownedFirst && attempt === 0);
     if (managedFields) managedFields(live, next);
     else managedFieldsFor(deps, r, live, next, caller, subresource);
     if (sameObject(next, live)) return live;
     next = await admit(deps, r, caller, 'UPDATE', next, live, subresource);
     if (caller.dryRun) return next;
     try {
-      return asServed(r, finishUpdate(deps, r, next, live.metadata?.resourceVersion ?? ''));
+      return asServedOnce(r, finishUpdate(deps, r, next, live.metadata?.resourceVersion ?? ''));
     } catch (err) {
       const retry = err instanceof StatusError && err.reason === 'Conflict' && !pinned && attempt < 10;
       if (!retry) throw err;
@@ -212,7 +222,7 @@ export async function updateObject(deps: RestDeps, r: ServedResource, namespace:
   if (r.info.namespaced && body.metadata?.namespace && body.metadata.namespace !== namespace) {
     throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
   }
-  return updateLoop(deps, r, namespace, name, caller, opts.subresource, () => ({ ...body, metadata: { ...body.metadata, name } }));
+  return updateLoop(deps, r, namespace, name, caller, opts.subresource, () => ({ ...body, metadata: { ...body.metadata, name } }), undefined, opts.bodyOwned === true);
 }
 
 /** Options of a patch request. */

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { alreadyExists, conflict, gone, notFound, type GroupResource, type KubeObject } from '../../../api/meta/index.js';
 import { Checkpointer } from './checkpointer.js';
+import { rememberJson } from './json-memo.js';
 
 /** ADDED / MODIFIED / DELETED, as in watch.Event. */
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
@@ -405,6 +406,7 @@ export class Store {
     const rv = this.rv + 1;
     const stored: KubeObject = { ...obj, metadata: { ...obj.metadata, resourceVersion: String(rv) } };
     const data = JSON.stringify(stored);
+    rememberJson(stored, data);
     const res = resourceKey(gr);
     const key = objectKey(namespace, name);
     if (type === 'DELETED') this.st.del.run(res, key);

@@ -6,7 +6,7 @@
 import { StatusError, type KubeObject } from '../../../api/meta/index.js';
 import type { ServedResource } from '../registry/registry.js';
 import { apiVersionOf } from '../registry/registry.js';
-import { asServed, storageGr, type RestDeps } from '../rest/context.js';
+import { asServed, asServedOnce, storageGr, type RestDeps } from '../rest/context.js';
 import { selects, type Selection } from '../rest/read.js';
 import { resourceKey, type StoreEvent } from '../store/store.js';
 import type { WatchHub } from './hub.js';
@@ -37,7 +37,7 @@ function servedOnce(r: WatchSpec['resource'], obj: KubeObject): KubeObject {
   let byVersion = served.get(obj);
   if (!byVersion) served.set(obj, (byVersion = new Map()));
   let out = byVersion.get(version);
-  if (!out) byVersion.set(version, (out = asServed(r, obj)));
+  if (!out) byVersion.set(version, (out = asServedOnce(r, obj)));
   return out;
 }
 

@@ -1,0 +1,70 @@
+/**
+ * Starts the benchmark's API server in its own process: the built server (dist/, as `kubevirt-ts up`
+ * runs it) by default, or the TypeScript sources through tsx. Resolves once it prints its URL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+/** What the server process reports once it listens. */
+export interface StartedServer {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly pid: number;
+}
+
+/** How to run the server: which tree, from dist/ or src/, with which extra node flags. */
+export interface ServerProcessOptions {
+  readonly root: string;
+  readonly source?: boolean;
+  readonly nodeArgs?: readonly string[];
+  /** File that receives the server's further stdout (e.g. V8 traces); by default it is dropped. */
+  readonly log?: string;
+}
+
+/** The node arguments that run the API server of `root` alone (one JSON line on stdout once ready). */
+export function serverArgs(opts: ServerProcessOptions): string[] {
+  const extra = [...(opts.nodeArgs ?? [])];
+  if (opts.source) return [...extra, '--import', 'tsx', join(opts.root, 'bench/apiserver/server-process.ts')];
+  const dist = (p: string): string => JSON.stringify(new URL(`file://${join(opts.root, 'dist', p)}`).href);
+  const script = [
+    `import { mkdtempSync } from 'node:fs';`,
+    `import { tmpdir } from 'node:os';`,
+    `import { createWriteStream, existsSync } from 'node:fs';
+import { join } from 'node:path';`,
+    `const { startApiServer } = await import(${dist('cluster/apiserver/server.js')});`,
+    `const { defaultModules } = await import(${dist('cluster/apiserver/wiring.js')});`,
+    `const dataDir = mkdtempSync(join(tmpdir(), 'kvts-bench-'));`,
+    `const server = await startApiServer({ dataDir, port: 0, modules: defaultModules() });`,
+    `console.log(JSON.stringify({ url: server.url, dataDir, pid: process.pid }));`,
+    `process.on('SIGTERM', () => { void server.stop().then(() => process.exit(0)); });`,
+  ].join('\n');
+  return [...extra, '--input-type=module', '-e', script];
+}
+
+/** Spawns the server and waits for its first line; stop() sends SIGTERM and waits for the exit. */
+export async function startServerProcess(opts: ServerProcessOptions): Promise<{ info: StartedServer; child: ChildProcess; stop: () => Promise<void> }> {
+  if (!opts.source && !existsSync(join(opts.root, 'dist/cluster/apiserver/server.js'))) {
+    throw new Error(`${opts.root}/dist has no built API server: run \`npm run build\` there first (or pass --source)`);
+  }
+  const child = spawn(process.execPath, serverArgs(opts), { cwd: opts.root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const log = opts.log ? createWriteStream(opts.log) : undefined;
+  const info = await new Promise<StartedServer>((resolve, reject) => {
+    const lines = createInterface({ input: child.stdout });
+    let started = false;
+    lines.on('line', (l) => {
+      if (!started && l.startsWith('{"url"')) resolve(JSON.parse(l) as StartedServer);
+      else log?.write(`${l}\n`);
+      started ||= l.startsWith('{"url"');
+    });
+    child.once('exit', (c) => reject(new Error(`server exited with ${c}`)));
+  });
+  const stop = (): Promise<void> =>
+    new Promise((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  return { info, child, stop };
+}
