@@ -27,7 +27,8 @@ test("virt-api's role covers the reads of its cluster deps and only the writes t
   const role = load('virt-api.yaml').find((o) => o.kind === 'ClusterRole')!;
   const reads: [string, string, string][] = [
     ['kubevirt.io', 'kubevirts', 'list'], ['kubevirt.io', 'kubevirts', 'watch'], ['kubevirt.io', 'virtualmachineinstances', 'get'],
-    ['kubevirt.io', 'virtualmachineinstancemigrations', 'list'], ['kubevirt.io', 'virtualmachineinstancepresets', 'list'], ['', 'limitranges', 'list'],
+    ['kubevirt.io', 'virtualmachineinstancemigrations', 'list'], ['kubevirt.io', 'virtualmachineinstancepresets', 'list'], ['kubevirt.io', 'virtualmachineinstancepresets', 'watch'],
+    ['', 'limitranges', 'list'], ['', 'limitranges', 'watch'],
     ['kubevirt.io', 'virtualmachines', 'get'], ['', 'pods', 'list'],
   ];
   for (const [g, r, v] of reads) assert.equal(allows(role, g, r, v), true, `${v} ${r}`);

@@ -61,3 +61,29 @@ test('virt-api answers AdmissionReviews over HTTPS with its own certificate', as
     await close(server);
   }
 });
+
+test("virt-api keeps the API server's webhook connections open between bursts: one TLS connection for sequential reviews, a 65 s idle hint", async () => {
+  const cert = await selfSignedServingCert(['localhost', '127.0.0.1']);
+  const server = createVirtApiServer({ ...cert, deps: memoryDeps() });
+  let connections = 0;
+  server.on('secureConnection', () => connections++);
+  const port = await listen(server, 0, '127.0.0.1');
+  const agent = new https.Agent({ keepAlive: true, maxSockets: 1 });
+  const post = () =>
+    new Promise<string | undefined>((resolve, reject) => {
+      const req = https.request({ host: '127.0.0.1', port, method: 'POST', path: WEBHOOK_PATHS.vmiCreate, ca: cert.certPem, servername: 'localhost', agent, headers: { 'Content-Type': 'application/json' } }, (res) => {
+        res.resume();
+        res.on('end', () => resolve(String(res.headers['keep-alive'])));
+      });
+      req.on('error', reject);
+      req.end(JSON.stringify(reviewFor(validVMI())));
+    });
+  try {
+    const hints = [await post(), await post(), await post()];
+    assert.deepEqual(hints, Array(3).fill('timeout=65'));
+    assert.equal(connections, 1);
+  } finally {
+    agent.destroy();
+    await close(server);
+  }
+});

@@ -13,6 +13,8 @@ import { isSubresourcePath, subresourceHandler, subresourceUpgradeHandler, type 
 import { readBoundedBody } from './subresources/http-io.js';
 
 const MAX_BODY = 3 * 1024 * 1024;
+/** How long an idle client connection stays open (as the embedded API server's). */
+export const KEEP_ALIVE_MS = 65_000;
 
 export interface ServerOptions {
   readonly certPem: string;
@@ -67,6 +69,9 @@ export function createVirtApiServer(opts: ServerOptions): https.Server {
     });
   });
   if (sub) server.on('upgrade', subresourceUpgradeHandler(sub));
+  // Keep the API server's webhook connections between bursts of requests (Node's default is 5 s):
+  // a new TLS connection costs far more than the review it carries.
+  server.keepAliveTimeout = KEEP_ALIVE_MS;
   return server;
 }
 

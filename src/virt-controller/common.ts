@@ -3,7 +3,7 @@
  * out one informer per collection, REST paths of the kinds they touch, and small helpers.
  */
 import { StatusError, type KubeObject } from '../api/meta/index.js';
-import type { EventRecorder } from '../client/events.js';
+import type { EventRecorder, EventType } from '../client/events.js';
 import { Informer, keyOf, type Handler } from '../client/informer.js';
 import type { Expectations } from '../client/expectations.js';
 import { WorkQueue, type ReconcileResult } from '../client/workqueue.js';
@@ -122,8 +122,19 @@ export const selfHandlers = <T extends KubeObject>(queue: WorkQueue): Handler<T>
 /** How long a key waits while the caches are still listing (handlers fire during the first list). */
 const CACHE_SYNC_WAIT_MS = 100;
 
+/**
+ * Records an Event without waiting for its write, as client-go's recorder does: a reconcile (and
+ * the next key a worker could take) never waits on an Event; a failed write is logged.
+ */
+export function recordEvent(deps: ControllerDeps, obj: KubeObject, type: EventType, reason: string, message: string): void {
+  void deps.recorder.record(obj, type, reason, message, (err) => deps.log.error('event not recorded', { reason, err: String(err) }));
+}
+
+/** Workers per controller queue: upstream virt-controller's default threadiness (3; the VMI controller has its own). */
+export const DEFAULT_WORKERS = 3;
+
 /** A work queue whose failures are logged under `name`; keys wait until every cache has listed. */
-export const newQueue = (name: string, deps: ControllerDeps, reconcile: (key: string) => Promise<ReconcileResult | void>, workers = 2): WorkQueue =>
+export const newQueue = (name: string, deps: ControllerDeps, reconcile: (key: string) => Promise<ReconcileResult | void>, workers = DEFAULT_WORKERS): WorkQueue =>
   new WorkQueue((key) => (deps.informers.synced ? reconcile(key) : Promise.resolve({ requeueAfterMs: CACHE_SYNC_WAIT_MS })), {
     workers,
     onError: (key, err) => deps.log.error(`${name} reconcile failed`, { key, err: String(err) }),

@@ -6,7 +6,7 @@
 import { NODE_SCHEDULABLE_LABEL, type VirtualMachineInstance } from '../../api/kubevirt/index.js';
 import type { Informer } from '../../client/informer.js';
 import type { ReconcileResult, WorkQueue } from '../../client/workqueue.js';
-import { asError, newQueue, objectPath, PATHS, type ControllerDeps } from '../common.js';
+import { asError, newQueue, objectPath, PATHS, recordEvent, type ControllerDeps } from '../common.js';
 import type { Node, Pod } from '../pod.js';
 import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_RECHECK_MS, isNodeSchedulable, isNodeUnresponsive, NODE_UNRESPONSIVE_REASON, stuckVMIs } from './unresponsive.js';
 
@@ -53,7 +53,7 @@ export class NodeController {
   }
 
   private async markUnschedulable(node: Node): Promise<void> {
-    await this.deps.recorder.record(node, 'Normal', NODE_UNRESPONSIVE_REASON, 'virt-handler is not responsive, marking node as unresponsive');
+    recordEvent(this.deps, node, 'Normal', NODE_UNRESPONSIVE_REASON, 'virt-handler is not responsive, marking node as unresponsive');
     await this.deps.client.patch(`${PATHS.nodes}/${node.metadata.name ?? ''}`, { metadata: { labels: { [NODE_SCHEDULABLE_LABEL]: 'false' } } });
     this.deps.log.info('node unresponsive: marked unschedulable', { node: node.metadata.name });
   }
@@ -63,7 +63,7 @@ export class NodeController {
     let first: unknown;
     for (const vmi of stuckVMIs(nodeName, this.vmis.list(), this.pods.list())) {
       try {
-        await this.deps.recorder.record(vmi, 'Normal', NODE_UNRESPONSIVE_REASON, `virt-handler on node ${nodeName} is not responsive, marking VMI as failed`);
+        recordEvent(this.deps, vmi, 'Normal', NODE_UNRESPONSIVE_REASON, `virt-handler on node ${nodeName} is not responsive, marking VMI as failed`);
         const path = objectPath(PATHS.vmis, vmi.metadata?.namespace ?? 'default', vmi.metadata?.name ?? '');
         await this.deps.client.patch(path, [
           { op: 'test', path: '/metadata/uid', value: vmi.metadata?.uid },

@@ -9,7 +9,7 @@ import type { KubeObject } from '../../api/meta/index.js';
 import { Expectations } from '../../client/expectations.js';
 import type { Informer } from '../../client/informer.js';
 import type { WorkQueue } from '../../client/workqueue.js';
-import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownerKey, PATHS, sameJSON, selfHandlers, type ControllerDeps } from '../common.js';
+import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownerKey, PATHS, recordEvent, sameJSON, selfHandlers, type ControllerDeps } from '../common.js';
 import {
   BURST_REPLICAS,
   computeRSStatus,
@@ -156,10 +156,10 @@ export class ReplicaSetController {
       Array.from({ length: n }, async () => {
         try {
           const vmi = await this.deps.client.create<VirtualMachineInstance>(path, vmiFromReplicaSet(rs));
-          await this.deps.recorder.record(rs, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${vmi.metadata?.name ?? ''}`);
+          recordEvent(this.deps, rs, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${vmi.metadata?.name ?? ''}`);
         } catch (e) {
           this.expectations.lowerExpectations(key, 1, 0);
-          await this.deps.recorder.record(rs, 'Warning', 'FailedCreate', `Error creating virtual machine instance: ${asError(e).message}`);
+          recordEvent(this.deps, rs, 'Warning', 'FailedCreate', `Error creating virtual machine instance: ${asError(e).message}`);
           throw e;
         }
       }),
@@ -174,7 +174,7 @@ export class ReplicaSetController {
       victims.map(async (v) => {
         try {
           await this.deps.client.delete(this.vmiPath(v), { body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: v.metadata?.uid } } });
-          await this.deps.recorder.record(rs, 'Normal', 'SuccessfulDelete', `${what} ${v.metadata?.uid ?? ''}`);
+          recordEvent(this.deps, rs, 'Normal', 'SuccessfulDelete', `${what} ${v.metadata?.uid ?? ''}`);
         } catch (e) {
           this.expectations.lowerExpectations(key, 0, 1);
           ignoreNotFound(e);
@@ -183,7 +183,7 @@ export class ReplicaSetController {
     );
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) {
-      await this.deps.recorder.record(rs, 'Warning', 'FailedDelete', `Error deleting virtual machine instance: ${asError(failed.reason).message}`);
+      recordEvent(this.deps, rs, 'Warning', 'FailedDelete', `Error deleting virtual machine instance: ${asError(failed.reason).message}`);
       throw asError(failed.reason);
     }
   }
@@ -194,7 +194,7 @@ export class ReplicaSetController {
     const path = `${objectPath(PATHS.vmirs, rs.metadata?.namespace ?? 'default', rs.metadata?.name ?? '')}/status`;
     await this.deps.client.replace(path, { ...rs, status }).catch(ignoreNotFound);
     const wasPaused = (rs.status?.conditions ?? []).some((c) => c.type === 'ReplicaPaused');
-    if (!!rs.spec.paused !== wasPaused) await this.deps.recorder.record(rs, 'Normal', rs.spec.paused ? SUCCESSFUL_PAUSED_REASON : SUCCESSFUL_RESUMED_REASON, rs.spec.paused ? 'Paused' : 'Resumed');
+    if (!!rs.spec.paused !== wasPaused) recordEvent(this.deps, rs, 'Normal', rs.spec.paused ? SUCCESSFUL_PAUSED_REASON : SUCCESSFUL_RESUMED_REASON, rs.spec.paused ? 'Paused' : 'Resumed');
   }
 
   run(): void {

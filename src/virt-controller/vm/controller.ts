@@ -8,7 +8,7 @@ import type { KubeObject } from '../../api/meta/index.js';
 import { Expectations } from '../../client/expectations.js';
 import type { Informer } from '../../client/informer.js';
 import type { WorkQueue, ReconcileResult } from '../../client/workqueue.js';
-import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownedBy, ownedHandlers, ownerKey, PATHS, selfHandlers, sameJSON, type ControllerDeps } from '../common.js';
+import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownedBy, ownedHandlers, ownerKey, PATHS, recordEvent, sameJSON, selfHandlers, type ControllerDeps } from '../common.js';
 import type { PersistentVolumeClaim, Pod } from '../pod.js';
 import { byName, launcherPodOf, vmiCaches, type VMICaches } from '../caches.js';
 import { printableStatus, type DataVolumeLike } from './printable-status.js';
@@ -111,10 +111,10 @@ export class VMController {
     this.expectations.expectCreations(key, 1);
     try {
       const vmi = await this.deps.client.create<VirtualMachineInstance>(objectPath(PATHS.vmis, vm.metadata?.namespace ?? 'default'), vmiFromTemplate(vm));
-      await this.deps.recorder.record(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${vmi.metadata?.name ?? ''}`);
+      recordEvent(this.deps, vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${vmi.metadata?.name ?? ''}`);
     } catch (e) {
       this.expectations.lowerExpectations(key, 1, 0);
-      await this.deps.recorder.record(vm, 'Warning', 'FailedCreate', `Error creating virtual machine instance: ${e instanceof Error ? e.message : String(e)}`);
+      recordEvent(this.deps, vm, 'Warning', 'FailedCreate', `Error creating virtual machine instance: ${e instanceof Error ? e.message : String(e)}`);
       throw e;
     }
   }
@@ -125,7 +125,7 @@ export class VMController {
       await this.deps.client.delete(objectPath(PATHS.vmis, vmi.metadata?.namespace ?? 'default', vmi.metadata?.name ?? ''), {
         body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: vmi.metadata?.uid } },
       });
-      await this.deps.recorder.record(vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi.metadata?.uid ?? ''}: ${reason}`);
+      recordEvent(this.deps, vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi.metadata?.uid ?? ''}: ${reason}`);
     } catch (e) {
       this.expectations.lowerExpectations(key, 0, 1);
       ignoreNotFound(e);

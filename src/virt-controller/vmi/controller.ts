@@ -8,7 +8,7 @@ import { Expectations } from '../../client/expectations.js';
 import type { WorkQueue } from '../../client/workqueue.js';
 import type { Pod } from '../pod.js';
 import { renderLauncherPod, type LauncherPodConfig } from '../services/launcher-pod.js';
-import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownedHandlers, PATHS, selfHandlers, sameJSON, splitKey, type ControllerDeps } from '../common.js';
+import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownedHandlers, PATHS, recordEvent, sameJSON, selfHandlers, splitKey, type ControllerDeps } from '../common.js';
 import { byName, launcherPodOf, vmiCaches, type VMICaches } from '../caches.js';
 import { reconcileVMIStatus, type VMIAction } from './phase.js';
 
@@ -16,19 +16,25 @@ export interface VMIControllerOptions {
   readonly pod: LauncherPodConfig;
   /** Watch cdi.kubevirt.io DataVolumes (only when CDI's CRDs are installed). */
   readonly watchDataVolumes?: boolean;
+  /** Queue workers; upstream's VMI controller threadiness (10) by default. */
   readonly workers?: number;
 }
+
+/** Upstream virt-controller's default VMI controller threadiness. */
+export const VMI_CONTROLLER_WORKERS = 10;
 
 export class VMIController {
   readonly queue: WorkQueue;
   private readonly expectations = new Expectations();
+  /** Per key, the resourceVersion a status write replaced: the cache still holding it has not seen the write yet. */
+  private readonly replacedVersion = new Map<string, string>();
   private readonly c: VMICaches;
 
   constructor(
     private readonly deps: ControllerDeps,
     private readonly opts: VMIControllerOptions,
   ) {
-    this.queue = newQueue('vmi', deps, (k) => this.reconcile(k), opts.workers);
+    this.queue = newQueue('vmi', deps, (k) => this.reconcile(k), opts.workers ?? VMI_CONTROLLER_WORKERS);
     this.c = vmiCaches(deps.informers, opts.watchDataVolumes);
     const enqueue = (o: VirtualMachineInstance) => this.queue.add(keyOf(o));
     this.c.vmis.addHandler(selfHandlers(this.queue));
@@ -44,72 +50,79 @@ export class VMIController {
     const vmi = this.c.vmis.get(key);
     if (!vmi) {
       this.expectations.delete(key);
+      this.replacedVersion.delete(key);
       return;
     }
     if (!this.expectations.satisfied(key)) return;
+    // Acting on a copy older than our own write would only conflict; its watch event re-enqueues the key.
+    if (this.replacedVersion.get(key) === vmi.metadata?.resourceVersion) return;
+    this.replacedVersion.delete(key);
     const ns = vmi.metadata?.namespace ?? 'default';
-    const pod = launcherPodOf(this.c.pods, vmi);
-    const result = reconcileVMIStatus({ vmi, pod, pvcs: byName(this.c.pvcs, ns), dataVolumes: byName(this.c.dvs, ns), now: this.deps.now() });
+    const input = { vmi, pod: launcherPodOf(this.c.pods, vmi), pvcs: byName(this.c.pvcs, ns), dataVolumes: byName(this.c.dvs, ns), now: this.deps.now() };
+    const result = reconcileVMIStatus(input);
     let error: unknown;
+    let created: Pod | undefined;
     for (const action of result.actions) {
       try {
-        await this.act(action, key, vmi, pod);
+        created = (await this.act(action, key, vmi, input.pod)) ?? created;
       } catch (e) {
         error ??= e;
       }
     }
-    if (!sameJSON(result.status, vmi.status ?? {})) await this.writeStatus(vmi, result.status);
+    // As upstream, the status written after creating the pod already sees it: '' -> Scheduling in one write.
+    const status = created ? reconcileVMIStatus({ ...input, pod: created }).status : result.status;
+    if (!sameJSON(status, vmi.status ?? {})) await this.writeStatus(key, vmi, status);
     if (error !== undefined) throw asError(error);
   }
 
-  private async act(action: VMIAction, key: string, vmi: VirtualMachineInstance, pod: Pod | undefined): Promise<void> {
+  /** Carries out one action; the launcher pod when it created one. */
+  private async act(action: VMIAction, key: string, vmi: VirtualMachineInstance, pod: Pod | undefined): Promise<Pod | undefined> {
     const ns = vmi.metadata?.namespace ?? 'default';
-    const rec = (type: 'Normal' | 'Warning', reason: string, msg: string) => this.deps.recorder.record(vmi, type, reason, msg);
+    const rec = (type: 'Normal' | 'Warning', reason: string, msg: string) => recordEvent(this.deps, vmi, type, reason, msg);
     switch (action) {
       case 'createPod': {
         this.expectations.expectCreations(key, 1);
         try {
           const created = await this.deps.client.create<Pod>(objectPath(PATHS.pods, ns), renderLauncherPod(vmi, this.opts.pod));
-          await rec('Normal', 'SuccessfulCreate', `Created virtual machine pod ${created.metadata.name ?? ''}`);
+          rec('Normal', 'SuccessfulCreate', `Created virtual machine pod ${created.metadata.name ?? ''}`);
+          return created;
         } catch (e) {
           this.expectations.lowerExpectations(key, 1, 0);
-          await rec('Warning', 'FailedCreate', `Error creating pod: ${e instanceof Error ? e.message : String(e)}`);
+          rec('Warning', 'FailedCreate', `Error creating pod: ${e instanceof Error ? e.message : String(e)}`);
           throw e;
         }
-        return;
       }
       case 'deletePod': {
-        if (!pod) return;
+        if (!pod) return undefined;
         this.expectations.expectDeletions(key, 1);
         try {
           await this.deps.client.delete(objectPath(PATHS.pods, ns, pod.metadata.name ?? ''));
-          await rec('Normal', 'SuccessfulDelete', `Deleted virtual machine pod ${pod.metadata.name ?? ''}`);
+          rec('Normal', 'SuccessfulDelete', `Deleted virtual machine pod ${pod.metadata.name ?? ''}`);
         } catch (e) {
           this.expectations.lowerExpectations(key, 0, 1);
           ignoreNotFound(e);
         }
-        return;
+        return undefined;
       }
       case 'removeFinalizer': {
         const finalizers = vmi.metadata?.finalizers ?? [];
         const i = finalizers.indexOf(VMI_FINALIZER);
-        if (i < 0) return;
+        if (i < 0) return undefined;
         const path = `/metadata/finalizers/${i}`;
         await this.deps.client.patch(objectPath(PATHS.vmis, ns, vmi.metadata?.name ?? ''), [{ op: 'test', path, value: VMI_FINALIZER }, { op: 'remove', path }]).catch(ignoreNotFound);
-        return;
+        return undefined;
       }
     }
   }
 
-  private async writeStatus(vmi: VirtualMachineInstance, status: VirtualMachineInstance['status']): Promise<void> {
-    const [ns, name] = splitKey(keyOf(vmi));
+  private async writeStatus(key: string, vmi: VirtualMachineInstance, status: VirtualMachineInstance['status']): Promise<void> {
+    const [ns, name] = splitKey(key);
     // The VMI CRD has no status subresource (as upstream): status is written with the object.
-    await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, status }).catch(ignoreNotFound);
+    const written = await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, status }).catch(ignoreNotFound);
+    if (written && vmi.metadata?.resourceVersion) this.replacedVersion.set(key, vmi.metadata.resourceVersion);
+    // Like upstream's VMI controller, no Event per phase; a failure is worth one (its reason).
     const oldPhase = vmi.status?.phase ?? '';
-    if (status?.phase && status.phase !== oldPhase) {
-      const failed = status.phase === 'Failed';
-      await this.deps.recorder.record(vmi, failed ? 'Warning' : 'Normal', failed ? (status.reason ?? 'Failed') : status.phase, `VMI phase ${oldPhase || '(none)'} -> ${status.phase}`);
-    }
+    if (status?.phase === 'Failed' && oldPhase !== 'Failed') recordEvent(this.deps, vmi, 'Warning', status.reason ?? 'Failed', `VMI phase ${oldPhase || '(none)'} -> Failed`);
   }
 
   /** Starts the work loop; informers are started by the factory. */

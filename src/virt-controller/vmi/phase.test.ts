@@ -60,7 +60,9 @@ const condCases: { name: string; run: () => unknown; want: Record<string, unknow
   { name: 'Ready from the pod', run: () => cond(newVMIOf('a', 'Running'), pod('Running', { node: 'n', conditions: [ready('True')] }), 'Ready'), want: { type: 'Ready', status: 'True' } },
   { name: 'Ready False without a pod', run: () => cond(newVMIOf('a', 'Pending'), undefined, 'Ready'), want: { type: 'Ready', status: 'False', reason: 'PodNotExists' } },
   { name: 'Ready False while the pod terminates', run: () => cond(newVMIOf('a', 'Running'), pod('Running', { deleting: true, conditions: [ready('True')] }), 'Ready'), want: { type: 'Ready', status: 'False', reason: 'PodTerminating' } },
-  { name: 'Ready False without the pod condition', run: () => cond(newVMIOf('a', 'Scheduling'), pod('Pending'), 'Ready'), want: { type: 'Ready', status: 'False', reason: 'PodConditionMissing' } },
+  { name: 'Ready False without the pod condition', run: () => cond(newVMIOf('a', 'Running'), pod('Running', { node: 'n' }), 'Ready'), want: { type: 'Ready', status: 'False', reason: 'PodConditionMissing' } },
+  { name: "Ready False before the guest runs, whatever the pod's Ready says", run: () => cond(newVMIOf('a', 'Scheduling'), pod('Running', { node: 'n', conditions: [ready('True')] }), 'Ready'), want: { type: 'Ready', status: 'False', reason: 'GuestNotRunning' } },
+  { name: 'PodScheduled True not copied', run: () => cond(newVMIOf('a', 'Scheduling', condition('PodScheduled', 'False', 'Unschedulable')), pod('Pending', { node: 'n', conditions: [scheduled('True')] }), 'PodScheduled'), want: undefined },
   { name: 'Ready False once final', run: () => cond(newVMIOf('a', 'Succeeded'), undefined, 'Ready'), want: { type: 'Ready', status: 'False', reason: 'GuestNotRunning' } },
   { name: 'Provisioning while a DataVolume imports', run: () => cond(newVMIOf('a', 'Pending', withDV), undefined, 'Provisioning', { pvcs: pvcs('dv'), dataVolumes: dvs('ImportInProgress') }), want: { type: 'Provisioning', status: 'True', reason: 'Provisioning' } },
   { name: 'no Provisioning once imported', run: () => cond(newVMIOf('a', 'Pending', withDV, condition('Provisioning', 'True')), undefined, 'Provisioning', { pvcs: pvcs('dv'), dataVolumes: dvs('Succeeded') }), want: undefined },
@@ -78,6 +80,14 @@ for (const c of condCases) {
     for (const [k, v] of Object.entries(c.want)) assert.equal(got[k], v, k);
   });
 }
+
+test("a pod bound or progressing while the VMI is Scheduling changes nothing: the node is written with Scheduled (one write)", () => {
+  const vmi = newVMIOf('a', 'Scheduling', (v) => (v.status = reconcileVMIStatus({ vmi: newVMIOf('a', 'Pending'), pod: pod('Pending'), now }).status));
+  for (const p of [pod('Pending', { node: 'n1' }), pod('Pending', { node: 'n1', conditions: [scheduled('True'), ready('False')] })]) {
+    assert.deepEqual(reconcileVMIStatus({ vmi, pod: p, now: new Date('2026-01-01T00:01:00Z') }).status, vmi.status);
+  }
+  assert.equal(reconcileVMIStatus({ vmi, pod: pod('Running', { node: 'n1' }), now }).status.nodeName, 'n1');
+});
 
 test('phase transitions are timestamped; unchanged conditions keep their time', () => {
   const first = reconcileVMIStatus({ vmi: newVMIOf('a', 'Pending'), pod: pod('Pending'), now });

@@ -41,6 +41,7 @@ export const POD_VANISHED_REASON = 'PodVanished';
 /** Conditions' reasons this controller writes on Synchronized; others belong to virt-handler. */
 const OWN_SYNC_REASONS = new Set([FAILED_PVC_NOT_FOUND_REASON, FAILED_DATA_VOLUME_NOT_FOUND_REASON, ERR_IMAGE_PULL_REASON, IMAGE_PULL_BACKOFF_REASON]);
 
+const GUEST_NOT_RUNNING = { status: 'False', reason: 'GuestNotRunning', message: 'Guest VM is not reported as running' } as const;
 const ts = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 type Cond = VirtualMachineInstanceCondition;
 
@@ -84,9 +85,11 @@ function podWaiting(pod: Pod | undefined): { reason: string; message: string } |
   return w?.reason ? { reason: w.reason, message: w.message ?? '' } : undefined;
 }
 
-const podReady = (pod: Pod | undefined): Omit<Cond, 'type'> => {
+/** The VMI's Ready condition from its pod as upstream's syncReadyConditionFromPod: the pod's own Ready only once the guest runs. */
+const podReady = (pod: Pod | undefined, guestRunning: boolean): Omit<Cond, 'type'> => {
   if (!pod) return { status: 'False', reason: POD_NOT_EXISTS_REASON, message: 'virt-launcher pod has not yet been scheduled' };
   if (pod.metadata.deletionTimestamp) return { status: 'False', reason: POD_TERMINATING_REASON, message: 'virt-launcher pod is terminating' };
+  if (!guestRunning) return GUEST_NOT_RUNNING;
   const c = podCondition(pod, 'Ready');
   if (!c) return { status: 'False', reason: POD_CONDITION_MISSING_REASON, message: 'virt-launcher pod is missing the Ready condition' };
   return { status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) };
@@ -117,13 +120,17 @@ export function reconcileVMIStatus(i: VMIPhaseInput): VMIPhaseResult {
     status.phaseTransitionTimestamps = [...(old.phaseTransitionTimestamps ?? []), { phase, phaseTransitionTimestamp: ts(now) }];
     if (reason) status.reason = reason;
   }
-  if ((phase === 'Scheduled' || phase === 'Scheduling') && pod?.spec.nodeName && !status.nodeName) status.nodeName = pod.spec.nodeName;
+  // As upstream, the node is written with Scheduled (one write, not one more when the pod is bound).
+  if (phase === 'Scheduled' && pod?.spec.nodeName && !status.nodeName) status.nodeName = pod.spec.nodeName;
   const final = phase === 'Succeeded' || phase === 'Failed';
 
   let conds = [...(old.conditions ?? [])];
   const scheduled = pod ? podCondition(pod, 'PodScheduled') : undefined;
-  conds = setCondition(conds, 'PodScheduled', scheduled && !final ? { status: scheduled.status, reason: scheduled.reason, message: scheduled.message } : undefined, now);
-  conds = setCondition(conds, 'Ready', final ? { status: 'False', reason: 'GuestNotRunning', message: 'Guest VM is not reported as running' } : podReady(pod), now);
+  // Until the VMI is Scheduled, a pod that cannot be scheduled says why (PodScheduled=False copied), as upstream.
+  if (final || old.phase === undefined || old.phase === '' || old.phase === 'Pending' || old.phase === 'Scheduling') {
+    conds = setCondition(conds, 'PodScheduled', scheduled?.status === 'False' && !final ? { status: scheduled.status, reason: scheduled.reason, message: scheduled.message } : undefined, now);
+  }
+  conds = setCondition(conds, 'Ready', final ? GUEST_NOT_RUNNING : podReady(pod, old.phase === 'Running'), now);
   const waiting = provisioning(i);
   conds = setCondition(conds, 'Provisioning', waiting.length > 0 && !final ? { status: 'True', reason: 'Provisioning', message: `DataVolumes not ready: ${waiting.join(', ')}` } : undefined, now);
   const problem = final ? undefined : (missingVolume(i) ?? podWaiting(pod));
