@@ -46,10 +46,10 @@ test('phaseFor maps domain states to VMI phases', () => {
 
 test('conditions follow the domain', () => {
   const cases: { name: string; domain: DomainSummary; want: Record<string, string | undefined> }[] = [
-    { name: 'running', domain: dom('Running', 'Booted'), want: { Ready: 'True', LiveMigratable: 'True', Paused: undefined, AgentConnected: undefined, SoftwareEmulation: undefined } },
-    { name: 'paused by user', domain: dom('Paused', 'User'), want: { Ready: 'False', Paused: 'True' } },
-    { name: 'agent + tcg', domain: dom('Running', 'Booted', { virtType: 'qemu', guestInfo: { agentConnected: true } }), want: { Ready: 'True', AgentConnected: 'True', SoftwareEmulation: 'True' } },
-    { name: 'crashed', domain: dom('Shutoff', 'Crashed'), want: { Ready: 'False', LiveMigratable: undefined } },
+    { name: 'running', domain: dom('Running', 'Booted'), want: { LiveMigratable: 'True', Paused: undefined, AgentConnected: undefined, SoftwareEmulation: undefined } },
+    { name: 'paused by user', domain: dom('Paused', 'User'), want: { Paused: 'True' } },
+    { name: 'agent + tcg', domain: dom('Running', 'Booted', { virtType: 'qemu', guestInfo: { agentConnected: true } }), want: { AgentConnected: 'True', SoftwareEmulation: 'True' } },
+    { name: 'crashed', domain: dom('Shutoff', 'Crashed'), want: { LiveMigratable: undefined } },
   ];
   for (const tc of cases) {
     const s = desiredStatus(vmi({}, { phase: 'Running', conditions: [{ type: 'PodScheduled', status: 'True' }] }), inputs(tc.domain));
@@ -61,11 +61,20 @@ test('conditions follow the domain', () => {
 });
 
 test('lastTransitionTime is kept while a condition does not change', () => {
-  const before = vmi({}, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
+  const before = vmi({}, { phase: 'Running', conditions: [{ type: 'LiveMigratable', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] });
   const s = desiredStatus(before, inputs(dom('Running', 'Booted')));
-  assert.equal(s.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime, '2026-01-01T00:00:00Z');
+  assert.equal(s.conditions?.find((c) => c.type === 'LiveMigratable')?.lastTransitionTime, '2026-01-01T00:00:00Z');
   const p = desiredStatus(before, inputs(dom('Paused', 'User')));
-  assert.equal(p.conditions?.find((c) => c.type === 'Ready')?.lastTransitionTime, NOW);
+  assert.equal(p.conditions?.find((c) => c.type === 'Paused')?.lastTransitionTime, NOW);
+});
+
+test('Ready is left as virt-controller wrote it, whatever the domain does', () => {
+  for (const ready of [{ type: 'Ready', status: 'False', reason: 'GuestNotRunning', lastTransitionTime: '2026-01-01T00:00:00Z' }, { type: 'Ready', status: 'True', lastTransitionTime: '2026-01-01T00:00:00Z' }] as const) {
+    for (const d of [dom('Running', 'Booted'), dom('Paused', 'User'), dom('Shutoff', 'Crashed'), null]) {
+      const s = desiredStatus(vmi({}, { phase: 'Running', conditions: [ready] }), inputs(d));
+      assert.deepEqual(s.conditions?.filter((c) => c.type === 'Ready'), [ready], `${ready.status} with ${d?.state ?? 'no domain'}`);
+    }
+  }
 });
 
 test('LiveMigratable reasons', () => {

@@ -30,8 +30,11 @@ export const HANDLER_OWNED_FIELDS = [
 ] as const;
 type Owned = Pick<VirtualMachineInstanceStatus, (typeof HANDLER_OWNED_FIELDS)[number]>;
 
-/** Condition types virt-handler manages (others on the VMI are kept as they are). */
-const HANDLER_CONDITIONS = new Set(['Ready', 'Paused', 'LiveMigratable', 'AgentConnected', 'SoftwareEmulation']);
+/**
+ * Condition types virt-handler manages (others on the VMI are kept as they are). Ready is
+ * virt-controller's alone, from the launcher pod and the Paused condition, as upstream.
+ */
+const HANDLER_CONDITIONS = new Set(['Paused', 'LiveMigratable', 'AgentConnected', 'SoftwareEmulation']);
 
 const ACTIVE_STATES = new Set(['Running', 'Paused', 'Blocked', 'PMSuspended']);
 const FINAL_PHASES = new Set(['Succeeded', 'Failed']);
@@ -119,14 +122,6 @@ export function conditionsFor(vmi: VirtualMachineInstance, phase: string | undef
   const d = inp.domain;
   const out: VirtualMachineInstanceCondition[] = [];
   const paused = d?.state === 'Paused';
-  if (phase === 'Running' && d) {
-    out.push(paused ? cond('Ready', 'False', inp.now, old, 'Paused', 'VMI was paused') : cond('Ready', 'True', inp.now, old));
-  } else if (phase === 'Succeeded' || phase === 'Failed') {
-    out.push(cond('Ready', 'False', inp.now, old, 'GuestNotRunning', 'Guest VM is not running'));
-  } else {
-    const prior = old.find((c) => c.type === 'Ready');
-    if (prior) out.push(prior);
-  }
   if (paused && phase === 'Running') {
     const byUser = d.reason === 'User' || d.reason === 'PausedByUser';
     out.push(cond('Paused', 'True', inp.now, old, byUser ? 'PausedByUser' : `Paused${d.reason}`, byUser ? 'VMI was paused by user' : `VMI was paused: ${d.reason}`));

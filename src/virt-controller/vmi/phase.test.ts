@@ -52,12 +52,15 @@ for (const c of phaseCases) {
   });
 }
 
+/** The VMI with virt-handler's Paused=True condition. */
+const paused = (v: VirtualMachineInstance): VirtualMachineInstance => ({ ...v, status: { ...v.status, conditions: [...(v.status?.conditions ?? []), { type: 'Paused', status: 'True', reason: 'PausedByUser' }] } });
 const cond = (vmi: VirtualMachineInstance, p: Pod | undefined, type: string, extra = {}) =>
   reconcileVMIStatus({ vmi, pod: p, now, ...extra }).status.conditions?.find((c) => c.type === type);
 
 const condCases: { name: string; run: () => unknown; want: Record<string, unknown> | undefined }[] = [
   { name: 'PodScheduled copied', run: () => cond(newVMIOf('a', 'Scheduling'), pod('Pending', { conditions: [scheduled('False', 'Unschedulable')] }), 'PodScheduled'), want: { type: 'PodScheduled', status: 'False', reason: 'Unschedulable' } },
   { name: 'Ready from the pod', run: () => cond(newVMIOf('a', 'Running'), pod('Running', { node: 'n', conditions: [ready('True')] }), 'Ready'), want: { type: 'Ready', status: 'True' } },
+  { name: 'Ready False while virt-handler reports the guest paused', run: () => cond(paused(newVMIOf('a', 'Running')), pod('Running', { node: 'n', conditions: [ready('True')] }), 'Ready'), want: { type: 'Ready', status: 'False', reason: 'Paused' } },
   { name: 'Ready False without a pod', run: () => cond(newVMIOf('a', 'Pending'), undefined, 'Ready'), want: { type: 'Ready', status: 'False', reason: 'PodNotExists' } },
   { name: 'Ready False while the pod terminates', run: () => cond(newVMIOf('a', 'Running'), pod('Running', { deleting: true, conditions: [ready('True')] }), 'Ready'), want: { type: 'Ready', status: 'False', reason: 'PodTerminating' } },
   { name: 'Ready False without the pod condition', run: () => cond(newVMIOf('a', 'Running'), pod('Running', { node: 'n' }), 'Ready'), want: { type: 'Ready', status: 'False', reason: 'PodConditionMissing' } },

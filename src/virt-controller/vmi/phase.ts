@@ -85,11 +85,19 @@ function podWaiting(pod: Pod | undefined): { reason: string; message: string } |
   return w?.reason ? { reason: w.reason, message: w.message ?? '' } : undefined;
 }
 
-/** The VMI's Ready condition from its pod as upstream's syncReadyConditionFromPod: the pod's own Ready only once the guest runs. */
-const podReady = (pod: Pod | undefined, guestRunning: boolean): Omit<Cond, 'type'> => {
+/** Ready while virt-handler reports the guest paused (upstream gets there through the pod's unpaused readiness gate). */
+const PAUSED_NOT_READY = { status: 'False', reason: 'Paused', message: 'VMI was paused' } as const;
+
+/**
+ * The VMI's Ready condition from its pod as upstream's syncReadyConditionFromPod: the pod's own
+ * Ready only once the guest runs, False while paused. This controller is Ready's only writer (two
+ * writers reading different caches would undo each other's writes).
+ */
+const podReady = (vmi: VirtualMachineInstance, pod: Pod | undefined, guestRunning: boolean): Omit<Cond, 'type'> => {
   if (!pod) return { status: 'False', reason: POD_NOT_EXISTS_REASON, message: 'virt-launcher pod has not yet been scheduled' };
   if (pod.metadata.deletionTimestamp) return { status: 'False', reason: POD_TERMINATING_REASON, message: 'virt-launcher pod is terminating' };
   if (!guestRunning) return GUEST_NOT_RUNNING;
+  if (vmi.status?.conditions?.some((c) => c.type === 'Paused' && c.status === 'True')) return PAUSED_NOT_READY;
   const c = podCondition(pod, 'Ready');
   if (!c) return { status: 'False', reason: POD_CONDITION_MISSING_REASON, message: 'virt-launcher pod is missing the Ready condition' };
   return { status: c.status, ...(c.reason ? { reason: c.reason } : {}), ...(c.message ? { message: c.message } : {}) };
@@ -130,7 +138,7 @@ export function reconcileVMIStatus(i: VMIPhaseInput): VMIPhaseResult {
   if (final || old.phase === undefined || old.phase === '' || old.phase === 'Pending' || old.phase === 'Scheduling') {
     conds = setCondition(conds, 'PodScheduled', scheduled?.status === 'False' && !final ? { status: scheduled.status, reason: scheduled.reason, message: scheduled.message } : undefined, now);
   }
-  conds = setCondition(conds, 'Ready', final ? GUEST_NOT_RUNNING : podReady(pod, old.phase === 'Running'), now);
+  conds = setCondition(conds, 'Ready', final ? GUEST_NOT_RUNNING : podReady(vmi, pod, old.phase === 'Running'), now);
   const waiting = provisioning(i);
   conds = setCondition(conds, 'Provisioning', waiting.length > 0 && !final ? { status: 'True', reason: 'Provisioning', message: `DataVolumes not ready: ${waiting.join(', ')}` } : undefined, now);
   const problem = final ? undefined : (missingVolume(i) ?? podWaiting(pod));
