@@ -1,9 +1,10 @@
 /**
  * What `kubevirt-ts up` runs on top of the API server: the kubevirt.io CRDs and RBAC, virt-api
  * with its admission webhooks registered, the scheduler, the node agents, virt-controller and one
- * virt-handler process per node. Each KubeVirt component acts under its own ServiceAccount
- * identity with its deploy/rbac role; each node agent is a supervised process acting as
- * `system:node:<name>`; the scheduler and storage controller act as the admin.
+ * virt-handler process per node. virt-api, virt-controller, each virt-handler and each node agent
+ * is a supervised child process (as upstream runs them in pods; see docs/adr/0006); each KubeVirt
+ * component acts under its own ServiceAccount identity with its deploy/rbac role, each node agent
+ * as `system:node:<name>`; the scheduler and storage controller run in `up` as the admin.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -12,19 +13,19 @@ import { parseAllDocuments } from 'yaml';
 import type { KubeObject } from '../api/meta/index.js';
 import { kubevirtCrds } from '../api/crds/index.js';
 import type { KubeClient } from '../client/kube-client.js';
-import { run as runVirtApi } from '../virt-api/run.js';
 import { webhookConfigurations } from '../virt-api/webhook-config.js';
 import type { RunningApiServer } from './apiserver/server.js';
 import { createOrReplace } from './apply.js';
-import { clientFor, COMPONENT_ACCOUNTS, componentIdentity, serviceAccountUser } from './identities.js';
-import { issueClientCert, issueServerCert, loadOrCreateCa, type CertificateAuthority, type CertKeyPem } from './pki/index.js';
+import { COMPONENT_ACCOUNTS, componentIdentity } from './identities.js';
+import { issueServerCert, loadOrCreateCa, type CertificateAuthority } from './pki/index.js';
 import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/index.js';
 import { VIRT_API_CLIENT_NAME } from '../virt-handler/console-server/index.js';
 import { Scheduler } from './scheduler/scheduler.js';
 import { startNodeProcesses, type RunningNodeProcesses } from './node-processes.js';
 import { podsOnNodes, sweepPodCgroups } from './cgroup-sweep.js';
 import { LocalVolumeController } from './storage/index.js';
-import { run as runVirtController } from '../virt-controller/run.js';
+import { nodeName } from './kubelet/node-object.js';
+import { virtApiProcess, virtControllerProcess } from './component-processes.js';
 import { HandlerProcess, type HandlerConsoleServer } from './handler-processes.js';
 import { NodeLifecycleController } from './node-lifecycle.js';
 
@@ -73,18 +74,17 @@ async function installKubevirtApi(admin: KubeClient, repoDir: string): Promise<v
 }
 
 /**
- * The KubeVirt CA (virt-api <-> virt-handler mutual TLS, upstream's kubevirt-ca) and virt-api's
- * client certificate; each handler's serving certificate comes from handlerConsoleServer.
+ * The KubeVirt CA (virt-api <-> virt-handler mutual TLS, upstream's kubevirt-ca); virt-api's client
+ * certificate comes from virtApiProcess, each handler's serving certificate from handlerConsoleServer.
  */
 interface KubevirtCerts {
   readonly ca: CertificateAuthority;
   readonly caFile: string;
-  readonly virtApiClient: CertKeyPem;
 }
 
 async function kubevirtCerts(o: StackOptions): Promise<KubevirtCerts> {
   const ca = await loadOrCreateCa(o.api.pki.dir, 'kubevirt-ca', 'kubevirt-ts-kubevirt-ca');
-  return { ca, caFile: join(o.api.pki.dir, 'kubevirt-ca.crt'), virtApiClient: await issueClientCert(ca, VIRT_API_CLIENT_NAME) };
+  return { ca, caFile: join(o.api.pki.dir, 'kubevirt-ca.crt') };
 }
 
 /** `n` distinct free TCP ports on `host` (the kernel's picks), for servers started later in other processes. */
@@ -116,42 +116,11 @@ async function handlerConsoleServer(o: StackOptions, certs: KubevirtCerts, nodeN
   return { listen: '127.0.0.1', port, certFile, keyFile, clientCaFile: certs.caFile };
 }
 
-/** Starts virt-api under its own identity and registers its webhooks and APIService; resolves once it serves. */
-async function startVirtApi(o: StackOptions, signal: AbortSignal, certs: KubevirtCerts, handlers: ReadonlyMap<string, HandlerEndpoint>): Promise<{ done: Promise<void> }> {
-  const id = serviceAccountUser(KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.apiserver);
-  const { client } = await clientFor(o.api.pki, o.api.url, id.user, id.groups);
-  const serving = await issueServerCert(o.api.pki.ca, { commonName: 'virt-api', dnsNames: ['virt-api', `virt-api.${KUBEVIRT_NAMESPACE}.svc`] });
-  let port = 0;
-  let done: Promise<void> = Promise.resolve();
-  await new Promise<void>((resolve, reject) => {
-    done = runVirtApi({
-      client,
-      host: '127.0.0.1',
-      port: 0,
-      certPem: serving.certPem,
-      keyPem: serving.keyPem,
-      kubevirtServiceAccounts: [COMPONENT_ACCOUNTS.controller, COMPONENT_ACCOUNTS.handler].map((n) => serviceAccountUser(KUBEVIRT_NAMESPACE, n).user),
-      signal,
-      subresources: {
-        requestHeader: { caPem: o.api.pki.frontProxyCa.certPem, allowedNames: ['front-proxy-client'] },
-        handlerTls: { ca: certs.ca.certPem, cert: certs.virtApiClient.certPem, key: certs.virtApiClient.keyPem },
-        locateHandler: (node) => {
-          const ep = handlers.get(node);
-          return ep ? Promise.resolve(ep) : Promise.reject(new Error(`no virt-handler runs on node ${node}`));
-        },
-      },
-      log: (msg, err) => o.log(`virt-api: ${msg}${err instanceof Error ? `: ${err.message}` : ''}`),
-      onListening: (p) => {
-        port = p;
-        resolve();
-      },
-    }).finally(() => client.close());
-    done.catch(reject);
-  });
+/** Registers virt-api's webhooks and APIService at the loopback port it serves on. */
+async function registerVirtApi(o: StackOptions, port: number): Promise<void> {
   const caBundle = Buffer.from(o.api.pki.ca.certPem).toString('base64');
   for (const cfg of webhookConfigurations(caBundle, { url: `https://127.0.0.1:${port}` })) await createOrReplace(o.admin, cfg);
   for (const obj of apiServiceFor({ namespace: KUBEVIRT_NAMESPACE, caBundle, endpoint: { ip: '127.0.0.1', port } })) await createOrReplace(o.admin, obj);
-  return { done };
 }
 
 /** Emulation unless KVM is both present and asked for: /dev/kvm can exist yet not run guests. */
@@ -169,11 +138,29 @@ export function heartbeatSeconds(): number {
 
 /** Starts the KubeVirt layer and the cluster's scheduler and nodes. */
 export async function startStack(o: StackOptions): Promise<RunningStack> {
-  const abort = new AbortController();
   await installKubevirtApi(o.admin, o.repoDir);
   const certs = await kubevirtCerts(o);
-  const handlerEndpoints = new Map<string, HandlerEndpoint>();
-  const virtApi = await startVirtApi(o, abort.signal, certs, handlerEndpoints);
+  const beat = heartbeatSeconds();
+  // Ports picked before spawning and kept across restarts: virt-api's registrations and the handlers' endpoints stay valid.
+  const nodeNames = Array.from({ length: o.nodes }, (_, i) => nodeName(i + 1));
+  const [apiPort = 0, ...handlerPorts] = await freePorts('127.0.0.1', 1 + nodeNames.length);
+  const handlerEndpoints = new Map<string, HandlerEndpoint>(nodeNames.map((n, i) => [n, { host: '127.0.0.1', port: handlerPorts[i] ?? 0 }]));
+  const components = { pki: o.api.pki, server: o.api.url, dataDir: o.dataDir, repoDir: o.repoDir, namespace: KUBEVIRT_NAMESPACE, log: o.log };
+  const virtApi = await virtApiProcess(components, {
+    host: '127.0.0.1', port: apiPort, kubevirtCa: certs.ca, kubevirtCaFile: certs.caFile, handlerClientName: VIRT_API_CLIENT_NAME, handlerEndpoints,
+  });
+  const controller = await virtControllerProcess(components, { useEmulation: emulation() === 'always', heartbeatSeconds: beat });
+  // virt-controller starts beside the rest (it needs only the API and its RBAC); `up` is ready once it leads.
+  const controllerStarted = controller.start();
+  controllerStarted.catch(() => undefined);
+  const stopComponents = () => Promise.all([controller.stop(), virtApi.stop()]);
+  try {
+    await virtApi.start();
+    await registerVirtApi(o, apiPort);
+  } catch (e) {
+    await stopComponents();
+    throw e;
+  }
   o.log('kubevirt-ts: virt-api serving, webhooks registered');
   // kube-scheduler's bindTimeoutSeconds (600 s); KUBEVIRT_TS_BIND_TIMEOUT_SECONDS shortens it for tests.
   const bindTimeout = Number(process.env.KUBEVIRT_TS_BIND_TIMEOUT_SECONDS ?? '600');
@@ -184,47 +171,29 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     nodes = await startNodeProcesses({ admin: o.admin, pki: o.api.pki, server: o.api.url, count: o.nodes, dataDir: o.dataDir, repoDir: o.repoDir, log: o.log });
   } catch (e) {
     await scheduler.stop();
-    abort.abort();
+    await stopComponents();
     throw e;
   }
   o.log(`kubevirt-ts: ${o.nodes} node(s) ready`);
   const volumes = new LocalVolumeController(o.admin, { dataDir: o.dataDir, log: (m) => o.log(`storage: ${m}`) });
   await volumes.start();
-  const ctl = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.controller);
-  ctl.client.close();
-  const beat = heartbeatSeconds();
-  const controllerDone = runVirtController(
-    {
-      kubeconfig: ctl.kubeconfigPath,
-      leaderElect: true,
-      leaseNamespace: KUBEVIRT_NAMESPACE,
-      version: 'latest',
-      useEmulation: emulation() === 'always',
-      node: { heartbeatTimeoutMs: 5 * beat * 1000, recheckMs: beat * 1000 },
-      log: { info: (m) => o.log(`virt-controller: ${m}`), error: (m, f) => o.log(`virt-controller: ${m} ${JSON.stringify(f ?? {})}`) },
-    },
-    abort.signal,
-  );
   const hd = await componentIdentity(o.api.pki, o.api.url, o.dataDir, KUBEVIRT_NAMESPACE, COMPONENT_ACCOUNTS.handler);
   hd.client.close();
-  const nodeNames = nodes?.names ?? [];
   const handlers: HandlerProcess[] = [];
   try {
-    const ports = await freePorts('127.0.0.1', nodeNames.length);
-    for (const [i, port] of ports.entries()) {
-      const nodeName = nodeNames[i] ?? '';
-      const consoleServer = await handlerConsoleServer(o, certs, nodeName, port);
-      handlerEndpoints.set(nodeName, { host: consoleServer.listen, port });
+    for (const [nodeName, ep] of handlerEndpoints) {
+      const consoleServer = await handlerConsoleServer(o, certs, nodeName, ep.port);
       handlers.push(new HandlerProcess({
         nodeName, kubeconfigPath: hd.kubeconfigPath, podsDir: join(o.dataDir, 'nodes', nodeName, 'pods'),
         emulation: emulation(), heartbeatSeconds: beat, repoDir: o.repoDir, consoleServer, log: o.log,
       }));
     }
-    await Promise.all(handlers.map((h) => h.start()));
+    await Promise.all([...handlers.map((h) => h.start()), controllerStarted]);
   } catch (e) {
     await Promise.all(handlers.map((h) => h.stop()));
-    abort.abort();
-    await nodes?.stop({ releasePods: true });
+    await stopComponents();
+    await volumes.stop();
+    await nodes.stop({ releasePods: true });
     await scheduler.stop();
     throw e;
   }
@@ -237,15 +206,13 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     async stop() {
       await lifecycle.stop();
       await Promise.all(handlers.map((h) => h.stop()));
-      abort.abort();
-      await controllerDone.catch((e: unknown) => o.log(`virt-controller: ${String(e)}`));
+      await stopComponents();
       await volumes.stop();
       const pods = podsOnNodes(join(o.dataDir, 'nodes'), nodeNames);
-      await nodes?.stop({ releasePods: true });
+      await nodes.stop({ releasePods: true });
       const left = await sweepPodCgroups(pods);
       if (left.length > 0) o.log(`kubevirt-ts: killed ${left.length} process(es) left in pod cgroups (guests)`);
       await scheduler.stop();
-      await virtApi.done;
     },
   };
 }

@@ -12,6 +12,16 @@ interface Flags {
   useEmulation: boolean;
   watchDataVolumes: boolean;
   identity?: string;
+  nodeHeartbeatTimeoutSeconds?: string;
+  nodeRecheckSeconds?: string;
+}
+
+/** A positive number of seconds from `flag`'s value, in ms; throws naming the flag otherwise. */
+function secondsMs(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`invalid ${flag} "${v}": expected a positive number of seconds`);
+  return n * 1000;
 }
 
 const log = {
@@ -30,7 +40,11 @@ export function buildCli(): Command {
     .option('--use-emulation', 'do not request devices.kubevirt.io/kvm (software emulation)', false)
     .option('--watch-data-volumes', 'watch cdi.kubevirt.io DataVolumes (CDI installed)', false)
     .option('--identity <id>', 'leader election identity; host name and a random suffix by default')
+    .option('--node-heartbeat-timeout-seconds <s>', "a virt-handler heartbeat older than this makes its node unresponsive (default 300)")
+    .option('--node-recheck-seconds <s>', 'how often each node is checked again (default 60)')
     .action(async (f: Flags) => {
+      const heartbeatTimeoutMs = secondsMs('--node-heartbeat-timeout-seconds', f.nodeHeartbeatTimeoutSeconds);
+      const recheckMs = secondsMs('--node-recheck-seconds', f.nodeRecheckSeconds);
       const ac = new AbortController();
       for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => ac.abort());
       await run(
@@ -42,6 +56,7 @@ export function buildCli(): Command {
           version: f.launcherVersion,
           useEmulation: f.useEmulation,
           watchDataVolumes: f.watchDataVolumes,
+          node: { ...(heartbeatTimeoutMs ? { heartbeatTimeoutMs } : {}), ...(recheckMs ? { recheckMs } : {}) },
           log,
         },
         ac.signal,
