@@ -6,6 +6,8 @@
  * handler re-attaches; a stopped handler makes its node unschedulable and its pod-less VMI Failed
  * with NodeUnresponsive. Heartbeats every 2 s (KUBEVIRT_TS_HEARTBEAT_SECONDS), timeout 10 s.
  * `kubevirt-ts status` reports the cluster ready (exit 0), then degraded (exit 2) while a handler is stopped.
+ * kill -9 of the virt-controller and virt-api processes: both come back (virt-api on the port its
+ * webhooks are registered at, virt-controller on its own Lease) and a new VMI is defaulted and runs.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -203,5 +205,36 @@ test('a stopped virt-handler: its node turns unschedulable and its VMI without a
     // The handler heartbeats again: the node is schedulable again.
     await c.waitFor('node', 'node02', '.metadata.labels.kubevirt\\.io/schedulable', 'true', 30_000);
     assert.equal(c.kubectl(['delete', 'vmi', 'lc-orphan', '--wait', '--timeout=60s']).code, 0);
+  }),
+);
+
+/** How many times `text` occurs in up's log. */
+const logCount = (c: UpCluster, text: string): number => c.log.split(text).length - 1;
+
+test('kill -9 of virt-controller and virt-api: both restart, and a VMI created afterwards is defaulted by the webhook and runs', { skip: missing, timeout: 240_000 }, () =>
+  withLog(async (c) => {
+    const webhookUrl = () => c.kubectl(['get', 'mutatingwebhookconfiguration', 'virt-api-mutator', '-o', 'jsonpath={.webhooks[?(@.name=="virtualmachineinstances-mutator.kubevirt.io")].clientConfig.url}']).out;
+    const lease = () => c.kubectl(['get', 'lease', '-n', 'kubevirt', 'virt-controller', '-o', 'jsonpath={.spec.holderIdentity} {.spec.leaseTransitions}']).out;
+    const urlBefore = webhookUrl();
+    const port = /^https:\/\/127\.0\.0\.1:(\d+)\//.exec(urlBefore)?.[1];
+    assert.ok(port, `webhook URL ${urlBefore}`);
+    const leaseBefore = lease();
+    const [serving, started] = [logCount(c, `virt-api: virt-api serving on https://127.0.0.1:${port}`), logCount(c, 'virt-controller: virt-controller started')];
+    const ctl = c.descendant(/virt-controller\.js /);
+    const api = c.descendant(/virt-api\.js /);
+    process.kill(ctl, 'SIGKILL');
+    process.kill(api, 'SIGKILL');
+    await until('a new virt-controller and virt-api', () => {
+      const [ctls, apis] = [c.descendants(/virt-controller\.js /), c.descendants(/virt-api\.js /)];
+      return ctls.length === 1 && ctls[0] !== ctl && apis.length === 1 && apis[0] !== api ? true : undefined;
+    }, 30_000, 200);
+    await until('virt-api serving again on its registered port', () => (logCount(c, `virt-api: virt-api serving on https://127.0.0.1:${port}`) > serving ? true : undefined), 60_000, 200);
+    await until('virt-controller leading again', () => (logCount(c, 'virt-controller: virt-controller started') > started ? true : undefined), 60_000, 200);
+    assert.equal(webhookUrl(), urlBefore, 'the webhook registration still points at virt-api');
+    assert.equal(lease(), leaseBefore, 'the restarted virt-controller renewed its own Lease (same holder, no transition)');
+    c.apply({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'lc-after-restart' }, spec: vmiSpec() });
+    assert.equal(c.jsonpath('vmi', 'lc-after-restart', '.spec.domain.machine.type'), 'q35', "virt-api's mutating webhook defaulted the machine type");
+    await c.waitFor('vmi', 'lc-after-restart', '.status.phase', 'Running', 150_000);
+    assert.equal(c.kubectl(['delete', 'vmi', 'lc-after-restart', '--wait', '--timeout=120s']).code, 0);
   }),
 );
