@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { formatControllerLine, formatHandlerEndpoints, parseHandlerEndpoints, virtApiArgs, virtControllerArgs } from './component-flags.js';
+import { parseHandlerEndpoints, staticLocator } from '../virt-api/run.js';
+import { formatControllerLine, formatHandlerEndpoints, virtApiArgs, virtControllerArgs } from './component-flags.js';
 
 test('handler endpoints survive formatting and parsing', () => {
   const eps = new Map([['node01', { host: '127.0.0.1', port: 40001 }], ['node02', { host: '127.0.0.1', port: 40002 }]]);
@@ -24,6 +25,12 @@ test('parseHandlerEndpoints: table', () => {
     if (c.err) assert.throws(() => parseHandlerEndpoints(c.spec), c.err, c.spec);
     else assert.deepEqual([...parseHandlerEndpoints(c.spec)].map(([n, e]) => [n, e.host, e.port]), c.want, c.spec);
   }
+});
+
+test('staticLocator finds listed nodes and refuses others by name', async () => {
+  const locate = staticLocator(parseHandlerEndpoints('node01=127.0.0.1:40001'));
+  assert.deepEqual(await locate('node01'), { host: '127.0.0.1', port: 40001 });
+  await assert.rejects(locate('node02'), /no virt-handler runs on node node02/);
 });
 
 /** The value following `flag` in `args`. */

@@ -1,26 +1,13 @@
 /**
- * The command lines `up` runs virt-api and virt-controller with (pure), and the parser of the one
- * flag that carries structure, virt-api's `--handler-endpoints node=host:port,...` (where each
- * node's virt-handler console server listens; upstream finds the handler pod's IP instead).
+ * The command lines `up` runs virt-api and virt-controller with (pure), including virt-api's
+ * `--handler-endpoints node=host:port,...` (where each node's virt-handler console server
+ * listens; upstream finds the handler pod's IP instead; src/virt-api/run.ts parses it).
  */
 import type { HandlerEndpoint } from '../virt-api/subresources/index.js';
 
 /** `node01=127.0.0.1:40001,node02=127.0.0.1:40002` from a map of node name to endpoint. */
 export function formatHandlerEndpoints(endpoints: ReadonlyMap<string, HandlerEndpoint>): string {
   return [...endpoints].map(([node, ep]) => `${node}=${ep.host}:${ep.port}`).join(',');
-}
-
-/** Parses `--handler-endpoints`; throws naming the entry that is not `node=host:port`. */
-export function parseHandlerEndpoints(spec: string): Map<string, HandlerEndpoint> {
-  const out = new Map<string, HandlerEndpoint>();
-  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
-    const m = /^([^=\s]+)=(.+):(\d{1,5})$/.exec(entry);
-    const port = Number(m?.[3]);
-    if (!m || port < 1 || port > 65535) throw new Error(`invalid --handler-endpoints entry "${entry}": expected node=host:port`);
-    if (out.has(m[1]!)) throw new Error(`invalid --handler-endpoints: node "${m[1]!}" listed twice`);
-    out.set(m[1]!, { host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port });
-  }
-  return out;
 }
 
 /** Files and settings of the virt-api process `up` runs. */

@@ -3,8 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { KubeClient } from '../client/kube-client.js';
-import { parseHandlerEndpoints } from '../cluster/component-flags.js';
-import { run, type SubresourceOptions } from '../virt-api/run.js';
+import { parseHandlerEndpoints, run, staticLocator, type SubresourceOptions } from '../virt-api/run.js';
 import { selfSignedServingCert } from '../virt-api/serving-cert.js';
 
 const DEFAULT_SERVICE_ACCOUNTS = ['kubevirt-controller', 'kubevirt-handler', 'kubevirt-apiserver', 'kubevirt-operator'];
@@ -52,14 +51,7 @@ function subresourceOptions(o: Flags): SubresourceOptions | undefined {
     namespace: o.namespace,
     requestHeader: { caPem: readFileSync(o.requestheaderClientCaFile, 'utf8'), allowedNames: o.requestheaderAllowedNames.split(',').map((n) => n.trim()).filter(Boolean) },
     handlerTls: { ca: readFileSync(o.handlerCaFile, 'utf8'), cert: readFileSync(o.handlerClientCertFile, 'utf8'), key: readFileSync(o.handlerClientKeyFile, 'utf8') },
-    ...(endpoints
-      ? {
-          locateHandler: (node: string) => {
-            const ep = endpoints.get(node);
-            return ep ? Promise.resolve(ep) : Promise.reject(new Error(`no virt-handler runs on node ${node}`));
-          },
-        }
-      : {}),
+    ...(endpoints ? { locateHandler: staticLocator(endpoints) } : {}),
   };
 }
 

@@ -2,7 +2,7 @@
 import type { KubeClient } from '../client/kube-client.js';
 import { clusterDeps } from './cluster-deps.js';
 import { close, createVirtApiServer, listen } from './server.js';
-import { HandlerClient, podLocator, subjectAccessReviewer, type HandlerLocator, type HandlerTls, type RequestHeaderConfig, type SubresourceDeps } from './subresources/index.js';
+import { HandlerClient, podLocator, subjectAccessReviewer, type HandlerEndpoint, type HandlerLocator, type HandlerTls, type RequestHeaderConfig, type SubresourceDeps } from './subresources/index.js';
 
 /** Settings of the aggregated subresource API. */
 export interface SubresourceOptions {
@@ -65,5 +65,26 @@ function subresourceDeps(opts: VirtApiOptions, s: SubresourceOptions, log: (msg:
     version: s.version ?? versionInfo,
     healthy: async () => (await opts.client.get('/version').then(() => true, () => false)),
     log: (m, e) => log(`subresources: ${m}`, e),
+  };
+}
+
+/** Parses `--handler-endpoints`; throws naming the entry that is not `node=host:port`. */
+export function parseHandlerEndpoints(spec: string): Map<string, HandlerEndpoint> {
+  const out = new Map<string, HandlerEndpoint>();
+  for (const entry of spec.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([^=\s]+)=(.+):(\d{1,5})$/.exec(entry);
+    const port = Number(m?.[3]);
+    if (!m || port < 1 || port > 65535) throw new Error(`invalid --handler-endpoints entry "${entry}": expected node=host:port`);
+    if (out.has(m[1]!)) throw new Error(`invalid --handler-endpoints: node "${m[1]!}" listed twice`);
+    out.set(m[1]!, { host: m[2]!.replace(/^\[(.*)\]$/, '$1'), port });
+  }
+  return out;
+}
+
+/** A locator over fixed endpoints (`--handler-endpoints`); a node without one is refused by name. */
+export function staticLocator(endpoints: ReadonlyMap<string, HandlerEndpoint>): HandlerLocator {
+  return (node) => {
+    const ep = endpoints.get(node);
+    return ep ? Promise.resolve(ep) : Promise.reject(new Error(`no virt-handler runs on node ${node}`));
   };
 }
