@@ -150,24 +150,21 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     host: '127.0.0.1', port: apiPort, kubevirtCa: certs.ca, kubevirtCaFile: certs.caFile, handlerClientName: VIRT_API_CLIENT_NAME, handlerEndpoints,
   });
   const controller = await virtControllerProcess(components, { useEmulation: emulation() === 'always', heartbeatSeconds: beat });
-  // virt-controller starts beside the rest (it needs only the API and its RBAC); `up` is ready once it leads.
+  // Both start beside the scheduler and nodes (they need only the API and their RBAC); `up` is
+  // ready once virt-api serves with its webhooks registered and virt-controller leads.
   const controllerStarted = controller.start();
-  controllerStarted.catch(() => undefined);
-  const stopComponents = () => Promise.all([controller.stop(), virtApi.stop()]);
-  try {
-    await virtApi.start();
+  const apiRegistered = virtApi.start().then(async () => {
     await registerVirtApi(o, apiPort);
-  } catch (e) {
-    await stopComponents();
-    throw e;
-  }
-  o.log('kubevirt-ts: virt-api serving, webhooks registered');
+    o.log('kubevirt-ts: virt-api serving, webhooks registered');
+  });
+  for (const p of [controllerStarted, apiRegistered]) p.catch(() => undefined);
+  const stopComponents = () => Promise.all([controller.stop(), virtApi.stop()]);
   // kube-scheduler's bindTimeoutSeconds (600 s); KUBEVIRT_TS_BIND_TIMEOUT_SECONDS shortens it for tests.
   const bindTimeout = Number(process.env.KUBEVIRT_TS_BIND_TIMEOUT_SECONDS ?? '600');
   const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`), bindTimeoutMs: (Number.isFinite(bindTimeout) && bindTimeout > 0 ? bindTimeout : 600) * 1000 });
-  await scheduler.start();
   let nodes: RunningNodeProcesses | undefined;
   try {
+    await scheduler.start();
     nodes = await startNodeProcesses({ admin: o.admin, pki: o.api.pki, server: o.api.url, count: o.nodes, dataDir: o.dataDir, repoDir: o.repoDir, log: o.log });
   } catch (e) {
     await scheduler.stop();
@@ -188,7 +185,7 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
         emulation: emulation(), heartbeatSeconds: beat, repoDir: o.repoDir, consoleServer, log: o.log,
       }));
     }
-    await Promise.all([...handlers.map((h) => h.start()), controllerStarted]);
+    await Promise.all([...handlers.map((h) => h.start()), controllerStarted, apiRegistered]);
   } catch (e) {
     await Promise.all(handlers.map((h) => h.stop()));
     await stopComponents();
