@@ -1,6 +1,7 @@
 /**
  * The benchmark's watch phase: 20 watchers (by default in their own process) stream a collection
- * while the writer creates 2,000 objects at 500/s, each carrying its send time. With a server
+ * while the writer creates objects at 500/s, each carrying its send time: a first second that warms
+ * the fan-out path up (reported apart), then the 2,000 measured writes (40,000 events). With a server
  * started with diagnostics it also reports the server's event-loop delay, GC pauses and WAL
  * checkpoints, and attributes each latency episode over 50 ms to what overlapped it.
  */
@@ -45,7 +46,9 @@ const childWatchers = async (cfg: WatchConfig): Promise<{ finish(expected: numbe
 
 /** Runs the phase against `server` (created with diag for the server-side figures). */
 export async function runWatchPhase(server: ServerProcess, post: Post, rv: string, opts: { inprocWatchers?: boolean; diag: boolean }): Promise<WatchPhaseReport> {
-  const writes = 2000;
+  // The first second (500 writes) warms the fan-out path up (JIT) and is reported apart as the cold start.
+  const warm = 500;
+  const writes = warm + 2000;
   const watchers = 20;
   const cfg: WatchConfig = { url: server.info.url, dataDir: server.info.dataDir, path: '/api/v1/namespaces/watched/configmaps', resourceVersion: rv, watchers, parseOnArrival: opts.inprocWatchers };
   const w = opts.inprocWatchers ? await openWatchers(cfg) : await childWatchers(cfg);
@@ -65,12 +68,16 @@ export async function runWatchPhase(server: ServerProcess, post: Post, rv: strin
   writerLoop.disable();
   const r = await w.finish(writes, Date.now() + 10_000);
   const d = opts.diag ? await server.diag(false) : undefined;
+  const steadyFrom = performance.timeOrigin + start + (warm * 1000) / 500;
+  const steady = r.latencies.filter((_, i) => (r.sentAt[i] ?? 0) >= steadyFrom);
+  const cold = r.latencies.filter((_, i) => (r.sentAt[i] ?? 0) < steadyFrom);
   const rows: [string, string][] = [
     ['watch writes/s achieved', achieved.toFixed(0)],
     ['watch events delivered (20 watchers)', `${r.received} / ${writes * watchers}`],
-    ['watch latency p50 (ms)', percentile(r.latencies, 50).toFixed(1)],
-    ['watch latency p99 (ms)', percentile(r.latencies, 99).toFixed(1)],
-    ['watch latency max (ms)', Math.max(...r.latencies).toFixed(1)],
+    ['watch latency p50 (ms)', percentile(steady, 50).toFixed(1)],
+    ['watch latency p99 (ms)', percentile(steady, 99).toFixed(1)],
+    ['watch latency max (ms)', Math.max(...steady).toFixed(1)],
+    ['watch latency p99 of the first second (ms, cold: not in the figures above)', percentile(cold, 99).toFixed(1)],
     [`watchers' event loop max delay (ms, ${opts.inprocWatchers ? 'in the writer process' : 'own process'})`, r.loopDelayMax.toFixed(1)],
     ["writer's event loop max delay (ms)", (writerLoop.max / 1e6).toFixed(1)],
   ];
