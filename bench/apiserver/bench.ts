@@ -6,8 +6,11 @@
  * (not measured) runs first, so V8's compilation of the hot path is not billed to the measured
  * phases; the warm-up's own figures are reported as the cold start.
  * The server is the built one (dist/, as `kubevirt-ts up` runs it: `npm run build` first); --source
- * runs src/ through tsx instead. Usage: node --import tsx bench/apiserver/bench.ts [--source]
- * [--node-arg FLAG]...   (prints a Markdown table)
+ * runs src/ through tsx instead. The watchers run in their own process (watch-client.ts) and the
+ * server reports its event-loop delay, GC pauses and checkpoints (server-diag.ts) for the watch phase.
+ * Usage: node --import tsx bench/apiserver/bench.ts [--root DIR] [--source] [--node-arg FLAG]... [--watch-only]
+ * [--inproc-watchers] (the older measurement: watchers parse in the writer's process)
+ * Prints a Markdown table, then one line per slow watch episode (> 50 ms) with what overlapped it.
  */
 import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,9 +18,12 @@ import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
 import { loadOrCreatePki } from '../../src/cluster/pki/index.js';
 import { startServerProcess } from './spawn-server.js';
+import { percentile, runWatchPhase } from './watch-phase.js';
 
-const { values: args } = parseArgs({ options: { source: { type: 'boolean' }, 'node-arg': { type: 'string', multiple: true } } });
-const root = new URL('../..', import.meta.url).pathname;
+const { values: args } = parseArgs({
+  options: { source: { type: 'boolean' }, 'node-arg': { type: 'string', multiple: true }, 'inproc-watchers': { type: 'boolean' }, 'watch-only': { type: 'boolean' }, root: { type: 'string' } },
+});
+const root = args.root ?? new URL('../..', import.meta.url).pathname;
 
 /** CPU time (user + system, ms) the process has used so far, from /proc (Linux clock ticks of 10 ms). */
 function cpuMs(pid: number): number {
@@ -25,13 +31,9 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
-}
-
 async function main(): Promise<void> {
-  const { info, stop } = await startServerProcess({ root, source: args.source, nodeArgs: args['node-arg'] });
+  const server = await startServerProcess({ root, source: args.source, nodeArgs: args['node-arg'], diag: true });
+  const { info } = server;
   const pki = await loadOrCreatePki(join(info.dataDir, 'pki'));
   const agent = new Agent({ connections: 64, pipelining: 1, connect: { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem } });
   const req = async (method: string, path: string, body?: unknown): Promise<{ status: number; json: Record<string, unknown> }> => {
@@ -45,10 +47,19 @@ async function main(): Promise<void> {
     return { status: res.statusCode, json: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   };
   const results: [string, string][] = [];
+  const finish = async (notes: string[]): Promise<void> => {
+    await agent.close();
+    await server.stop();
+    rmSync(info.dataDir, { recursive: true, force: true });
+    console.log(`load average at the end: ${readFileSync('/proc/loadavg', 'utf8').trim()}`);
+    console.log('| measure | result |\n|---|---|');
+    for (const [k, v] of results) console.log(`| ${k} | ${v} |`);
+    for (const n of notes) console.log(n);
+  };
   await req('POST', '/api/v1/namespaces', { metadata: { name: 'bench' } });
 
   // creates/s and updates/s: a cold warm-up (reported as such), then the measured phases
-  for (const [clients, phase] of [[16, 'warm-up'], [1, ''], [16, '']] as const) {
+  for (const [clients, phase] of (args['watch-only'] ? [[16, 'warm-up']] : [[16, 'warm-up'], [1, ''], [16, '']]) as [number, string][]) {
     const perClient = phase ? 250 : clients === 1 ? 500 : 250;
     const label = (what: string): string => `${what}, ${clients} client${clients > 1 ? 's' : ''}${phase ? ` (${phase}: cold, first requests)` : ''}`;
     let t0 = performance.now();
@@ -83,48 +94,10 @@ async function main(): Promise<void> {
 
   // watch latency: 20 watchers, 500 writes/s for 4 s
   await req('POST', '/api/v1/namespaces', { metadata: { name: 'watched' } });
-  const latencies: number[] = [];
-  const aborts: AbortController[] = [];
-  const watchAgent = new Agent({ connections: 32, connect: { ca: pki.ca.certPem, cert: pki.admin.certPem, key: pki.admin.keyPem } });
   const rv = ((await req('GET', '/api/v1/namespaces/watched/configmaps')).json.metadata as { resourceVersion: string }).resourceVersion;
-  let received = 0;
-  for (let w = 0; w < 20; w++) {
-    const ac = new AbortController();
-    aborts.push(ac);
-    const res = await request(`${info.url}/api/v1/namespaces/watched/configmaps?watch=true&resourceVersion=${rv}`, { dispatcher: watchAgent, signal: ac.signal });
-    let buf = '';
-    res.body.on('data', (chunk: Buffer) => {
-      buf += chunk.toString();
-      let i: number;
-      while ((i = buf.indexOf('\n')) >= 0) {
-        const line = buf.slice(0, i);
-        buf = buf.slice(i + 1);
-        const ev = JSON.parse(line) as { object: { data?: { t?: string } } };
-        const t = Number(ev.object.data?.t);
-        if (t) latencies.push(performance.timeOrigin + performance.now() - t);
-        received++;
-      }
-    });
-    res.body.on('error', () => undefined);
-  }
-  const writes = 2000;
-  const start = performance.now();
-  const inflight: Promise<unknown>[] = [];
-  for (let i = 0; i < writes; i++) {
-    const due = start + (i * 1000) / 500;
-    const wait = due - performance.now();
-    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-    inflight.push(req('POST', '/api/v1/namespaces/watched/configmaps', { metadata: { name: `w${i}` }, data: { t: String(performance.timeOrigin + performance.now()) } }));
-  }
-  await Promise.all(inflight);
-  const achieved = writes / ((performance.now() - start) / 1000);
-  const deadline = Date.now() + 10_000;
-  while (received < writes * 20 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  for (const a of aborts) a.abort();
-  results.push(['watch writes/s achieved', achieved.toFixed(0)]);
-  results.push(['watch events delivered (20 watchers)', `${received} / ${writes * 20}`]);
-  results.push(['watch latency p50 (ms)', percentile(latencies, 50).toFixed(1)]);
-  results.push(['watch latency p99 (ms)', percentile(latencies, 99).toFixed(1)]);
+  const watch = await runWatchPhase(server, (path, body) => req('POST', path, body), rv, { inprocWatchers: args['inproc-watchers'], diag: true });
+  results.push(...watch.rows);
+  if (args['watch-only']) return finish(watch.episodes);
 
   // LIST of 10,000 objects
   await req('POST', '/api/v1/namespaces', { metadata: { name: 'listed' } });
@@ -144,12 +117,7 @@ async function main(): Promise<void> {
   const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${info.pid}/status`, 'utf8'))?.[1];
   results.push(['server RSS after the run (MiB)', rss ? (Number(rss) / 1024).toFixed(0) : '?']);
 
-  await agent.close();
-  await watchAgent.destroy();
-  await stop();
-  rmSync(info.dataDir, { recursive: true, force: true });
-  console.log('| measure | result |\n|---|---|');
-  for (const [k, v] of results) console.log(`| ${k} | ${v} |`);
+  return finish(watch.episodes);
 }
 
 await main();

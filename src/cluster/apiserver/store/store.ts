@@ -5,7 +5,7 @@
  */
 import Database from 'better-sqlite3';
 import { alreadyExists, conflict, gone, notFound, type GroupResource, type KubeObject } from '../../../api/meta/index.js';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer, type CheckpointRecord } from './checkpointer.js';
 import { rememberJson } from './json-memo.js';
 
 /** ADDED / MODIFIED / DELETED, as in watch.Event. */
@@ -74,11 +74,6 @@ interface Entry {
 /** Per resource: key -> entry; in a transaction's overlay, null marks a deletion. */
 type Entries<E> = Map<string, Map<string, E>>;
 
-/** Commits between two background WAL checkpoints (a commit writes about three pages). */
-const checkpointEvery = 256;
-/** WAL length (pages) past which the store finishes a checkpoint itself, so the WAL restarts. */
-const maxWalFrames = 4000;
-
 /**
  * SQLite-backed object store. All methods are synchronous; each write is one committed transaction.
  * Current objects are also kept in memory (as their stored JSON), so reads never touch SQLite.
@@ -90,7 +85,6 @@ export class Store {
   private compacted: number;
   private readonly historySize: number;
   private writesSinceCompaction = 0;
-  private commitsSinceCheckpoint = 0;
   private readonly checkpointer: Checkpointer;
   private readonly st: ReturnType<Store['prepare']>;
   /** Committed current objects of the resources read so far. */
@@ -108,12 +102,9 @@ export class Store {
     this.db.pragma('synchronous = NORMAL');
     // Checkpoints (the only fsyncs under NORMAL) run in a worker thread, not inside a commit.
     this.db.pragma('wal_autocheckpoint = 0');
-    this.checkpointer = new Checkpointer(
-      path,
-      maxWalFrames,
-      () => this.db.pragma('wal_checkpoint(PASSIVE)'),
-      () => this.db.pragma('wal_autocheckpoint = 1000'),
-    );
+    // When the WAL restarts after a long burst, its file shrinks back to this size.
+    this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
+    this.checkpointer = new Checkpointer(path, () => this.db.pragma('wal_autocheckpoint = 1000'));
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (resource TEXT NOT NULL, key TEXT NOT NULL, namespace TEXT NOT NULL,
         rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (resource, key)) WITHOUT ROWID;
@@ -339,6 +330,11 @@ export class Store {
     return () => this.listeners.delete(l);
   }
 
+  /** The most recent WAL checkpoints and how long they took, and why the worker cannot run if it cannot (diagnostics). */
+  checkpoints(): { readonly recent: readonly CheckpointRecord[]; readonly failure?: string } {
+    return { recent: this.checkpointer.recent(), failure: this.checkpointer.failure };
+  }
+
   /** Closes the database. */
   close(): void {
     this.listeners.clear();
@@ -376,7 +372,7 @@ export class Store {
     const evs = this.pending;
     this.pending = [];
     this.maybeCompact(evs.length);
-    this.maybeCheckpoint(evs.length);
+    this.checkpointer.committed(evs.length);
     for (const ev of evs) for (const l of this.listeners) l(ev);
     return result;
   }
@@ -393,13 +389,6 @@ export class Store {
       }
     }
     this.overlay = new Map();
-  }
-
-  private maybeCheckpoint(commits: number): void {
-    this.commitsSinceCheckpoint += commits;
-    if (this.commitsSinceCheckpoint < checkpointEvery) return;
-    this.commitsSinceCheckpoint = 0;
-    this.checkpointer.request();
   }
 
   private commit(type: EventType, gr: GroupResource, namespace: string, name: string, obj: KubeObject, prev: KubeObject | undefined): KubeObject {
