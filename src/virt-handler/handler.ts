@@ -4,8 +4,7 @@
  * when it changed). Launcher events and lost connections re-enqueue the VMI.
  */
 import type { VirtualMachineInstance } from '../api/kubevirt/index.js';
-import { DEFAULT_GRACE_PERIOD_SECONDS } from '../api/kubevirt/constants.js';
-import { StatusError } from '../api/meta/index.js';
+import { DEFAULT_GRACE_PERIOD_SECONDS, NODE_NAME_LABEL } from '../api/kubevirt/constants.js';
 import type { KubeClient } from '../client/kube-client.js';
 import { Informer, keyOf } from '../client/informer.js';
 import { WorkQueue, type ReconcileResult } from '../client/workqueue.js';
@@ -24,6 +23,14 @@ const VMI_PATH = '/apis/kubevirt.io/v1/virtualmachineinstances';
 const RESYNC_RUNNING_MS = 15_000;
 /** Retry while the launcher socket is not there yet (a watch on its directory wakes the VMI sooner). */
 const LAUNCHER_WAIT_MS = 1000;
+
+/**
+ * The VMI informer's selection: the VMIs labelled for this node (upstream's VMISourceHost informer,
+ * `kubevirt.io/nodeName in (<node>)`), which virt-controller labels in the write that makes them Scheduled.
+ */
+export function vmiInformerSelector(nodeName: string): { readonly path: string; readonly labelSelector: string } {
+  return { path: VMI_PATH, labelSelector: `${NODE_NAME_LABEL}=${nodeName}` };
+}
 
 /** Dependencies of VirtHandler. */
 export interface VirtHandlerDeps {
@@ -46,6 +53,8 @@ export class VirtHandler {
   private readonly pods: LauncherPods;
   private readonly syncs: SyncTracker;
   private readonly lost = new Set<string>();
+  /** VMIs that left the cache (deleted, or no longer labelled for this node) while their launcher was connected. */
+  private readonly orphans = new Map<string, VirtualMachineInstance>();
   private readonly sockets = new SocketWaiter((key) => this.queue.add(key));
   private heartbeatTimer: NodeJS.Timeout | undefined;
 
@@ -124,44 +133,51 @@ export class VirtHandler {
     return this.deps.now?.() ?? new Date();
   }
 
-  /** Field selector status.nodeName=<node>; if the server refuses it, watches all VMIs and reconcile filters. */
+  /** Watches only the VMIs labelled for this node: another node's VMIs never reach this handler. */
   private async startInformer(): Promise<void> {
-    const node = this.deps.nodeName;
-    try {
-      await this.deps.client.get(VMI_PATH, { query: { fieldSelector: `status.nodeName=${node}`, limit: 1 } });
-      return await this.runInformer({ fieldSelector: `status.nodeName=${node}` });
-    } catch (e) {
-      if (!(e instanceof StatusError) || e.code !== 400) throw e;
-      this.log(`field selector refused (${e.message}); watching all VMIs and filtering on status.nodeName`);
-      return this.runInformer({});
-    }
-  }
-
-  private async runInformer(sel: { fieldSelector?: string; labelSelector?: string }): Promise<void> {
-    const inf = new Informer<VirtualMachineInstance>(this.deps.client, { path: VMI_PATH, ...sel, resyncMs: 5 * 60_000 });
+    const inf = new Informer<VirtualMachineInstance>(this.deps.client, { ...vmiInformerSelector(this.deps.nodeName), resyncMs: 5 * 60_000 });
     // Set before start: the initial list enqueues keys that reconcile reads from this cache.
     this.informer = inf;
     inf.addHandler({
       add: (o) => this.queue.add(keyOf(o)),
       update: (_o, n) => this.queue.add(keyOf(n)),
       delete: (o) => {
-        this.lost.delete(keyOf(o));
-        this.syncs.forget(keyOf(o));
-        this.registry.drop(keyOf(o));
+        const key = keyOf(o);
+        this.lost.delete(key);
+        this.syncs.forget(key);
+        // Its domain must not outlive it (upstream shuts down a domain whose VMI is gone from its cache).
+        if (this.registry.current(key)) this.orphans.set(key, o);
+        this.queue.add(key);
       },
     });
     await inf.start();
+  }
+
+  /** A VMI gone from the cache with its launcher still connected: shut its domain down within its grace period. */
+  private async shutdownOrphan(key: string, last: VirtualMachineInstance): Promise<void> {
+    const launcher = this.registry.current(key);
+    if (!launcher) return;
+    const domain = await launcher.call('getDomain', {});
+    if (!domain || domain.state === 'Shutoff') return;
+    const grace = last.spec.terminationGracePeriodSeconds ?? DEFAULT_GRACE_PERIOD_SECONDS;
+    this.log(`${key}: VMI gone from this node's VMIs; shutting its domain down (grace ${grace}s)`);
+    await launcher.call('shutdown', { gracePeriodSeconds: grace });
   }
 
   /** Brings one VMI's launcher and status in line. */
   async reconcile(key: string): Promise<ReconcileResult | void> {
     const vmi = this.informer?.get(key);
     if (!vmi) {
+      const orphan = this.orphans.get(key);
+      this.orphans.delete(key);
+      if (orphan) await this.shutdownOrphan(key, orphan).catch((e: unknown) => this.log(`${key}: shutdown: ${String(e)}`));
       this.registry.drop(key);
       this.sockets.cancel(key);
       this.syncs.forget(key);
       return;
     }
+    this.orphans.delete(key);
+    // The label selects this node; status.nodeName must agree before the handler acts.
     if (vmi.status?.nodeName !== this.deps.nodeName) return;
     const phase = vmi.status?.phase;
     if (phase === 'Succeeded' || phase === 'Failed') {

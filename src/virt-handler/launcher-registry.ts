@@ -54,10 +54,10 @@ export class LauncherRegistry {
     return p;
   }
 
-  /** True while a connection to the VMI's launcher is open. */
-  connected(key: string): boolean {
+  /** The VMI's open connection, without dialling; undefined when none is open. */
+  current(key: string): LauncherClient | undefined {
     const c = this.conns.get(key);
-    return !!c && !c.client.isClosed;
+    return c && !c.client.isClosed ? c.client : undefined;
   }
 
   /** Closes and forgets the VMI's connection (VMI gone or final). */

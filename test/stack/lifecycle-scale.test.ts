@@ -1,6 +1,7 @@
 /**
  * 20 VMIs created at once under `kubevirt-ts up --nodes 2` all reach Running and Ready, spread
- * over both nodes, and are all cleaned up on delete. Needs root and a build (as up-vmi.test.ts).
+ * over both nodes and labelled kubevirt.io/nodeName with their node, and are all cleaned up on
+ * delete. Needs root and a build (as up-vmi.test.ts).
  * The time taken is printed (it depends on how loaded the machine's two cores are).
  */
 import { after, before, test } from 'node:test';
@@ -40,8 +41,14 @@ test(`${COUNT} VMIs created at once all run, on both nodes`, { skip: missing, ti
     console.log(`${COUNT} VMIs Running ${secs.toFixed(1)} s after creation`);
     const ready = cl.kubectl(['get', 'vmi', '-l', 'app=lc-scale', '-o', 'jsonpath={range .items[*]}{.status.conditions[?(@.type=="Ready")].status}{"\\n"}{end}']).out.split('\n').filter(Boolean);
     assert.equal(ready.filter((r) => r === 'True').length, COUNT, 'all Ready');
-    const nodes = new Set(cl.kubectl(['get', 'vmi', '-l', 'app=lc-scale', '-o', 'jsonpath={range .items[*]}{.status.nodeName}{"\\n"}{end}']).out.split('\n').filter(Boolean));
-    assert.deepEqual([...nodes].sort(), ['node01', 'node02']);
+    const placed = cl.kubectl(['get', 'vmi', '-l', 'app=lc-scale', '-o', 'jsonpath={range .items[*]}{.metadata.name} {.status.nodeName} {.metadata.labels.kubevirt\\.io/nodeName}{"\\n"}{end}']).out.split('\n').filter(Boolean).map((l) => l.split(' '));
+    assert.equal(placed.length, COUNT);
+    // virt-controller labels each VMI with its node (virt-handler selects its VMIs by that label).
+    for (const [name, node, label] of placed) assert.equal(label, node, `${name ?? ''}: kubevirt.io/nodeName label = status.nodeName`);
+    assert.deepEqual([...new Set(placed.map(([, node]) => node))].sort(), ['node01', 'node02']);
+    // Each node's VMIs by label selector, as its virt-handler watches them: together, all of them.
+    const byLabel = ['node01', 'node02'].map((n) => cl.kubectl(['get', 'vmi', '-l', `app=lc-scale,kubevirt.io/nodeName=${n}`, '-o', 'name']).out.split('\n').filter(Boolean).length);
+    assert.equal(byLabel[0]! + byLabel[1]!, COUNT, `VMIs selected per node: ${byLabel.join(', ')}`);
 
     assert.equal(cl.kubectl(['delete', 'vmi', '-l', 'app=lc-scale', '--wait', '--timeout=300s']).code, 0);
     await until('every QEMU gone', () => (spawnSync('pgrep', ['-f', 'guest=default_lc-scale-'], { encoding: 'utf8' }).stdout.trim() === '' ? true : undefined), 120_000, 500);

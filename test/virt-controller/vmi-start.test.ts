@@ -14,7 +14,7 @@ import { startTestServer } from '../apiserver/harness.js';
 
 const VMIS = '/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances';
 
-test('VMIs created at once each get one launcher pod and go to Scheduling in one status write, with a SuccessfulCreate event', { timeout: 90_000 }, async () => {
+test('VMIs created at once each get one launcher pod and go to Scheduling in one status write, with a SuccessfulCreate event; then Scheduled with the node label in one write', { timeout: 90_000 }, async () => {
   const ts = await startTestServer();
   const client = await KubeClient.fromKubeconfig(ts.server.kubeconfigPath);
   const informers = new InformerFactory(client);
@@ -33,9 +33,13 @@ test('VMIs created at once each get one launcher pod and go to Scheduling in one
 
     const list = await client.get<{ metadata: { resourceVersion: string } }>(VMIS);
     const modified = new Map<string, string[]>();
+    /** Per VMI, its nodeName label and status.nodeName in the write that made it Scheduled. */
+    const atScheduled = new Map<string, [string | undefined, string | undefined]>();
     watching = client.watch<VirtualMachineInstance>(VMIS, { resourceVersion: list.metadata.resourceVersion }, (e) => {
       const name = e.object.metadata?.name ?? '';
-      if (e.type === 'MODIFIED') modified.set(name, [...(modified.get(name) ?? []), e.object.status?.phase ?? '']);
+      if (e.type !== 'MODIFIED') return;
+      modified.set(name, [...(modified.get(name) ?? []), e.object.status?.phase ?? '']);
+      if (e.object.status?.phase === 'Scheduled' && !atScheduled.has(name)) atScheduled.set(name, [e.object.metadata?.labels?.['kubevirt.io/nodeName'], e.object.status.nodeName]);
     }, abort.signal).catch(() => undefined);
     const names = Array.from({ length: 8 }, (_, i) => `vmi-${i}`);
     await Promise.all(names.map((name) => client.create(VMIS, {
@@ -59,6 +63,23 @@ test('VMIs created at once each get one launcher pod and go to Scheduling in one
       return items.filter((e) => e.reason === 'SuccessfulCreate').length === names.length ? items : undefined;
     }, 15_000, 100);
     assert.deepEqual([...new Set(events.map((e) => e.reason))], ['SuccessfulCreate']);
+
+    // Two launcher pods bound and running: their VMIs go Scheduled with status.nodeName and the
+    // kubevirt.io/nodeName label in the same write, and nothing is written after it.
+    const started = vmis.slice(0, 2);
+    for (const v of started) {
+      const pod = pods.find((p) => p.metadata.labels?.['kubevirt.io/created-by'] === v.metadata?.uid);
+      const podName = pod?.metadata.name ?? '';
+      await client.create(`/api/v1/namespaces/default/pods/${podName}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name: podName }, target: { kind: 'Node', name: 'n1' } });
+      await client.patch(`/api/v1/namespaces/default/pods/${podName}/status`, { status: { phase: 'Running' } });
+    }
+    await until('two VMIs Scheduled', () => (started.every((v) => atScheduled.has(v.metadata?.name ?? '')) ? true : undefined), 30_000, 100);
+    await ctl.queue.idle();
+    for (const v of started) {
+      const name = v.metadata?.name ?? '';
+      assert.deepEqual(atScheduled.get(name), ['n1', 'n1'], `${name}: label and status.nodeName written with Scheduled`);
+      assert.deepEqual(modified.get(name), ['Scheduling', 'Scheduled'], `${name}: one write Scheduling -> Scheduled, the label not re-written`);
+    }
     assert.deepEqual(errors, []);
   } finally {
     abort.abort();

@@ -13,16 +13,16 @@ import { kubevirtCrd } from '../../src/api/crds/definitions.js';
 import type { VirtualMachineInstance } from '../../src/api/kubevirt/index.js';
 import { KubeClient } from '../../src/client/kube-client.js';
 import { LauncherError, LauncherServer, type DomainSummary, type LauncherHandlers } from '../../src/launcher-rpc/index.js';
-import { VirtHandler } from '../../src/virt-handler/handler.js';
+import { VirtHandler, vmiInformerSelector } from '../../src/virt-handler/handler.js';
 import { startTestServer, waitFor } from '../apiserver/harness.js';
 
 const NODE = 'node1';
 
 /** A launcher double for VMI `name`: its sync first awaits `beforeStart(n)` (n-th sync; may wait or throw), then the domain runs. */
 function fakeLauncher(name: string, mac: string, beforeStart: (n: number) => Promise<void> = () => Promise.resolve()): {
-  handlers: LauncherHandlers; state: { domain: DomainSummary | null; synced: number };
+  handlers: LauncherHandlers; state: { domain: DomainSummary | null; synced: number; shutdowns: number[] };
 } {
-  const state: { domain: DomainSummary | null; synced: number } = { domain: null, synced: 0 };
+  const state: { domain: DomainSummary | null; synced: number; shutdowns: number[] } = { domain: null, synced: 0, shutdowns: [] };
   const st = () => Promise.resolve({ state: state.domain?.state ?? 'Shutoff', reason: state.domain?.reason ?? 'Unknown' });
   const handlers: LauncherHandlers = {
     ping: () => Promise.resolve({ version: 1, pid: process.pid, domain: `default_${name}` }),
@@ -32,12 +32,38 @@ function fakeLauncher(name: string, mac: string, beforeStart: (n: number) => Pro
       state.domain = { name: `default_${name}`, uuid: `u-${name}`, state: 'Running', reason: 'Booted', virtType: 'qemu', vcpus: 1, memoryKiB: 65536, interfaces: [{ name: 'default', mac, ips: [] }] };
       return st();
     },
-    shutdown: st, kill: st, pause: st, unpause: st, softReboot: st, reset: st,
+    shutdown: (p) => {
+      state.shutdowns.push(p.gracePeriodSeconds ?? -1);
+      return st();
+    },
+    kill: st, pause: st, unpause: st, softReboot: st, reset: st,
     getDomain: () => Promise.resolve(state.domain),
     getStats: () => Promise.resolve(null),
     getGuestInfo: () => Promise.resolve({ agentConnected: false }),
   };
   return { handlers, state };
+}
+
+/** Serves each fake launcher at `<dir>/<name>.sock` and creates the VMI CRD and this node. */
+async function serveFakes(client: KubeClient, dir: string, fakes: ReadonlyMap<string, ReturnType<typeof fakeLauncher>>): Promise<LauncherServer[]> {
+  const servers: LauncherServer[] = [];
+  for (const [n, f] of fakes) servers.push(await LauncherServer.listen(join(dir, `${n}.sock`), f.handlers));
+  await client.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', kubevirtCrd('VirtualMachineInstance'));
+  await client.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } });
+  return servers;
+}
+
+/** Creates VMI default/`name` labelled for `node`, once the CRD is served. */
+function createVMI(client: KubeClient, name: string, node: string, spec: VirtualMachineInstance['spec']): Promise<VirtualMachineInstance> {
+  return waitFor('VMI CRD served', async () => {
+    try {
+      return await client.create<VirtualMachineInstance>('/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances', {
+        apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, namespace: 'default', labels: { 'kubevirt.io/nodeName': node } }, spec,
+      });
+    } catch {
+      return undefined;
+    }
+  }, 10_000);
 }
 
 test('virt-handler syncs a Scheduled VMI to Running and marks a crashed one Failed', { timeout: 60_000 }, async () => {
@@ -119,21 +145,10 @@ test('virt-handler sends every Scheduled VMI its sync at once, however slow sync
   let handler: VirtHandler | undefined;
   const logs: string[] = [];
   try {
-    for (const [n, f] of fakes) servers.push(await LauncherServer.listen(join(dir, `${n}.sock`), f.handlers));
-    await client.create('/apis/apiextensions.k8s.io/v1/customresourcedefinitions', kubevirtCrd('VirtualMachineInstance'));
-    await client.create('/api/v1/nodes', { apiVersion: 'v1', kind: 'Node', metadata: { name: NODE } });
+    servers.push(...(await serveFakes(client, dir, fakes)));
     const vmiPath = '/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances';
     for (const name of names) {
-      const created = await waitFor('VMI CRD served', async () => {
-        try {
-          return await client.create<VirtualMachineInstance>(vmiPath, {
-            apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, namespace: 'default' },
-            spec: { domain: { devices: { interfaces: [{ name: 'default', masquerade: {} }] } }, networks: [{ name: 'default', pod: {} }] },
-          });
-        } catch {
-          return undefined;
-        }
-      }, 10_000);
+      const created = await createVMI(client, name, NODE, { domain: { devices: { interfaces: [{ name: 'default', masquerade: {} }] } }, networks: [{ name: 'default', pod: {} }] });
       const uid = created.metadata?.uid ?? '';
       const pod = await client.create<{ metadata: { name: string } }>('/api/v1/namespaces/default/pods', {
         apiVersion: 'v1', kind: 'Pod',
@@ -168,5 +183,63 @@ test('virt-handler sends every Scheduled VMI its sync at once, however slow sync
     client.close();
     await ts.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('virt-handler watches only the VMIs labelled kubevirt.io/nodeName=<its node>', () => {
+  for (const [node, want] of [['node1', 'kubevirt.io/nodeName=node1'], ['kvts-n2', 'kubevirt.io/nodeName=kvts-n2']] as const) {
+    assert.deepEqual(vmiInformerSelector(node), { path: '/apis/kubevirt.io/v1/virtualmachineinstances', labelSelector: want });
+  }
+});
+
+/** An API server with `fakes` served and this node, and a handler started on demand; `close()` stops them all. */
+async function handlerHarness(fakes: ReadonlyMap<string, ReturnType<typeof fakeLauncher>>) {
+  const ts = await startTestServer();
+  const dir = mkdtempSync(join(tmpdir(), 'vh-'));
+  const client = await KubeClient.fromKubeconfig(ts.server.kubeconfigPath);
+  const logs: string[] = [];
+  let handler: VirtHandler | undefined;
+  let servers: LauncherServer[] = [];
+  return {
+    client, logs,
+    serve: async () => { servers = await serveFakes(client, dir, fakes); },
+    startHandler: async () => {
+      handler = new VirtHandler({ client, nodeName: NODE, kvm: false, log: (m) => logs.push(m), resolveSocket: (v) => join(dir, `${v.metadata?.name ?? ''}.sock`) });
+      await handler.start();
+    },
+    close: async () => {
+      await handler?.stop();
+      for (const s of servers) await s.close();
+      client.close();
+      await ts.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+test("virt-handler ignores another node's VMI and shuts down the domain of a VMI that leaves its node's selection", { timeout: 60_000 }, async () => {
+  const fakes = new Map([['mine', fakeLauncher('mine', '52:54:00:00:00:02')], ['theirs', fakeLauncher('theirs', '52:54:00:00:00:03')]]);
+  const h = await handlerHarness(fakes);
+  const vmi = (name: string) => h.client.get<VirtualMachineInstance>(`/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/${name}`);
+  try {
+    await h.serve();
+    // 'theirs' is labelled for node2 but claims this node in its status: a handler watching all VMIs would sync it.
+    for (const [name, label] of [['mine', NODE], ['theirs', 'node2']] as const) {
+      await createVMI(h.client, name, label, { terminationGracePeriodSeconds: 7, domain: { devices: {} } });
+      await h.client.patch(`/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/${name}`, { status: { phase: 'Scheduled', nodeName: NODE, activePods: { [`pod-${name}`]: NODE } } });
+    }
+    await h.startHandler();
+    await waitFor('mine Running', async () => ((await vmi('mine')).status?.phase === 'Running' ? true : undefined), 15_000);
+    assert.equal(fakes.get('theirs')?.state.synced, 0, "another node's VMI is never synced");
+    assert.equal((await vmi('theirs')).status?.phase, 'Scheduled');
+
+    // The label goes (as the API server's admin: no webhook here): the VMI leaves the selection, its domain is shut down.
+    await h.client.patch('/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/mine', [{ op: 'remove', path: '/metadata/labels/kubevirt.io~1nodeName' }]);
+    await waitFor('the domain shut down', () => (fakes.get('mine')?.state.shutdowns.length ? true : undefined), 15_000);
+    assert.deepEqual(fakes.get('mine')?.state.shutdowns, [7], 'one shutdown, with the VMI grace period');
+  } catch (e) {
+    throw new Error(`${String(e)}; handler log: ${h.logs.join(' | ')}`, { cause: e });
+  } finally {
+    await h.close();
   }
 });

@@ -1,6 +1,7 @@
 /**
- * kubelet's container restart back-off: 10 s after the first failure, doubling up to 5 min,
- * reset once a container has run 10 min without failing. Pure: the caller passes the clock.
+ * kubelet's back-offs: container restarts (10 s after the first failure, doubling up to 5 min,
+ * reset once a container has run 10 min without failing) and volume operations (500 ms, doubling
+ * up to 2m2s). Pure: the caller passes the clock.
  */
 export const BACKOFF_INITIAL_MS = 10_000;
 export const BACKOFF_MAX_MS = 300_000;
@@ -25,4 +26,37 @@ export function shouldRestart(policy: 'Always' | 'OnFailure' | 'Never' | undefin
   if (policy === 'Never') return false;
   if (policy === 'OnFailure') return exitCode !== 0;
   return true;
+}
+
+/** kubelet's volume operation back-off (nestedpendingoperations' exponentialBackoff): first wait, cap. */
+export const VOLUME_BACKOFF_INITIAL_MS = 500;
+export const VOLUME_BACKOFF_MAX_MS = 122_000;
+
+/**
+ * Per key (one pod's volume set-up), when a failed operation may run again: the first failure
+ * waits the initial delay, each further one doubles it up to the cap; a success forgets the key.
+ */
+export class OperationBackoff {
+  private readonly failures = new Map<string, { readonly lastErrorMs: number; readonly waitMs: number }>();
+
+  constructor(private readonly initialMs = VOLUME_BACKOFF_INITIAL_MS, private readonly maxMs = VOLUME_BACKOFF_MAX_MS) {}
+
+  /** How long `key` must still wait at `now` before it is retried (0: retry now). */
+  remaining(key: string, now: number): number {
+    const f = this.failures.get(key);
+    return f ? Math.max(0, f.lastErrorMs + f.waitMs - now) : 0;
+  }
+
+  /** Records a failure of `key` at `now`; returns the wait before the next try. */
+  failed(key: string, now: number): number {
+    const prev = this.failures.get(key)?.waitMs;
+    const waitMs = prev === undefined ? this.initialMs : Math.min(this.maxMs, prev * 2);
+    this.failures.set(key, { lastErrorMs: now, waitMs });
+    return waitMs;
+  }
+
+  /** Forgets `key` (its operation succeeded, or its pod is gone). */
+  reset(key: string): void {
+    this.failures.delete(key);
+  }
 }

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { podResolvConf } from '../network/resolv.js';
 import { buildContainerRoot } from './rootfs.js';
-import { backoffDelay, restartDecision, shouldRestart } from './backoff.js';
+import { backoffDelay, OperationBackoff, restartDecision, shouldRestart } from './backoff.js';
 import { cgroupPath, killContainerCgroup, removePodCgroups, setupCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
@@ -54,6 +54,8 @@ export interface PodWorkerDeps {
 }
 
 const POLL_MS = 1000;
+/** Retry of a sandbox that failed for another reason than a volume (volumes back off as kubelet's). */
+const SANDBOX_RETRY_MS = 5000;
 /** How often configMap/secret/downwardAPI volumes are re-read (kubelet: about a minute). */
 const VOLUME_REFRESH_MS = 10_000;
 
@@ -61,6 +63,8 @@ export class PodWorker {
   private readonly probes = new Map<string, ProbeState>();
   private readonly imageVolumes: ImageVolumes;
   private readonly volumesRefreshed = new Map<string, number>();
+  /** Per pod uid, kubelet's volume mount back-off after a FailedMount. */
+  private readonly mountBackoff = new OperationBackoff();
 
   constructor(private readonly d: PodWorkerDeps) {
     this.imageVolumes = new ImageVolumes(d.images.puller, () => this.now());
@@ -82,11 +86,14 @@ export class PodWorker {
     if (r.finished) return undefined;
     this.refresh(r);
     if (!r.sandbox || !isAlive(r.sandbox.pid, r.sandbox.startTime)) {
-      const ready = await this.createSandbox(pod, r);
-      if (!ready) {
+      // Pod updates (our own status write among them) must not retry a failed mount before its back-off ends.
+      const wait = this.mountBackoff.remaining(uid, this.now());
+      if (wait > 0) return wait;
+      const retryMs = await this.createSandbox(pod, r);
+      if (retryMs !== undefined) {
         this.d.state.save(r);
         await this.writeStatus(pod, r);
-        return 5000;
+        return retryMs;
       }
     }
     await this.maybeRefreshVolumes(pod, r);
@@ -146,9 +153,11 @@ export class PodWorker {
     if (changed.length) this.d.log(`pod ${r.namespace}/${r.name}: volumes ${changed.join(', ')} updated`);
   }
 
-  private async createSandbox(pod: Pod, r: PodRecord): Promise<boolean> {
+  /** Sets up volumes, network and sandbox; undefined when done, else the wait before the next try. */
+  private async createSandbox(pod: Pod, r: PodRecord): Promise<number | undefined> {
     try {
       const volumes = await prepareVolumes(pod, this.d.state.podDir(r.uid), this.d.api, this.imageVolumes);
+      this.mountBackoff.reset(r.uid);
       let netnsPath: string | undefined;
       if (!pod.spec.hostNetwork && this.d.network) {
         const net = await this.d.network.setup(r.uid);
@@ -162,13 +171,15 @@ export class PodWorker {
       if (resolv !== '/etc/resolv.conf') mounts.push({ source: resolv, target: '/etc/resolv.conf', readOnly: true, file: true });
       mounts.push(...shadowedPathMounts([resolve(this.d.images.repoDir)]));
       r.sandbox = await startSandbox({ hostNetwork: pod.spec.hostNetwork === true, netnsPath, mounts });
-      return true;
+      return undefined;
     } catch (e) {
       const reason = e instanceof ContainerConfigError || e instanceof ImageResolveError || e instanceof VolumeMountError ? e.reason : 'CreateContainerError';
+      // A FailedMount event per attempt, as kubelet: the back-off bounds them, the recorder folds repeats into one Event.
       if (e instanceof VolumeMountError) this.emit(pod, podEvents.failedMount(e.volume, e.message));
-      this.d.log(`pod ${r.namespace}/${r.name}: sandbox: ${(e as Error).message}`);
+      const retryMs = e instanceof VolumeMountError ? this.mountBackoff.failed(r.uid, this.now()) : SANDBOX_RETRY_MS;
+      this.d.log(`pod ${r.namespace}/${r.name}: sandbox: ${(e as Error).message}${e instanceof VolumeMountError ? ` (retry in ${retryMs} ms)` : ''}`);
       for (const c of Object.values(r.containers)) c.state = { waiting: { reason, message: (e as Error).message } };
-      return false;
+      return retryMs;
     }
   }
 
@@ -386,6 +397,7 @@ export class PodWorker {
     await this.d.api.deleteFinal(pod);
     this.d.state.remove(r);
     this.volumesRefreshed.delete(r.uid);
+    this.mountBackoff.reset(r.uid);
     return undefined;
   }
 
@@ -409,6 +421,7 @@ export class PodWorker {
     this.d.state.remove(r);
     for (const k of [...this.probes.keys()]) if (k.startsWith(`${uid}/`)) this.probes.delete(k);
     this.volumesRefreshed.delete(uid);
+    this.mountBackoff.reset(uid);
   }
 }
 

@@ -70,8 +70,8 @@ export class VMIController {
       }
     }
     // As upstream, the status written after creating the pod already sees it: '' -> Scheduling in one write.
-    const status = created ? reconcileVMIStatus({ ...input, pod: created }).status : result.status;
-    if (!sameJSON(status, vmi.status ?? {})) await this.writeStatus(key, vmi, status);
+    const next = created ? reconcileVMIStatus({ ...input, pod: created }) : result;
+    if (next.labels || !sameJSON(next.status, vmi.status ?? {})) await this.writeStatus(key, vmi, next.status, next.labels);
     if (error !== undefined) throw asError(error);
   }
 
@@ -115,10 +115,12 @@ export class VMIController {
     }
   }
 
-  private async writeStatus(key: string, vmi: VirtualMachineInstance, status: VirtualMachineInstance['status']): Promise<void> {
+  /** Writes the status, and the labels when given (kubevirt.io/nodeName with Scheduled), in one update. */
+  private async writeStatus(key: string, vmi: VirtualMachineInstance, status: VirtualMachineInstance['status'], labels?: Readonly<Record<string, string>>): Promise<void> {
     const [ns, name] = splitKey(key);
-    // The VMI CRD has no status subresource (as upstream): status is written with the object.
-    const written = await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, status }).catch(ignoreNotFound);
+    // The VMI CRD has no status subresource (as upstream): status and labels are written with the object.
+    const metadata = labels ? { ...vmi.metadata, labels: { ...labels } } : vmi.metadata;
+    const written = await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, metadata, status }).catch(ignoreNotFound);
     if (written && vmi.metadata?.resourceVersion) this.replacedVersion.set(key, vmi.metadata.resourceVersion);
     // Like upstream's VMI controller, no Event per phase; a failure is worth one (its reason).
     const oldPhase = vmi.status?.phase ?? '';

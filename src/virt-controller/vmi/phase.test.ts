@@ -99,3 +99,31 @@ test('phase transitions are timestamped; unchanged conditions keep their time', 
   const second = reconcileVMIStatus({ vmi, pod: pod('Pending'), now: new Date('2026-01-01T00:05:00Z') });
   assert.deepEqual(second.status, first.status, 'nothing changed: identical status (no write)');
 });
+
+const withNodeLabel = (node: string) => (v: VirtualMachineInstance) => (v.metadata!.labels = { app: 'web', 'kubevirt.io/nodeName': node });
+const scheduledOn = (node: string) => (v: VirtualMachineInstance) => (v.status = { ...v.status, nodeName: node });
+const labelCases: { name: string; vmi: VirtualMachineInstance; pod?: Pod; labels: Record<string, string> | undefined }[] = [
+  { name: 'set with Scheduled and status.nodeName, other labels kept', vmi: newVMIOf('a', 'Scheduling', (v) => (v.metadata!.labels = { app: 'web' })), pod: pod('Running', { node: 'n1' }), labels: { app: 'web', 'kubevirt.io/nodeName': 'n1' } },
+  { name: 'not before the VMI is Scheduled', vmi: newVMIOf('a', 'Scheduling'), pod: pod('Pending', { node: 'n1' }), labels: undefined },
+  { name: 'not re-written once set', vmi: newVMIOf('a', 'Running', scheduledOn('n1'), withNodeLabel('n1')), pod: pod('Running', { node: 'n1', conditions: [ready('True')] }), labels: undefined },
+  { name: 'added to a running VMI labelled by nobody (scheduled before the label existed)', vmi: newVMIOf('a', 'Running', scheduledOn('n1')), pod: pod('Running', { node: 'n1' }), labels: { 'kubevirt.io/nodeName': 'n1' } },
+  { name: 'follows status.nodeName', vmi: newVMIOf('a', 'Running', scheduledOn('n2'), withNodeLabel('n1')), pod: pod('Running', { node: 'n2' }), labels: { app: 'web', 'kubevirt.io/nodeName': 'n2' } },
+  { name: 'never added to a final VMI', vmi: newVMIOf('a', 'Failed', scheduledOn('n1')), labels: undefined },
+];
+for (const c of labelCases) {
+  test(`kubevirt.io/nodeName label: ${c.name}`, () => {
+    assert.deepEqual(reconcileVMIStatus({ vmi: c.vmi, pod: c.pod, now }).labels, c.labels);
+  });
+}
+
+test('the label comes with Scheduled and status.nodeName in one result, and a second pass changes nothing', () => {
+  const vmi = newVMIOf('a', 'Scheduling');
+  const first = reconcileVMIStatus({ vmi, pod: pod('Running', { node: 'n1' }), now });
+  assert.equal(first.status.phase, 'Scheduled');
+  assert.equal(first.status.nodeName, 'n1');
+  assert.equal(first.labels?.['kubevirt.io/nodeName'], 'n1');
+  const written: VirtualMachineInstance = { ...vmi, metadata: { ...vmi.metadata, labels: { ...first.labels } }, status: first.status };
+  const second = reconcileVMIStatus({ vmi: written, pod: pod('Running', { node: 'n1' }), now });
+  assert.equal(second.labels, undefined);
+  assert.deepEqual(second.status, first.status);
+});

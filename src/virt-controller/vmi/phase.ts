@@ -6,6 +6,7 @@
  */
 import {
   isVMIFinal,
+  NODE_NAME_LABEL,
   VMI_FINALIZER,
   POD_CONDITION_MISSING_REASON,
   POD_NOT_EXISTS_REASON,
@@ -32,7 +33,21 @@ export interface VMIPhaseInput {
 
 export interface VMIPhaseResult {
   readonly status: VirtualMachineInstanceStatus;
+  /** The VMI's labels when they change (written in the same update as the status), else undefined. */
+  readonly labels?: Readonly<Record<string, string>> | undefined;
   readonly actions: readonly VMIAction[];
+}
+
+/**
+ * The VMI's labels with `kubevirt.io/nodeName` following status.nodeName, as upstream sets it in the
+ * update that makes the VMI Scheduled (virt-handler selects its VMIs by it); undefined when unchanged.
+ */
+export function nodeNameLabels(vmi: VirtualMachineInstance, status: VirtualMachineInstanceStatus): Record<string, string> | undefined {
+  const node = status.nodeName;
+  const labels = vmi.metadata?.labels ?? {};
+  // A final VMI needs no handler any more: a VMI labelled before it ended keeps its label, none is added.
+  if (!node || labels[NODE_NAME_LABEL] === node || status.phase === 'Succeeded' || status.phase === 'Failed') return undefined;
+  return { ...labels, [NODE_NAME_LABEL]: node };
 }
 
 /** Reason of a VMI failed because its pod failed or disappeared. */
@@ -152,5 +167,5 @@ export function reconcileVMIStatus(i: VMIPhaseInput): VMIPhaseResult {
   if (pod && !pod.metadata.deletionTimestamp && (final || deleting)) actions.push('deletePod');
   if (!pod && !final && !deleting && phase === 'Pending' && waiting.length === 0 && !missingVolume(i)) actions.push('createPod');
   if (!pod && final && (vmi.metadata?.finalizers ?? []).includes(VMI_FINALIZER)) actions.push('removeFinalizer');
-  return { status, actions };
+  return { status, labels: nodeNameLabels(vmi, status), actions };
 }
