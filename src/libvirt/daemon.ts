@@ -70,7 +70,7 @@ export interface PrivateLibvirtd {
   readonly exited: Promise<void>;
   /** Opens a new LibvirtConnection to this daemon. */
   connect(opts?: ConnectOptions): Promise<LibvirtConnection>;
-  /** PIDs of every process in the daemon's mount namespace (libvirtd, virtlogd, QEMU...). */
+  /** PIDs of every process in the daemon's mount namespace (libvirtd, virtlogd, QEMU...); none once stop() has succeeded. */
   processes(): number[];
   /** PID of a running domain's QEMU (from libvirt's pid file), or null when it is not running. */
   qemuPid(domainName: string): number | null;
@@ -198,6 +198,7 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
   const nsInit = ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', layout.initScript, ...bindSources(layout)];
   const children: Child[] = [];
   let ns: string | undefined;
+  let nsFd: number | undefined;
   const failIfExited = (c: Child): void => {
     if (hasExited(c)) throw daemonError(`${c.name} exited during startup (code ${c.proc.exitCode ?? c.proc.signalCode}): ${tail(c.log)}`);
   };
@@ -214,7 +215,11 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
       failIfExited(first);
       return exeOf(first.proc.pid!) === firstBinary ? true : undefined;
     }, 5);
-    ns = readNs(first.proc.pid!) ?? undefined;
+    // Held open until stop(): a namespace whose processes have all exited is freed and its inode
+    // number reused by the next `unshare --mount` on the machine (another pod's daemons), which
+    // stop()'s sweep of "processes in our namespace" would otherwise kill.
+    nsFd = pinNamespace(first.proc.pid!);
+    ns = nsFd === undefined ? undefined : readlinkSync(`/proc/self/fd/${nsFd}`);
     if (!ns || ns === ownNs) throw daemonError(`${first.name} is not in a private mount namespace`);
     let libvirtd = first;
     if (useVirtlogd) {
@@ -240,9 +245,10 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
       }
     }, 10);
     await Promise.all([virtlogdUp, libvirtdUp]);
-    return makeHandle(layout, ns, libvirtd, useVirtlogd ? first : null, ownDir);
+    return makeHandle(layout, { ns, fd: nsFd! }, libvirtd, useVirtlogd ? first : null, ownDir);
   } catch (err) {
     await stopAll(children, ns, 2000).catch(() => undefined);
+    if (nsFd !== undefined) closeSync(nsFd);
     if (ownDir) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -268,8 +274,20 @@ async function stopAll(children: readonly Child[], ns: string | undefined, timeo
   await waitFor(`processes of ${ns} to exit`, timeoutMs, () => (processesInNamespace(ns).length === 0 ? true : undefined));
 }
 
-function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd: Child | null, ownDir: boolean): PrivateLibvirtd {
+/** An open fd on a process's mount namespace (keeps it, and its inode number, alive), or undefined when it is gone. */
+function pinNamespace(pid: number): number | undefined {
+  try {
+    return openSync(`/proc/${pid}/ns/mnt`, 'r');
+  } catch {
+    return undefined;
+  }
+}
+
+function makeHandle(layout: DaemonLayout, pinned: { readonly ns: string; readonly fd: number }, libvirtd: Child, virtlogd: Child | null, ownDir: boolean): PrivateLibvirtd {
+  const { ns } = pinned;
   let stopped: Promise<void> | undefined;
+  // Once stop() has verified the namespace empty and unpinned it, its name may be another's: nothing of ours is left.
+  let gone = false;
   const children = virtlogd ? [libvirtd, virtlogd] : [libvirtd];
   return {
     layout,
@@ -280,7 +298,7 @@ function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd:
     mountNamespace: ns,
     exited: libvirtd.exited,
     connect: (opts) => LibvirtConnection.connect(layout.socketPath, opts),
-    processes: () => processesInNamespace(ns),
+    processes: () => (gone ? [] : processesInNamespace(ns)),
     qemuPid: (name) => {
       try {
         const pid = Number(readFileSync(join(layout.runDir, 'qemu', `${name}.pid`), 'utf8').trim());
@@ -291,9 +309,15 @@ function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd:
     },
     stop: (opts) => {
       stopped ??= (async () => {
-        await stopAll(children, ns, opts?.timeoutMs ?? 10_000);
-        const left = processesInNamespace(ns);
+        let left: number[];
+        try {
+          await stopAll(children, ns, opts?.timeoutMs ?? 10_000);
+          left = processesInNamespace(ns);
+        } finally {
+          closeSync(pinned.fd);
+        }
         if (left.length > 0) throw daemonError(`processes ${left.join(', ')} still run in ${ns}`);
+        gone = true;
         if (ownDir) rmSync(layout.dir, { recursive: true, force: true });
       })();
       return stopped;
