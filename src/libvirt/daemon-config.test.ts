@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bindSources, daemonLayout, libvirtdConf, NS_INIT_SCRIPT, privateDaemonUri, qemuConf, SYSTEM_PATHS } from './daemon-config.js';
+import { bindSources, daemonLayout, driverDirLinks, libvirtdConf, NS_INIT_SCRIPT, privateDaemonUri, qemuConf, SYSTEM_PATHS } from './daemon-config.js';
 
 test('libvirtd.conf: unix sockets only, no authentication, owner-only permissions', () => {
   const conf = libvirtdConf();
@@ -30,4 +30,20 @@ test('the namespace init script binds each private dir over its system path, the
   assert.equal(l.socketPath, '/tmp/d/run/libvirt-sock');
   assert.equal(daemonLayout('/tmp/d').cacheDir, '/tmp/d/cache');
   assert.equal(privateDaemonUri(l.socketPath), 'qemu:///system?socket=/tmp/d/run/libvirt-sock');
+});
+
+test('driverDirLinks links only the chosen driver modules from the first dir that has them all', () => {
+  const installed = new Set(['/b/libvirt_driver_qemu.so', '/b/libvirt_driver_network.so', '/c/libvirt_driver_qemu.so']);
+  const has = (p: string): boolean => installed.has(p);
+  const cases: { drivers: string[]; dirs: string[]; want: [string, string][] | null }[] = [
+    { drivers: ['qemu'], dirs: ['/a', '/b', '/c'], want: [['libvirt_driver_qemu.so', '/b/libvirt_driver_qemu.so']] },
+    { drivers: ['qemu', 'network'], dirs: ['/c', '/b'], want: [['libvirt_driver_qemu.so', '/b/libvirt_driver_qemu.so'], ['libvirt_driver_network.so', '/b/libvirt_driver_network.so']] },
+    { drivers: ['qemu', 'storage'], dirs: ['/a', '/b', '/c'], want: null },
+    { drivers: ['qemu'], dirs: [], want: null },
+  ];
+  for (const c of cases) {
+    const got = driverDirLinks(c.drivers, c.dirs, has);
+    assert.deepEqual(got === null ? null : [...got], c.want, JSON.stringify(c));
+  }
+  assert.equal(daemonLayout('/tmp/d').driverDir, '/tmp/d/drivers');
 });

@@ -25,6 +25,8 @@ export interface DaemonLayout {
   /** The read-write socket clients connect to (host path). */
   readonly socketPath: string;
   readonly virtlogdSocketPath: string;
+  /** LIBVIRT_DRIVER_DIR of a daemon restricted to some connection drivers: links to just those modules. */
+  readonly driverDir: string;
 }
 
 /** The fixed system paths libvirtd's privileged QEMU driver uses, in init-script argument order. */
@@ -44,6 +46,7 @@ export function daemonLayout(dir: string, sharedCacheDir?: string): DaemonLayout
     virtlogdLog: join(dir, 'virtlogd.log'),
     socketPath: join(runDir, 'libvirt-sock'),
     virtlogdSocketPath: join(runDir, 'virtlogd-sock'),
+    driverDir: join(dir, 'drivers'),
   };
 }
 
@@ -117,4 +120,26 @@ export function qemuConf(opts: { readonly virtlogd: boolean; readonly extra?: st
 /** The libvirt URI that reaches a private daemon through its socket (for virsh and libvirt clients). */
 export function privateDaemonUri(socketPath: string): string {
   return `qemu:///system?socket=${socketPath}`;
+}
+
+/** Where distributions install libvirt's connection driver modules (libvirt_driver_<name>.so), most specific first. */
+export const CONNECTION_DRIVER_DIRS = [
+  '/usr/lib/x86_64-linux-gnu/libvirt/connection-driver',
+  '/usr/lib/aarch64-linux-gnu/libvirt/connection-driver',
+  '/usr/lib64/libvirt/connection-driver',
+  '/usr/lib/libvirt/connection-driver',
+] as const;
+
+/** The module file libvirtd loads for a connection driver (qemu, network, storage, nodedev, secret, ...). */
+export const driverModule = (name: string): string => `libvirt_driver_${name}.so`;
+
+/**
+ * The symlinks (link name -> target) of a driver dir holding only `drivers`, taken from the first of
+ * `installedDirs` that has all of them (`has` checks a path); null when none has them all. libvirtd
+ * skips a driver whose module is missing from LIBVIRT_DRIVER_DIR, so pointing it at this dir loads
+ * only these, as upstream's virt-launcher runs virtqemud (the QEMU driver alone) rather than libvirtd.
+ */
+export function driverDirLinks(drivers: readonly string[], installedDirs: readonly string[], has: (path: string) => boolean): ReadonlyMap<string, string> | null {
+  const dir = installedDirs.find((d) => drivers.every((n) => has(join(d, driverModule(n)))));
+  return dir === undefined ? null : new Map(drivers.map((n) => [driverModule(n), join(dir, driverModule(n))]));
 }

@@ -5,14 +5,16 @@
  * and when the last process of the namespace exits its mounts vanish with it.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, openSync, closeSync, readdirSync, readFileSync, readlinkSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { LibvirtConnection, type ConnectOptions } from './client.js';
 import {
   bindSources,
+  CONNECTION_DRIVER_DIRS,
   daemonLayout,
+  driverDirLinks,
   libvirtdConf,
   NS_INIT_SCRIPT,
   privateDaemonUri,
@@ -44,6 +46,12 @@ export interface PrivateLibvirtdOptions {
   readonly startTimeoutMs?: number;
   /** Extra qemu.conf lines. */
   readonly extraQemuConf?: string;
+  /**
+   * The connection drivers libvirtd loads (e.g. ['qemu']: no network, storage, nodedev, secret,
+   * interface or nwfilter driver, which cost start-up CPU and threads a one-VM daemon never uses).
+   * Default: every installed driver. Ignored where the modules are not found.
+   */
+  readonly drivers?: readonly string[];
 }
 
 /** A running private daemon. */
@@ -62,7 +70,7 @@ export interface PrivateLibvirtd {
   readonly exited: Promise<void>;
   /** Opens a new LibvirtConnection to this daemon. */
   connect(opts?: ConnectOptions): Promise<LibvirtConnection>;
-  /** PIDs of every process in the daemon's mount namespace (libvirtd, virtlogd, QEMU...). */
+  /** PIDs of every process in the daemon's mount namespace (libvirtd, virtlogd, QEMU...); none once stop() has succeeded. */
   processes(): number[];
   /** PID of a running domain's QEMU (from libvirt's pid file), or null when it is not running. */
   qemuPid(domainName: string): number | null;
@@ -87,6 +95,15 @@ function readNs(pid: number): string | null {
     return readlinkSync(`/proc/${pid}/ns/mnt`);
   } catch {
     return null; // gone, or a zombie
+  }
+}
+
+/** The executable a process runs (resolved), or null when it is gone. */
+function exeOf(pid: number): string | null {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`);
+  } catch {
+    return null;
   }
 }
 
@@ -128,10 +145,10 @@ interface Child {
   readonly log: string;
 }
 
-function spawnLogged(name: string, argv: readonly string[], log: string): Child {
+function spawnLogged(name: string, argv: readonly string[], log: string, env: Readonly<Record<string, string>> = {}): Child {
   const fd = openSync(log, 'a');
   try {
-    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C' } });
+    const proc = spawn(argv[0]!, argv.slice(1), { stdio: ['ignore', fd, fd], env: { PATH: '/usr/sbin:/usr/bin:/sbin:/bin', LC_ALL: 'C', ...env } });
     const exited = new Promise<void>((resolve) => {
       proc.once('exit', () => resolve());
       proc.once('error', () => resolve());
@@ -144,6 +161,16 @@ function spawnLogged(name: string, argv: readonly string[], log: string): Child 
 
 function hasExited(c: Child): boolean {
   return c.proc.exitCode !== null || c.proc.signalCode !== null;
+}
+
+/** Links the chosen driver modules into the layout's driver dir; libvirtd's environment for it ({} for all drivers). */
+function prepareDriverDir(l: DaemonLayout, drivers: readonly string[] | undefined): Record<string, string> {
+  const links = drivers ? driverDirLinks(drivers, CONNECTION_DRIVER_DIRS, existsSync) : null;
+  if (!links) return {};
+  rmSync(l.driverDir, { recursive: true, force: true });
+  mkdirSync(l.driverDir, { recursive: true, mode: 0o700 });
+  for (const [name, target] of links) symlinkSync(target, join(l.driverDir, name));
+  return { LIBVIRT_DRIVER_DIR: l.driverDir };
 }
 
 function prepareDirs(l: DaemonLayout, opts: PrivateLibvirtdOptions, virtlogd: boolean): void {
@@ -165,11 +192,13 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
   const useVirtlogd = opts.virtlogd ?? true;
   const timeoutMs = opts.startTimeoutMs ?? 20_000;
   prepareDirs(layout, opts, useVirtlogd);
+  const libvirtdEnv = prepareDriverDir(layout, opts.drivers);
 
   const ownNs = readNs(process.pid);
   const nsInit = ['/usr/bin/unshare', '--mount', '--propagation', 'private', '--', '/bin/sh', layout.initScript, ...bindSources(layout)];
   const children: Child[] = [];
   let ns: string | undefined;
+  let nsFd: number | undefined;
   const failIfExited = (c: Child): void => {
     if (hasExited(c)) throw daemonError(`${c.name} exited during startup (code ${c.proc.exitCode ?? c.proc.signalCode}): ${tail(c.log)}`);
   };
@@ -177,21 +206,33 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
     // The first process sets up the namespace and holds it; the second joins it with nsenter.
     const first = useVirtlogd
       ? spawnLogged('virtlogd', [...nsInit, ...VIRTLOGD_ARGS], layout.virtlogdLog)
-      : spawnLogged('libvirtd', [...nsInit, ...LIBVIRTD_ARGS], layout.libvirtdLog);
+      : spawnLogged('libvirtd', [...nsInit, ...LIBVIRTD_ARGS], layout.libvirtdLog, libvirtdEnv);
     children.push(first);
-    const firstSocket = useVirtlogd ? layout.virtlogdSocketPath : layout.socketPath;
-    await waitFor(`${first.name} socket ${firstSocket}`, timeoutMs, () => {
+    // The init script execs the daemon only once its bind mounts are in place, so libvirtd may join
+    // the namespace then, while virtlogd is still creating its socket (QEMU needs it only later).
+    const firstBinary = realpathSync(useVirtlogd ? VIRTLOGD_BINARY : LIBVIRTD_BINARY);
+    await waitFor(`${first.name} to start in its namespace`, timeoutMs, () => {
       failIfExited(first);
-      return existsSync(firstSocket) ? true : undefined;
-    });
-    ns = readNs(first.proc.pid!) ?? undefined;
+      return exeOf(first.proc.pid!) === firstBinary ? true : undefined;
+    }, 5);
+    // Held open until stop(): a namespace whose processes have all exited is freed and its inode
+    // number reused by the next `unshare --mount` on the machine (another pod's daemons), which
+    // stop()'s sweep of "processes in our namespace" would otherwise kill.
+    nsFd = pinNamespace(first.proc.pid!);
+    ns = nsFd === undefined ? undefined : readlinkSync(`/proc/self/fd/${nsFd}`);
     if (!ns || ns === ownNs) throw daemonError(`${first.name} is not in a private mount namespace`);
     let libvirtd = first;
     if (useVirtlogd) {
-      libvirtd = spawnLogged('libvirtd', ['/usr/bin/nsenter', `--target=${first.proc.pid}`, '--mount', '--', ...LIBVIRTD_ARGS], layout.libvirtdLog);
+      libvirtd = spawnLogged('libvirtd', ['/usr/bin/nsenter', `--target=${first.proc.pid}`, '--mount', '--', ...LIBVIRTD_ARGS], layout.libvirtdLog, libvirtdEnv);
       children.push(libvirtd);
     }
-    await waitFor(`libvirtd to answer on ${layout.socketPath}`, timeoutMs, async () => {
+    const virtlogdUp = useVirtlogd
+      ? waitFor(`virtlogd socket ${layout.virtlogdSocketPath}`, timeoutMs, () => {
+        failIfExited(first);
+        return existsSync(layout.virtlogdSocketPath) ? true : undefined;
+      }, 10)
+      : Promise.resolve(true);
+    const libvirtdUp = waitFor(`libvirtd to answer on ${layout.socketPath}`, timeoutMs, async () => {
       failIfExited(libvirtd);
       if (!existsSync(layout.socketPath)) return undefined;
       try {
@@ -202,10 +243,12 @@ export async function startPrivateLibvirtd(opts: PrivateLibvirtdOptions = {}): P
       } catch {
         return undefined;
       }
-    });
-    return makeHandle(layout, ns, libvirtd, useVirtlogd ? first : null, ownDir);
+    }, 10);
+    await Promise.all([virtlogdUp, libvirtdUp]);
+    return makeHandle(layout, { ns, fd: nsFd! }, libvirtd, useVirtlogd ? first : null, ownDir);
   } catch (err) {
     await stopAll(children, ns, 2000).catch(() => undefined);
+    if (nsFd !== undefined) closeSync(nsFd);
     if (ownDir) rmSync(dir, { recursive: true, force: true });
     throw err;
   }
@@ -231,8 +274,20 @@ async function stopAll(children: readonly Child[], ns: string | undefined, timeo
   await waitFor(`processes of ${ns} to exit`, timeoutMs, () => (processesInNamespace(ns).length === 0 ? true : undefined));
 }
 
-function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd: Child | null, ownDir: boolean): PrivateLibvirtd {
+/** An open fd on a process's mount namespace (keeps it, and its inode number, alive), or undefined when it is gone. */
+function pinNamespace(pid: number): number | undefined {
+  try {
+    return openSync(`/proc/${pid}/ns/mnt`, 'r');
+  } catch {
+    return undefined;
+  }
+}
+
+function makeHandle(layout: DaemonLayout, pinned: { readonly ns: string; readonly fd: number }, libvirtd: Child, virtlogd: Child | null, ownDir: boolean): PrivateLibvirtd {
+  const { ns } = pinned;
   let stopped: Promise<void> | undefined;
+  // Once stop() has verified the namespace empty and unpinned it, its name may be another's: nothing of ours is left.
+  let gone = false;
   const children = virtlogd ? [libvirtd, virtlogd] : [libvirtd];
   return {
     layout,
@@ -243,7 +298,7 @@ function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd:
     mountNamespace: ns,
     exited: libvirtd.exited,
     connect: (opts) => LibvirtConnection.connect(layout.socketPath, opts),
-    processes: () => processesInNamespace(ns),
+    processes: () => (gone ? [] : processesInNamespace(ns)),
     qemuPid: (name) => {
       try {
         const pid = Number(readFileSync(join(layout.runDir, 'qemu', `${name}.pid`), 'utf8').trim());
@@ -254,9 +309,15 @@ function makeHandle(layout: DaemonLayout, ns: string, libvirtd: Child, virtlogd:
     },
     stop: (opts) => {
       stopped ??= (async () => {
-        await stopAll(children, ns, opts?.timeoutMs ?? 10_000);
-        const left = processesInNamespace(ns);
+        let left: number[];
+        try {
+          await stopAll(children, ns, opts?.timeoutMs ?? 10_000);
+          left = processesInNamespace(ns);
+        } finally {
+          closeSync(pinned.fd);
+        }
         if (left.length > 0) throw daemonError(`processes ${left.join(', ')} still run in ${ns}`);
+        gone = true;
         if (ownDir) rmSync(layout.dir, { recursive: true, force: true });
       })();
       return stopped;

@@ -3,13 +3,14 @@
  * daemon's unix socket; no native addon, no virsh per call) and private libvirtd instances.
  *
  * ## Private daemon (daemon.ts)
- *   const d = await startPrivateLibvirtd({ dir?, capsCacheDir?, virtlogd?: true, startTimeoutMs? });
+ *   const d = await startPrivateLibvirtd({ dir?, capsCacheDir?, virtlogd?: true, startTimeoutMs?, drivers?: ['qemu'] });
  *   d.socketPath / d.uri ("qemu:///system?socket=...", for virsh) / d.layout.logDir (QEMU logs in qemu/)
  *   const conn = await d.connect();  ...  await d.stop();   // SIGTERM, then kills QEMU, verifies nothing is left
  *   d.qemuPid(domainName), d.processes(), d.exited (resolves when libvirtd exits)
  * libvirtd + virtlogd run in their own mount namespace with private dirs bound over /etc/libvirt,
  * /run/libvirt, /var/lib/libvirt, /var/log/libvirt and /var/cache/libvirt; qemu.conf runs QEMU as
  * root with no security driver, cgroups or namespaces. libvirtdInstalled() tells whether it can run.
+ * `drivers` restricts the connection drivers libvirtd loads (LIBVIRT_DRIVER_DIR; default all).
  * kvmUsable() / domainVirtType() probe QEMU once: use <domain type="kvm"> or "qemu" (TCG).
  *
  * ## Connection (client.ts): LibvirtConnection.connect(socketPath, { uri?, readOnly?, keepalive* })

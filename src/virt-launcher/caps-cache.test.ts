@@ -28,13 +28,15 @@ test('caps cache: the first launcher probes and publishes; a later one is seeded
     assert.deepEqual(readdirSync(d.shared), ['h1.xml'], 'published, lock dropped, no temp file left');
     assert.equal(readFileSync(join(d.shared, 'h1.xml'), 'utf8'), '<qemuCaps>1</qemuCaps>');
 
-    const second = new CapsCache({ sharedDir: d.shared, libvirtCacheDir: d.b });
+    const logs: string[] = [];
+    const second = new CapsCache({ sharedDir: d.shared, libvirtCacheDir: d.b, log: (m) => logs.push(m) });
     await second.beforeDefine();
     assert.equal(readFileSync(join(caps(d.b), 'h1.xml'), 'utf8'), '<qemuCaps>1</qemuCaps>', 'seeded before its definition');
     assert.ok(!existsSync(join(d.shared, 'probe.lock')));
     writeFileSync(join(d.shared, 'h1.xml'), 'changed meanwhile');
     await second.afterDefine();
     assert.equal(readFileSync(join(d.shared, 'h1.xml'), 'utf8'), 'changed meanwhile', 'an unchanged seed is not written back');
+    assert.deepEqual(logs, [], 'a cache hit logs nothing');
   } finally {
     rmSync(d.root, { recursive: true, force: true });
   }
@@ -73,11 +75,13 @@ test('caps cache: a stale lock is taken over, a re-probed (rewritten) file is pu
 
     probe(d.b, 'old');
     writeFileSync(join(d.shared, 'h1.xml'), 'old');
-    const stale = new CapsCache({ sharedDir: d.shared, libvirtCacheDir: d.b });
+    const logs: string[] = [];
+    const stale = new CapsCache({ sharedDir: d.shared, libvirtCacheDir: d.b, log: (m) => logs.push(m) });
     await stale.beforeDefine();
     probe(d.b, 'new'); // libvirt found the seed invalid (QEMU upgraded) and probed again
     await stale.afterDefine();
     assert.equal(readFileSync(join(d.shared, 'h1.xml'), 'utf8'), 'new');
+    assert.deepEqual(logs, ["QEMU capabilities: the node's cached h1.xml was re-probed by libvirt; publishing it"], 'a miss is logged');
   } finally {
     rmSync(d.root, { recursive: true, force: true });
   }

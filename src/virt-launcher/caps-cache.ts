@@ -82,7 +82,10 @@ export class CapsCache {
     try {
       for (const name of xmlFiles(this.privateCaps)) {
         const data = readOrNull(join(this.privateCaps, name));
-        if (!data || this.seeded.get(name)?.equals(data)) continue;
+        const seeded = this.seeded.get(name);
+        if (!data || seeded?.equals(data)) continue;
+        // A seeded file libvirt rewrote did not validate here (QEMU or libvirtd updated, other kernel): a probe the cache missed.
+        this.opts.log?.(`QEMU capabilities: ${seeded ? 'the node\'s cached' : 'new'} ${name} ${seeded ? 'was re-probed by libvirt' : 'probed'}; publishing it`);
         const tmp = join(this.opts.sharedDir, `.${name}.${process.pid}.tmp`);
         const fd = openSync(tmp, 'w', 0o600);
         try {

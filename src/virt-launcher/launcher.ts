@@ -46,6 +46,13 @@ export interface RunningLauncher {
   terminate(reason: string): void;
 }
 
+/**
+ * The only libvirt driver the launcher's libvirtd loads: upstream's virt-launcher runs virtqemud
+ * (the QEMU driver alone); the network, storage, nodedev, secret, interface and nwfilter drivers
+ * would cost every VM start CPU (udev enumeration, firewall probes) for nothing it uses.
+ */
+export const LAUNCHER_LIBVIRT_DRIVERS = ['qemu'] as const;
+
 const NAME_RE = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
 /** Starts the launcher; resolves once the command socket accepts connections. */
@@ -56,7 +63,7 @@ export async function startLauncher(cfg: LauncherConfig, deps: LauncherDeps): Pr
   const log = deps.log ?? ((m: string) => process.stderr.write(`virt-launcher: ${m}\n`));
   mkdirSync(cfg.privateDir, { recursive: true, mode: 0o700 });
   const domainName = `${cfg.namespace}_${cfg.name}`;
-  const daemon = await startPrivateLibvirtd({ dir: join(cfg.privateDir, 'libvirt'), virtlogd: true });
+  const daemon = await startPrivateLibvirtd({ dir: join(cfg.privateDir, 'libvirt'), virtlogd: true, drivers: LAUNCHER_LIBVIRT_DRIVERS });
   const capsCache = new CapsCache({ sharedDir: cfg.capsCacheDir ?? DEFAULT_SHARED_CAPS_DIR, libvirtCacheDir: daemon.layout.cacheDir, log });
   let server: LauncherServer | undefined;
   try {

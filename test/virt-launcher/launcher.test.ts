@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { libvirtdInstalled, QEMU_BINARY } from '../../src/libvirt/index.js';
 import { buildGuest } from '../guest/build.js';
@@ -14,6 +14,17 @@ const skip = !libvirtdInstalled() || !existsSync(QEMU_BINARY) || process.getuid?
 function rssMiB(pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
   return Number(m?.[1] ?? 0) / 1024;
+}
+
+/** The direct children of a process. */
+function children(pid: number): number[] {
+  return readdirSync(`/proc/${pid}/task`).flatMap((t) => readFileSync(`/proc/${pid}/task/${t}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number));
+}
+
+/** The libvirt connection driver modules (libvirt_driver_<name>.so) a process has mapped. */
+function mappedDrivers(pid: number): string[] {
+  const names = readFileSync(`/proc/${pid}/maps`, 'utf8').split('\n').flatMap((l) => /libvirt_driver_(\w+)\.so$/.exec(l)?.[1] ?? []);
+  return [...new Set(names)].sort();
 }
 
 test('launcher boots a containerDisk guest to its shell prompt, answers on its socket, and shuts down on SIGTERM', { skip, timeout: 240_000 }, async (t) => {
@@ -33,6 +44,10 @@ test('launcher boots a containerDisk guest to its shell prompt, answers on its s
     assert.equal(dom.state, 'Running');
     assert.equal(dom.interfaces[0]?.name, 'default');
     assert.ok(l.events.some((e) => e.type === 'lifecycle' && e.state === 'Running' && e.reason === 'Booted'), JSON.stringify(l.events));
+    // The launcher's libvirtd loads the QEMU driver alone (LAUNCHER_LIBVIRT_DRIVERS), and it still runs the guest.
+    const libvirtd = children(l.proc.pid ?? 0).filter((p) => readFileSync(`/proc/${p}/comm`, 'utf8').trim() === 'libvirtd');
+    assert.equal(libvirtd.length, 1, 'one libvirtd child');
+    assert.deepEqual(mappedDrivers(libvirtd[0] ?? 0), ['qemu']);
     const rss = rssMiB(l.proc.pid ?? 0);
     t.diagnostic(`launcher RSS with a running guest: ${rss.toFixed(1)} MiB`);
     // Under tsx (in-process transpiling) the baseline is higher than the built launcher's; bound it loosely.
