@@ -204,6 +204,11 @@ export class VirtHandler {
         await this.writeStatus(vmi, null, pod, { reason: 'PodNotExists', message: 'the virt-launcher pod no longer exists' });
         return;
       }
+      // A pod that ended before its launcher ever served (as upstream: the launcher is gone and the VMI never ran).
+      if (phase === 'Scheduled' && !pod.alive && pod.final) {
+        await this.writeStatus(vmi, null, pod, { reason: 'PodFailed', message: 'the virt-launcher pod terminated before its launcher started the domain' });
+        return;
+      }
       this.log(`${key}: launcher not reachable yet`);
       const path = this.deps.resolveSocket(vmi, pod.uid);
       if (path) this.sockets.wait(key, path);

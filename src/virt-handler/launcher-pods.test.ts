@@ -10,8 +10,8 @@ const pod = (phase: string, extra: Partial<LauncherPodObject['status']> = {}, ui
 
 test('podInfo picks the live pod and reads IPs, QoS and the compute image', () => {
   const table: { name: string; pods: LauncherPodObject[]; want: ReturnType<typeof podInfo> }[] = [
-    { name: 'none', pods: [], want: { alive: false } },
-    { name: 'only final pods', pods: [pod('Failed'), pod('Succeeded', {}, 'p2')], want: { alive: false } },
+    { name: 'none', pods: [], want: { alive: false, final: false } },
+    { name: 'only final pods', pods: [pod('Failed'), pod('Succeeded', {}, 'p2')], want: { alive: false, final: true } },
     {
       name: 'a failed old pod and a running new one',
       pods: [pod('Failed'), pod('Running', { podIP: '10.0.0.5', podIPs: [{ ip: '10.0.0.5' }, { ip: 'fd00::5' }], qosClass: 'Burstable' }, 'p2')],

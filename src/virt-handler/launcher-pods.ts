@@ -12,6 +12,8 @@ import type { StatusInputs } from './status.js';
 /** What the launcher pod tells the handler (IP, QoS, image, liveness). */
 export interface LauncherPodInfo {
   readonly alive: boolean;
+  /** Not alive because the pod ended (Failed/Succeeded), not because none was found. */
+  readonly final?: boolean;
   readonly uid?: string;
   readonly podIP?: string;
   readonly podIPs?: readonly string[];
@@ -35,7 +37,7 @@ const final = (p: LauncherPodObject): boolean => p.status?.phase === 'Failed' ||
 /** The handler's view of one live pod, or not alive when `pods` holds no live one. */
 export function podInfo(pods: readonly LauncherPodObject[]): LauncherPodInfo {
   const pod = pods.find((p) => !final(p));
-  if (!pod) return { alive: false };
+  if (!pod) return { alive: false, final: pods.length > 0 };
   return {
     alive: true,
     uid: pod.metadata?.uid,

@@ -243,3 +243,34 @@ test("virt-handler ignores another node's VMI and shuts down the domain of a VMI
     await h.close();
   }
 });
+
+test('virt-handler fails a Scheduled VMI whose launcher pod ended before its launcher served', { timeout: 60_000 }, async () => {
+  // No fake launcher is served for 'early': its socket never appears.
+  const h = await handlerHarness(new Map());
+  const path = '/apis/kubevirt.io/v1/namespaces/default/virtualmachineinstances/early';
+  try {
+    await h.serve();
+    const created = await createVMI(h.client, 'early', NODE, { domain: { devices: {} } });
+    const podPath = '/api/v1/namespaces/default/pods/virt-launcher-early';
+    await h.client.create('/api/v1/namespaces/default/pods', {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: { name: 'virt-launcher-early', namespace: 'default', labels: { 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': created.metadata?.uid } },
+      spec: { nodeName: NODE, containers: [{ name: 'compute', image: 'kubevirt-ts/virt-launcher:test' }] },
+    });
+    await h.client.patch(path, { status: { phase: 'Scheduled', nodeName: NODE, activePods: { 'pod-early': NODE } } });
+    await h.startHandler();
+    // While the pod lives, the handler waits for its launcher.
+    await waitFor('the handler waiting for the launcher', () => (h.logs.some((l) => l.includes('launcher not reachable yet')) ? true : undefined), 15_000);
+    assert.equal((await h.client.get<VirtualMachineInstance>(path)).status?.phase, 'Scheduled');
+    await h.client.patch(`${podPath}/status`, { status: { phase: 'Failed' } });
+    const failed = await waitFor('VMI Failed', async () => {
+      const v = await h.client.get<VirtualMachineInstance>(path);
+      return v.status?.phase === 'Failed' ? v : undefined;
+    }, 15_000);
+    assert.equal(failed.status?.reason, 'PodFailed');
+  } catch (e) {
+    throw new Error(`${String(e)}; handler log: ${h.logs.join(' | ')}`, { cause: e });
+  } finally {
+    await h.close();
+  }
+});
