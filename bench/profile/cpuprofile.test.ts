@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { appCallers, shortFile, summarise, type CpuProfile } from './cpuprofile.js';
+import { appCallers, shortFile, summarise, timeline, type CpuProfile } from './cpuprofile.js';
 
 const frame = (functionName: string, url = '', lineNumber = 0) => ({ functionName, url, lineNumber });
 
@@ -48,4 +48,12 @@ test('shortFile', () => {
 test('appCallers: nearest project frames above a leaf', () => {
   assert.deepEqual(appCallers(profile, 'b', 5, 2), [{ name: 'main dist/cmd/up.js:10', ms: 2 }]);
   assert.deepEqual(appCallers(profile, 'nothing', 5, 2), []);
+});
+
+test('timeline and windows: busy ms per bucket, summaries of a time range', () => {
+  // Samples are 1 ms apart: ids 4,4,3,5 | 6,6,6,7 | 2 in 4 ms buckets.
+  assert.deepEqual(timeline(profile, 0.004), [4, 1, 1]);
+  const w = summarise(profile, 10, { fromS: 0.0035, toS: 0.0085 });
+  assert.equal(w.busyMs, 2, 'GC at 7 ms and main at 8 ms');
+  assert.equal(w.wallMs, 5);
 });

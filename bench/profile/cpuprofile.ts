@@ -55,8 +55,34 @@ function tree(p: CpuProfile): { byId: Map<number, CpuProfile['nodes'][number]>; 
   return { byId, parent };
 }
 
-/** Summarises `p`, keeping the `n` largest rows of each table. */
-export function summarise(p: CpuProfile, n = 10): Summary {
+/** Seconds since the profile's start that a summary covers. */
+export interface Window {
+  readonly fromS?: number;
+  readonly toS?: number;
+}
+
+/** Each sample's time since the profile's start, in seconds. */
+function sampleTimes(p: CpuProfile): number[] {
+  let t = 0;
+  return p.samples.map((_, i) => (t += p.timeDeltas[i] ?? 0) / 1e6);
+}
+
+/** Busy (not idle) ms per `bucketS` seconds of the profile: where the work was, to pick a window. */
+export function timeline(p: CpuProfile, bucketS = 5): number[] {
+  const { byId } = tree(p);
+  const at = sampleTimes(p);
+  const out: number[] = [];
+  p.samples.forEach((id, i) => {
+    if (IDLE.has(byId.get(id)?.callFrame.functionName ?? '')) return;
+    const b = Math.floor((at[i] ?? 0) / bucketS);
+    while (out.length <= b) out.push(0);
+    out[b] = (out[b] ?? 0) + (p.timeDeltas[i + 1] ?? 0) / 1000;
+  });
+  return out.map(Math.round);
+}
+
+/** Summarises `p` (the samples within `w`), keeping the `n` largest rows of each table. */
+export function summarise(p: CpuProfile, n = 10, w: Window = {}): Summary {
   const { byId, parent } = tree(p);
   const fnKey = (id: number): string => {
     const f = byId.get(id)?.callFrame;
@@ -68,7 +94,10 @@ export function summarise(p: CpuProfile, n = 10): Summary {
   const files = new Map<string, number>();
   let busy = 0;
   let gc = 0;
+  const at = sampleTimes(p);
+  const inWindow = (i: number): boolean => (at[i] ?? 0) >= (w.fromS ?? 0) && (at[i] ?? 0) < (w.toS ?? Infinity);
   p.samples.forEach((id, i) => {
+    if (!inWindow(i)) return;
     const dt = p.timeDeltas[i + 1] ?? 0; // a sample's delta is the time until the next one
     const node = byId.get(id);
     const name = node?.callFrame.functionName ?? '';
@@ -87,8 +116,9 @@ export function summarise(p: CpuProfile, n = 10): Summary {
       total.set(k, (total.get(k) ?? 0) + dt);
     }
   });
+  const span = (p.endTime - p.startTime) / 1000;
   return {
-    wallMs: Math.round((p.endTime - p.startTime) / 1000),
+    wallMs: Math.round(Math.min(span, (w.toS ?? Infinity) * 1000) - Math.min(span, (w.fromS ?? 0) * 1000)),
     busyMs: Math.round(busy / 1000),
     gcMs: Math.round(gc / 1000),
     selfByFunction: top(self, n),

@@ -1,15 +1,22 @@
 /**
  * Prints the top self-time and total-time functions, and self time per file, of .cpuprofile files.
- * Usage: node --import tsx bench/profile/summarise.ts [--top 10] [--json] [--callers FN] FILE.cpuprofile...
- * --callers FN prints, instead, the nearest project frames above the samples in function FN.
+ * Usage: node --import tsx bench/profile/summarise.ts [--top 10] [--json] [--from S] [--to S]
+ *          [--callers FN | --timeline] FILE.cpuprofile...
+ * --from/--to keep the samples between those seconds since the profile's start; --timeline prints
+ * busy ms per 5 s (to find the window); --callers FN the nearest project frames above FN's samples.
  */
 import { readFileSync } from 'node:fs';
-import { appCallers, summarise, type CpuProfile, type Row } from './cpuprofile.js';
+import { appCallers, summarise, timeline, type CpuProfile, type Row } from './cpuprofile.js';
 
 const args = process.argv.slice(2);
 const ti = args.indexOf('--top');
 const n = ti >= 0 ? Number(args[ti + 1]) : 10;
 const json = args.includes('--json');
+const num = (flag: string): number | undefined => {
+  const i = args.indexOf(flag);
+  return i >= 0 ? Number(args[i + 1]) : undefined;
+};
+const window = { fromS: num('--from'), toS: num('--to') };
 const ci = args.indexOf('--callers');
 const callers = ci >= 0 ? args[ci + 1] : undefined;
 const files = args.filter((a, i) => a.endsWith('.cpuprofile') && i !== ti + 1);
@@ -26,7 +33,11 @@ for (const f of files) {
     console.log(`${f}: project callers of ${callers}\n${table('nearest project frames', appCallers(p, callers, n, 3), busy)}`);
     continue;
   }
-  const s = summarise(JSON.parse(readFileSync(f, 'utf8')) as CpuProfile, n);
+  if (args.includes('--timeline')) {
+    console.log(`${f}: busy ms per 5 s\n${timeline(JSON.parse(readFileSync(f, 'utf8')) as CpuProfile).map((ms, i) => `  ${String(i * 5).padStart(5)} s ${String(ms).padStart(6)}`).join('\n')}`);
+    continue;
+  }
+  const s = summarise(JSON.parse(readFileSync(f, 'utf8')) as CpuProfile, n, window);
   if (json) {
     console.log(JSON.stringify({ file: f, ...s }));
     continue;
