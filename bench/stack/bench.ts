@@ -20,6 +20,7 @@ import type { VirtualMachineInstance } from '../../src/api/kubevirt/index.js';
 import type { Pod } from '../../src/cluster/kubelet/types.js';
 import { UpCluster, vmiSpec } from '../../test/stack/harness.js';
 import { until } from '../../test/fixtures/wait.js';
+import { perItem, requestCounts } from './request-counts.js';
 
 /** When the bench saw each step of one VMI (performance.now() ms; watch events unless noted). */
 interface Track {
@@ -174,6 +175,13 @@ async function vmiWriteCounts(client: KubeClient): Promise<{ patches: number; up
   return out;
 }
 
+/** CPU seconds (user + system) the `up` process itself has used so far (its children not counted). */
+function upCpuSeconds(c: UpCluster): number {
+  const stat = readFileSync(`/proc/${c.pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
+}
+
 /** One stage's length in ms (NaN when a step was not seen). */
 const stage = (t: Track, from: keyof Track, to: keyof Track): number => Number(t[to] ?? NaN) - Number(t[from] ?? NaN);
 /** The sum of one kind's stages for a VMI. */
@@ -210,6 +218,8 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     }
   }, abort.signal).catch(() => undefined);
   const writesBefore = await vmiWriteCounts(client);
+  const cpuBefore = upCpuSeconds(c);
+  const requestsBefore = requestCounts(await client.requestText('GET', '/metrics'));
   const names = Array.from({ length: n }, (_, i) => `b${n}-${i}`);
   for (const name of names) tracks.set(name, { sent: 0, writes: 0 });
   await Promise.all(names.map(async (name) => {
@@ -223,10 +233,12 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     c.assertRunning();
     return [...tracks.values()].every((t) => t.ready) ? true : undefined;
   }, 20 * 60_000, 500);
+  const upCpuToReady = upCpuSeconds(c) - cpuBefore;
   for (const [name, t] of tracks) processSteps(c, name, t);
   // Let trailing writes (status settling after Ready) land before counting, and the guest's firmware settle.
   await new Promise((r) => setTimeout(r, 10_000));
   const writesAfter = await vmiWriteCounts(client);
+  const requestsAfter = requestCounts(await client.requestText('GET', '/metrics'));
   abort.abort();
   await Promise.all([watching, podWatch]);
   const ts = [...tracks.values()];
@@ -243,7 +255,10 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     runtimeMs: stats(ts.map((t) => share(t, 'runtime'))),
     socketToScheduledMs: stats(ts.map((t) => stage(t, 'launcherReady', 'scheduled'))),
     ...(process.argv.includes('--per-vmi') ? { perVMI: ts.map((t) => ({ ...Object.fromEntries(STAGES.map(([label, from, to]) => [label, Math.round(stage(t, from, to))])), 'socket -> Scheduled': Math.round(stage(t, 'launcherReady', 'scheduled')), 'socket -> disk image': Math.round(stage(t, 'launcherReady', 'imageBorn')) })) } : {}),
+    upCpuSeconds: { toReady: +upCpuToReady.toFixed(2), withSettle: +(upCpuSeconds(c) - cpuBefore).toFixed(2) },
     apiWritesPerVMI: { patches: +((writesAfter.patches - writesBefore.patches) / n).toFixed(1), updates: +((writesAfter.updates - writesBefore.updates) / n).toFixed(1) },
+    apiRequestsPerVMI: perItem(requestsBefore.series, requestsAfter.series, n),
+    ...(requestsAfter.byUser.size > 0 ? { apiRequestsPerVMIByUser: perItem(requestsBefore.byUser, requestsAfter.byUser, n) } : {}),
     writesPerVMI: { p50: pct(ts.map((t) => t.writes), 50), max: Math.max(...ts.map((t) => t.writes)) },
     memoryMiB: {
       launcherPss: +(sumKb(mem.launcher, 'smaps_rollup', 'Pss') / 1024).toFixed(1),

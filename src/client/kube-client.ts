@@ -5,6 +5,7 @@
  */
 import https from 'node:https';
 import http from 'node:http';
+import tls from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { StatusError, type Status } from '../api/meta/index.js';
 
@@ -37,6 +38,25 @@ function statusFrom(code: number, text: string): StatusError {
   return new StatusError(code, code === 404 ? 'NotFound' : 'InternalError', text || `HTTP ${code}`);
 }
 
+/** The TLS options a SecureContext is built from (the rest, e.g. servername, stay per connection). */
+const contextOptions = ['ca', 'cert', 'key', 'pfx', 'passphrase', 'crl', 'ciphers', 'minVersion', 'maxVersion'] as const;
+
+/**
+ * Builds the client's one SecureContext from its CA, certificate and key and puts it in `opts` in
+ * their place: node would otherwise parse the key and certificates again for every new connection.
+ */
+export function sharedSecureContext(opts: https.RequestOptions & { secureContext?: tls.SecureContext }): void {
+  if (opts.secureContext) return;
+  const o = opts as Record<string, unknown>;
+  const ctx: tls.SecureContextOptions = {};
+  for (const k of contextOptions) {
+    if (o[k] === undefined) continue;
+    (ctx as Record<string, unknown>)[k] = o[k];
+    delete o[k];
+  }
+  opts.secureContext = tls.createSecureContext(ctx);
+}
+
 export class KubeClient {
   private constructor(
     private readonly server: URL,
@@ -55,9 +75,10 @@ export class KubeClient {
   static async fromConfig(kc: KubeConfig): Promise<KubeClient> {
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
-    const opts: https.RequestOptions = {};
+    const opts: https.RequestOptions & { secureContext?: tls.SecureContext } = {};
     await kc.applyToHTTPSOptions(opts);
     const server = new URL(cluster.server);
+    if (server.protocol === 'https:') sharedSecureContext(opts);
     const agent = server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 32, ...opts } as https.AgentOptions) : new http.Agent({ keepAlive: true });
     return new KubeClient(server, opts, agent);
   }

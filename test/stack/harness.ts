@@ -84,6 +84,14 @@ function kill(pid: number, signal: NodeJS.Signals): void {
   }
 }
 
+/**
+ * Node flags for the `up` process alone (not its children, not this process), opt-in for profiling:
+ * KUBEVIRT_TS_UP_NODE_ARGS="--cpu-prof --cpu-prof-dir=/var/tmp/upprof-x" (space-separated).
+ */
+export function upNodeArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  return (env.KUBEVIRT_TS_UP_NODE_ARGS ?? '').split(/\s+/).filter(Boolean);
+}
+
 /** Clusters started and not yet stopped by this process. */
 const live = new Set<UpCluster>();
 let hooked = false;
@@ -126,7 +134,7 @@ export class UpCluster {
     const dataDir = opts.dataDir ?? mkdtempSync(opts.dataDirPrefix ?? '/var/tmp/kv-');
     const port = await freePort();
     const nodes = opts.nodes === undefined ? [] : ['--nodes', String(opts.nodes)];
-    const up = spawn(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'up', ...(opts.args ?? []), '--data-dir', dataDir, '--port', String(port), ...nodes], {
+    const up = spawn(process.execPath, [...upNodeArgs(), join(root, 'bin/kubevirt-ts.js'), 'up', ...(opts.args ?? []), '--data-dir', dataDir, '--port', String(port), ...nodes], {
       cwd: root,
       stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, ...opts.env },

@@ -5,6 +5,7 @@
 import { request, type Agent } from 'node:https';
 import { isIP } from 'node:net';
 import type { WebhookClientConfig } from './types.js';
+import { secureContextFor } from '../tls-contexts.js';
 
 /** Resolves a Service port to an address that serves it (the core picks a ready Endpoints address). */
 export type ServiceResolver = (namespace: string, name: string, port: number) => Promise<{ host: string; port: number }>;
@@ -77,7 +78,8 @@ export function postJson(target: CallTarget, body: unknown, opts: { ca?: string;
       method: 'POST',
       // SNI may not be an IP address; Node then checks the certificate against `host` instead.
       servername: isIP(target.servername) ? undefined : target.servername,
-      ...(opts.ca ? { ca: opts.ca } : {}),
+      // `ca` stays beside the context so the agent never pools connections of different trust together.
+      ...(opts.ca ? { ca: opts.ca, secureContext: secureContextFor({ ca: opts.ca }) } : {}),
       agent: opts.agent,
       headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length },
     });

@@ -6,9 +6,11 @@
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import type { Duplex } from 'node:stream';
+import type { SecureContext } from 'node:tls';
 import { serviceUnavailable, type StatusError } from '../../../api/meta/index.js';
 import type { UserInfo } from '../contracts.js';
 import { setIdentityHeaders, stripCallerCredentials } from '../../../common/request-header.js';
+import { secureContextFor } from '../tls-contexts.js';
 
 /** Where the backend is and how to check its certificate. */
 export interface BackendTarget {
@@ -56,7 +58,7 @@ export function backendHeaders(incoming: IncomingHttpHeaders, user: UserInfo, ta
   return out;
 }
 
-function requestOptions(target: BackendTarget, tls: ClientCertificate, method: string, path: string, headers: Record<string, string | string[] | undefined>): RequestOptions {
+function requestOptions(target: BackendTarget, tls: ClientCertificate, method: string, path: string, headers: Record<string, string | string[] | undefined>): RequestOptions & { secureContext: SecureContext } {
   return {
     host: target.host,
     port: target.port,
@@ -67,6 +69,7 @@ function requestOptions(target: BackendTarget, tls: ClientCertificate, method: s
     cert: tls.cert,
     key: tls.key,
     ...(target.insecureSkipTLSVerify ? { rejectUnauthorized: false } : target.ca ? { ca: target.ca } : {}),
+    secureContext: secureContextFor({ cert: tls.cert, key: tls.key, ...(target.insecureSkipTLSVerify ? {} : { ca: target.ca }) }),
     agent: false,
   };
 }

@@ -12,10 +12,10 @@ import { getObject, listObjects, parseSelection, type ListQuery } from '../rest/
 import { defaultPrinter, toTable, type IncludeObject } from '../rest/table.js';
 import { getScale, hasScale, patchScale, updateScale } from '../rest/scale.js';
 import { createObject, patchObject, updateObject } from '../rest/write.js';
-import { knownJson, rememberJson } from '../store/json-memo.js';
 import type { WatchHub } from '../watch/hub.js';
 import { startWatch, type WatchEventType } from '../watch/watch.js';
 import { decodeBody, decodeObject, readBody } from './body.js';
+import { eventBytes } from './watch-lines.js';
 import type { RequestInfo } from './request-info.js';
 import { wantsPartialMetadata, wantsTable, writeJson } from './respond.js';
 
@@ -97,15 +97,6 @@ function requireVerb(r: ServedResource, verb: Verb): void {
   }
 }
 
-/** One watch event line, as JSON.stringify({ type, object }) writes it. */
-function eventLine(type: WatchEventType, object: unknown): string {
-  if (typeof object !== 'object' || object === null) return `${JSON.stringify({ type, object })}\n`;
-  // One event reaching many watchers is serialised once (or not at all when its stored JSON is known).
-  let json = knownJson(object);
-  if (json === undefined) rememberJson(object, (json = JSON.stringify(object)));
-  return `{"type":${JSON.stringify(type)},"object":${json}}\n`;
-}
-
 /** Streams a watch as newline-delimited JSON events until the client goes away or the timeout. */
 function serveWatch(deps: ResourceHandlerDeps, rr: ResourceRequest): void {
   const { url, res, req } = rr;
@@ -126,7 +117,7 @@ function serveWatch(deps: ResourceHandlerDeps, rr: ResourceRequest): void {
       obj = toTable(printer, [object as KubeObject], {}, includeObject(url), first);
       first = false;
     }
-    res.write(obj === object ? eventLine(type, obj) : `${JSON.stringify({ type, object: obj })}\n`);
+    res.write(obj === object ? eventBytes(type, obj) : `${JSON.stringify({ type, object: obj })}\n`);
   };
   let stop: () => void = () => undefined;
   try {

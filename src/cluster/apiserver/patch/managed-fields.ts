@@ -18,12 +18,11 @@ export interface Manager {
 
 /** BuildManagerIdentifier: what makes two entries the same manager (appliers ignore apiVersion). */
 export function identity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  return JSON.stringify({
-    manager: m.manager,
-    operation: m.operation,
-    ...(m.operation === 'Update' && m.apiVersion ? { apiVersion: m.apiVersion } : {}),
-    ...(m.subresource ? { subresource: m.subresource } : {}),
-  });
+  // The JSON of { manager, operation, apiVersion?, subresource? }, written out: every write computes it per entry.
+  let id = `{"manager":${JSON.stringify(m.manager)},"operation":${JSON.stringify(m.operation)}`;
+  if (m.operation === 'Update' && m.apiVersion) id += `,"apiVersion":${JSON.stringify(m.apiVersion)}`;
+  if (m.subresource) id += `,"subresource":${JSON.stringify(m.subresource)}`;
+  return `${id}}`;
 }
 
 /** Managers by identity, from an object's managedFields (entries of one identity are united). */

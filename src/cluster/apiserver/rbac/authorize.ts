@@ -46,16 +46,63 @@ function describeBinding(binding: KubeObject, ref: RoleRef, subject: Subject): s
   return `${head} of ${ref.kind} ${JSON.stringify(ref.name)} to ${describeSubject(subject, ns)}`;
 }
 
+/*
+ * Indexes over the source's lists, keyed by the list itself: a source hands out the same (frozen)
+ * list until an RBAC object changes and a new list otherwise, so an index never outlives its list.
+ * The index of a list a source makes afresh per call is simply never looked up again.
+ */
+const roleIndexes = new WeakMap<readonly KubeObject[], Map<string, KubeObject>>();
+const bindingIndexes = new WeakMap<readonly KubeObject[], Map<string, readonly BoundSubject[]>>();
+/** Users (name and groups) remembered per binding list; past this the list's index starts over. */
+const MAX_USERS_PER_LIST = 1024;
+
+/** A binding of the list and the first of its subjects naming the user. */
+interface BoundSubject {
+  readonly binding: KubeObject;
+  readonly subject: Subject;
+}
+
+/** The first role of `roles` named `name` (as Array.find would return it). */
+function roleNamed(roles: readonly KubeObject[], name: string): KubeObject | undefined {
+  let byName = roleIndexes.get(roles);
+  if (!byName) {
+    byName = new Map();
+    for (const r of roles) {
+      const n = r.metadata?.name ?? '';
+      if (!byName.has(n)) byName.set(n, r);
+    }
+    roleIndexes.set(roles, byName);
+  }
+  return byName.get(name);
+}
+
+/** The bindings of `bindings` (in order) with a subject naming `user`, each with that first subject. */
+function bindingsOf(bindings: readonly KubeObject[], user: UserInfo, namespace: string): readonly BoundSubject[] {
+  let byUser = bindingIndexes.get(bindings);
+  if (!byUser) bindingIndexes.set(bindings, (byUser = new Map()));
+  const key = `${namespace}\u0000${user.name}\u0000${user.groups.join('\u0000')}`;
+  let found = byUser.get(key);
+  if (!found) {
+    const out: BoundSubject[] = [];
+    for (const binding of bindings) {
+      const subject = subjectsOf(binding).find((s) => appliesToUser(user, s, namespace));
+      if (subject) out.push({ binding, subject });
+    }
+    if (byUser.size >= MAX_USERS_PER_LIST) byUser.clear();
+    byUser.set(key, (found = out));
+  }
+  return found;
+}
+
 /** The rules a roleRef points at, or the NotFound text kube-apiserver reports for a missing role. */
-function rulesForRef(ref: RoleRef, namespace: string, source: RbacSource): PolicyRule[] | string {
-  const find = (roles: readonly KubeObject[]): KubeObject | undefined => roles.find((r) => r.metadata?.name === ref.name);
+function rulesForRef(ref: RoleRef, namespace: string, source: RbacSource): readonly PolicyRule[] | string {
   if (ref.kind === 'ClusterRole') {
-    const role = find(source.clusterRoles());
-    return role ? [...rulesOf(role)] : `clusterrole.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found`;
+    const role = roleNamed(source.clusterRoles(), ref.name);
+    return role ? rulesOf(role) : `clusterrole.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found`;
   }
   if (ref.kind === 'Role' && namespace) {
-    const role = find(source.roles(namespace));
-    return role ? [...rulesOf(role)] : `role.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found`;
+    const role = roleNamed(source.roles(namespace), ref.name);
+    return role ? rulesOf(role) : `role.rbac.authorization.k8s.io ${JSON.stringify(ref.name)} not found`;
   }
   return `unsupported role reference kind: ${JSON.stringify(ref.kind)}`;
 }
@@ -66,9 +113,7 @@ function visit(attrs: RequestAttributes, source: RbacSource): { allowedBy?: stri
   const namespaces = ['', ...(attrs.namespace ? [attrs.namespace] : [])];
   for (const ns of namespaces) {
     const bindings = ns === '' ? source.clusterRoleBindings() : source.roleBindings(ns);
-    for (const binding of bindings) {
-      const subject = subjectsOf(binding).find((s) => appliesToUser(attrs.user, s, ns));
-      if (!subject) continue;
+    for (const { binding, subject } of bindingsOf(bindings, attrs.user, ns)) {
       const ref = roleRefOf(binding);
       const rules = rulesForRef(ref, ns, source);
       if (typeof rules === 'string') {
