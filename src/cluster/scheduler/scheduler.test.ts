@@ -22,6 +22,9 @@ interface BindCall {
 class FakeApi {
   readonly objects = new Map<string, Map<string, KubeObject>>();
   readonly binds: BindCall[] = [];
+  /** The most binds the fake held unanswered at once. */
+  maxInFlight = 0;
+  private inFlight = 0;
   readonly events: { reason: string; message: string; pod: string }[] = [];
   readonly lostBinds = new Set<string>();
   /** Settles every bind as it arrives (undefined: the test settles them). */
@@ -81,6 +84,7 @@ class FakeApi {
         node,
         at: Date.now(),
         settle: (err) => {
+          this.inFlight -= 1;
           if (err) return reject(err);
           const pod = this.pod(name);
           if (pod && !this.lostBinds.has(name)) this.put('/api/v1/pods', { ...pod, spec: { ...pod.spec, nodeName: node } }, 'MODIFIED');
@@ -88,6 +92,7 @@ class FakeApi {
         },
       };
       this.binds.push(call);
+      this.maxInFlight = Math.max(this.maxInFlight, ++this.inFlight);
       const auto = this.autoBind?.(call);
       if (this.autoBind) call.settle(auto);
     });
@@ -222,6 +227,26 @@ test('scheduler: a bind confirmed by the informer stays; one never seen bound ex
     assert.ok(logs.some((l) => l === 'assumed pod ns/lost expired: its binding was never seen'));
     assert.deepEqual(api.bindsOf('seen').length, 1);
     assert.equal(api.bindsOf('waiting').length, 0, 'the confirmed pod still holds its device');
+  } finally {
+    await sched.stop();
+  }
+});
+
+test('scheduler: at most maxBindsInFlight binds are sent at once; the others stay assumed and follow in order', async () => {
+  const { api, sched } = await started([node('node01', { [KVM]: '5' })], { maxBindsInFlight: 2 });
+  try {
+    for (let i = 0; i < 5; i++) api.put('/api/v1/pods', pod(`p${i}`, { [KVM]: '1' }));
+    await until('two binds in flight', () => (api.binds.length === 2 ? true : undefined), 5_000, 5);
+    // All five hold their device already: a sixth pod finds the node full.
+    api.put('/api/v1/pods', pod('extra', { [KVM]: '1' }));
+    await until('extra unschedulable', () => api.events.find((e) => e.pod === 'extra' && e.reason === 'FailedScheduling'), 5_000, 5);
+    for (let settled = 0; settled < 5; settled++) {
+      await until(`bind ${settled + 1}`, () => api.binds[settled], 5_000, 5);
+      api.binds[settled]?.settle();
+    }
+    await until('all five bound', () => (api.binds.length === 5 && [0, 1, 2, 3, 4].every((i) => api.pod(`p${i}`)?.spec?.nodeName) ? true : undefined), 5_000, 5);
+    assert.deepEqual(api.binds.map((b) => b.pod), ['p0', 'p1', 'p2', 'p3', 'p4']);
+    assert.equal(api.maxInFlight, 2);
   } finally {
     await sched.stop();
   }
