@@ -17,8 +17,15 @@ function containerRequests(c: Container): Readonly<Record<string, string | numbe
   return c.resources?.requests ?? c.resources?.limits;
 }
 
-/** Effective requests of a pod. cpu is in cores, memory in bytes, others in units. */
-export function podRequests(pod: Pod): ResourceList {
+const requestsMemo = new WeakMap<Pod, ReadonlyMap<string, number>>();
+
+/**
+ * Effective requests of a pod. cpu is in cores, memory in bytes, others in units. Remembered per
+ * pod object (informer objects are replaced, never changed), since every decision sums them all.
+ */
+export function podRequests(pod: Pod): ReadonlyMap<string, number> {
+  const known = requestsMemo.get(pod);
+  if (known) return known;
   const sum: ResourceList = new Map();
   for (const c of pod.spec?.containers ?? []) add(sum, containerRequests(c));
   for (const c of pod.spec?.initContainers ?? []) {
@@ -28,6 +35,7 @@ export function podRequests(pod: Pod): ResourceList {
   }
   add(sum, pod.spec?.overhead);
   sum.set('pods', 1);
+  requestsMemo.set(pod, sum);
   return sum;
 }
 
