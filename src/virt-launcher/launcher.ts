@@ -154,6 +154,10 @@ class Lifecycle {
         if (await this.mgr.isActive()) await this.mgr.kill().catch(() => undefined);
       }
     } finally {
+      // The domain's last state goes out before `exiting`: libvirt's Stopped event is emitted after an
+      // asynchronous status read and can otherwise lose the race with this path closing the server.
+      const last = await this.mgr.status().catch(() => null);
+      if (last) this.server()?.broadcast({ type: 'lifecycle', ...last });
       this.server()?.broadcast({ type: 'exiting', reason });
       await this.server()?.close().catch(() => undefined);
       await this.daemon.stop().catch((e: unknown) => this.log(`stopping libvirtd: ${String(e)}`));
