@@ -26,10 +26,28 @@ export interface CheckpointLimits {
   readonly quietMs: number;
   /** WAL length (frames) past which a RESTART checkpoint bounds it even during a burst. */
   readonly restartFrames: number;
+  /**
+   * WAL length (frames) past which, right after a complete worker pass, the event loop copies the
+   * few frames committed during that pass itself, so the next commit restarts the WAL from its start.
+   */
+  readonly rewindFrames: number;
 }
 
-/** A commit writes about three pages: 256 commits ~ 770 frames; 60,000 frames ~ 240 MiB (4 KiB pages), ~40 s of 500 writes/s. */
-export const defaultCheckpointLimits: CheckpointLimits = { everyCommits: 256, quietMs: 100, restartFrames: 60_000 };
+/**
+ * A commit writes about three pages: 256 commits ~ 770 frames; 60,000 frames ~ 240 MiB (4 KiB pages),
+ * ~40 s of 500 writes/s; 8,000 frames ~ 32 MiB.
+ */
+export const defaultCheckpointLimits: CheckpointLimits = { everyCommits: 256, quietMs: 100, restartFrames: 60_000, rewindFrames: 8_000 };
+
+/**
+ * After a worker pass: whether the event loop should copy the WAL's short tail (the frames committed
+ * while the pass ran) so the WAL restarts. During a steady stream of writes a worker pass is never the
+ * last word (commits land while it runs), so without this the WAL grows until the RESTART limit,
+ * whose copy and fsync stall writers for hundreds of ms; the tail is a few dozen commits (a few ms).
+ */
+export function rewindAfterPass(pass: { readonly complete: boolean; readonly walFrames: number; readonly commitsDuring: number }, limits: CheckpointLimits = defaultCheckpointLimits): boolean {
+  return pass.complete && pass.commitsDuring > 0 && pass.walFrames > limits.rewindFrames;
+}
 
 /** The checkpoint to request now, if any. */
 export function nextCheckpoint(s: WalState, limits: CheckpointLimits = defaultCheckpointLimits): 'PASSIVE' | 'RESTART' | undefined {

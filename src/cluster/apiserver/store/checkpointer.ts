@@ -6,7 +6,7 @@
  */
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { defaultCheckpointLimits, nextCheckpoint, type CheckpointLimits } from './checkpoint-policy.js';
+import { defaultCheckpointLimits, nextCheckpoint, rewindAfterPass, type CheckpointLimits } from './checkpoint-policy.js';
 
 // The worker is plain CommonJS evaluated from a string, so it runs the same under tsx and from dist/
 // (with no exec flags: an inherited --input-type=module would make it ESM, without `require`).
@@ -40,7 +40,7 @@ interface PassReport {
 export interface CheckpointRecord {
   readonly at: number;
   readonly ms: number;
-  readonly where: 'worker';
+  readonly where: 'worker' | 'main';
   readonly mode: 'PASSIVE' | 'RESTART';
   readonly walFrames: number;
 }
@@ -62,11 +62,15 @@ export class Checkpointer {
   /** Why the worker could not run, if it could not (the owner then checkpoints itself). */
   failure: string | undefined;
 
-  /** `onFailure` runs once if the worker cannot run (the caller then checkpoints itself). */
+  /**
+   * `onFailure` runs once if the worker cannot run (the caller then checkpoints itself); `tailPass`
+   * runs a PASSIVE checkpoint on the caller's own connection (the event loop) and reports it.
+   */
   constructor(
     private readonly path: string,
     private readonly onFailure: () => void,
     private readonly limits: CheckpointLimits = defaultCheckpointLimits,
+    private readonly tailPass?: () => { readonly busy: number; readonly log: number; readonly checkpointed: number },
   ) {}
 
   /** Notes `n` commits and starts a checkpoint when the policy asks for one. */
@@ -124,7 +128,16 @@ export class Checkpointer {
     if (r.error !== undefined || r.log === undefined) return this.fail(r.error ?? 'no result');
     if (this.records.length >= keptRecords) this.records.shift();
     this.records.push({ at: performance.timeOrigin + performance.now() - r.ms, ms: r.ms, where: 'worker', mode: r.mode, walFrames: r.log });
-    const complete = r.busy === 0 && r.checkpointed === r.log;
+    let complete = r.busy === 0 && r.checkpointed === r.log;
+    if (this.tailPass && rewindAfterPass({ complete, walFrames: r.log, commitsDuring: this.commitsSinceRequest }, this.limits)) {
+      const t0 = performance.now();
+      const tail = this.tailPass();
+      const ms = performance.now() - t0;
+      if (this.records.length >= keptRecords) this.records.shift();
+      this.records.push({ at: performance.timeOrigin + t0, ms, where: 'main', mode: 'PASSIVE', walFrames: tail.log });
+      complete = tail.busy === 0 && tail.checkpointed === tail.log;
+      if (complete) this.commitsSinceRequest = 0;
+    }
     // Commits during the pass left frames it did not copy.
     this.backfilled = complete && this.commitsSinceRequest === 0;
     // Once every frame is copied the next commit writes the WAL from its start (after a RESTART,

@@ -104,7 +104,10 @@ export class Store {
     this.db.pragma('wal_autocheckpoint = 0');
     // When the WAL restarts after a long burst, its file shrinks back to this size.
     this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
-    this.checkpointer = new Checkpointer(path, () => this.db.pragma('wal_autocheckpoint = 1000'));
+    this.checkpointer = new Checkpointer(path, () => this.db.pragma('wal_autocheckpoint = 1000'), undefined, () => {
+      const r = (this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[])[0];
+      return r ?? { busy: 1, log: 0, checkpointed: 0 };
+    });
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (resource TEXT NOT NULL, key TEXT NOT NULL, namespace TEXT NOT NULL,
         rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (resource, key)) WITHOUT ROWID;
