@@ -1,5 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { until as waitUntil } from '../../test/fixtures/wait.js';
 import { clusterDeps } from './cluster-deps.js';
 import { isFeatureGateEnabled } from '../api/kubevirt/defaults/index.js';
 import type { KubeClient, WatchEvent } from '../client/kube-client.js';
@@ -41,13 +42,8 @@ function fakeClient(initial: Record<string, Obj[]> = {}) {
   };
 }
 
-async function until(cond: () => boolean, ms = 5000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('condition not met before the deadline');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** Waits (5 s at most) until `cond` holds. */
+const until = (what: string, cond: () => boolean): Promise<true> => waitUntil(what, () => (cond() ? true : undefined), 5000, 10);
 
 const KUBEVIRTS = '/apis/kubevirt.io/v1/kubevirts';
 const PRESETS = '/apis/kubevirt.io/v1/virtualmachineinstancepresets';
@@ -58,10 +54,10 @@ test('a feature gate switched on in the KubeVirt CR applies without a restart', 
   const cluster = clusterDeps(fake.client, []);
   cluster.start();
   try {
-    await until(() => cluster.ready() && fake.watching(KUBEVIRTS));
+    await until('the informers synced', () => cluster.ready() && fake.watching(KUBEVIRTS));
     assert.equal(isFeatureGateEnabled(cluster.deps.config(), 'HostDisk'), false);
     fake.push(KUBEVIRTS, { type: 'MODIFIED', object: kv('2', ['HostDisk']) });
-    await until(() => isFeatureGateEnabled(cluster.deps.config(), 'HostDisk'));
+    await until('HostDisk enabled', () => isFeatureGateEnabled(cluster.deps.config(), 'HostDisk'));
   } finally {
     await cluster.stop();
   }
@@ -72,7 +68,7 @@ test('LimitRanges and presets come from caches: a VMI create costs no API reques
   const cluster = clusterDeps(fake.client, []);
   cluster.start();
   try {
-    await until(() => fake.watching(KUBEVIRTS, PRESETS, LIMIT_RANGES));
+    await until('watches on KubeVirt, presets and LimitRanges', () => fake.watching(KUBEVIRTS, PRESETS, LIMIT_RANGES));
     const listed = fake.gets.length;
     assert.deepEqual((await cluster.deps.listLimitRanges('a')).map((l) => l.metadata?.namespace + '/' + (l as Obj).metadata.name), ['a/lr', 'a/z']);
     assert.deepEqual(await cluster.deps.listPresets('a'), []);

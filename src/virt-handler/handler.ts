@@ -205,7 +205,7 @@ export class VirtHandler {
         return;
       }
       // A pod that ended before its launcher ever served (as upstream: the launcher is gone and the VMI never ran).
-      if (phase === 'Scheduled' && !pod.alive && pod.final) {
+      if (phase === 'Scheduled' && pod.final) {
         await this.writeStatus(vmi, null, pod, { reason: 'PodFailed', message: 'the virt-launcher pod terminated before its launcher started the domain' });
         return;
       }

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
+import { until } from '../../../../test/fixtures/wait.js';
 import { Checkpointer } from './checkpointer.js';
 import type { CheckpointLimits } from './checkpoint-policy.js';
 
@@ -37,14 +37,6 @@ async function withDb(limits: CheckpointLimits, fn: (write: (n: number) => void,
   }
 }
 
-async function until(what: string, cond: () => boolean): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!cond()) {
-    if (Date.now() > deadline) assert.fail(`timed out waiting for ${what}`);
-    await sleep(20);
-  }
-}
-
 test('a quiet moment after a burst lets the worker copy the whole WAL, so the next commit restarts it', async () => {
   await withDb({ everyCommits: 50, quietMs: 50, restartFrames: 1_000_000, rewindFrames: 1_000_000 }, async (write, cp, walBytes) => {
     for (let i = 0; i < 10; i++) {
@@ -53,7 +45,7 @@ test('a quiet moment after a burst lets the worker copy the whole WAL, so the ne
     }
     const long = walBytes();
     const lastWrite = performance.timeOrigin + performance.now();
-    await until('a checkpoint pass after the last write', () => cp.recent().some((r) => r.at > lastWrite));
+    await until('a checkpoint pass after the last write', () => (cp.recent().some((r) => r.at > lastWrite) ? true : undefined), 20_000);
     write(1);
     assert.ok(walBytes() < long / 10, `WAL of ${walBytes()} bytes after the restart, ${long} before`);
     assert.ok(cp.recent().every((r) => r.mode === 'PASSIVE'));
