@@ -3,11 +3,14 @@
  * as kubelet runs beside the control plane: acting as `system:node:<name>` (group `system:nodes`),
  * restarted when it dies (kill -9 included: pods run detached and the new agent re-adopts them).
  * `up` keeps what outlives the agents: the network slot lease, the node bridges and NAT table.
+ * The agents run niced below the control plane; each node's pods tree is weighted as kubepods (ADR 0007).
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { KubeClient } from '../client/kube-client.js';
 import { createOrReplace } from './apply.js';
+import { removeNodeCgroups, setupNodeCgroups } from './kubelet/cgroups.js';
 import { NodeAgent } from './kubelet/node-agent.js';
 import type { RunNodeAgentOptions } from './kubelet/run.js';
 import { nodeCapacity, nodeName } from './kubelet/node-object.js';
@@ -30,6 +33,26 @@ export interface StartNodeProcessesOptions {
   readonly podNetwork?: boolean;
   readonly heartbeatMs?: number;
   readonly log: (line: string) => void;
+}
+
+/**
+ * The nice value of the node agents (kubelet's place: a node daemon, below the control plane that
+ * `up` runs beside it; ADR 0007). They share `up`'s session, hence its scheduling autogroup, so this
+ * weighs them 110 against the control plane's 1024 per thread without changing the cluster's weight
+ * against the rest of the machine. Their children, pods included, inherit it. Nice is
+ * work-conserving: the agents still get every idle cycle.
+ */
+export const NODE_AGENT_NICE = 10;
+
+/** Sets every thread of a process to `nice` (Linux nice is per thread; later threads inherit it). Returns a warning or undefined. */
+export function reniceProcess(pid: number, nice: number): string | undefined {
+  try {
+    const tids = readdirSync(`/proc/${pid}/task`).map(Number);
+    for (const tid of tids) setPriority(tid, nice);
+    return undefined;
+  } catch (e) {
+    return `could not set nice ${nice} on process ${pid}: ${(e as Error).message}`;
+  }
 }
 
 /** The node agent processes of a running cluster. */
@@ -95,16 +118,24 @@ export async function startNodeProcesses(o: StartNodeProcessesOptions): Promise<
     await Promise.all([...processes.values()].map((p) => p.stop()));
     if (s.releasePods) for (const [i, name] of names.entries()) await releaseNodePods(o, name, net, i + 1, capacity);
     await net.release(s.releasePods ?? false);
+    if (s.releasePods) for (const name of names) removeNodeCgroups(name);
   };
+  for (const w of setupNodeCgroups(names, capacity['cpu'] ?? '0')) o.log(`kubevirt-ts: ${w}`);
   try {
     for (const [i, name] of names.entries()) {
       const stateDir = join(o.dataDir, 'nodes', name);
       mkdirSync(stateDir, { recursive: true });
       const files = await writeNodeIdentity(o.pki, o.server, stateDir, name);
       const args = nodeAgentArgs({ name, index: i + 1, stateDir, imagesDir: join(o.dataDir, 'images'), repoDir: o.repoDir, capacity, networkSlot: net.slot, files, heartbeatMs: o.heartbeatMs });
-      const proc = new SupervisedProcess({
+      const proc: SupervisedProcess = new SupervisedProcess({
         label: `node-agent(${name})`, command: 'node-agent', args, repoDir: o.repoDir, log: o.log,
-        ready: (line) => line.startsWith(`node-agent: ${name} ready`),
+        // Each start (restarts included) lowers the new process below the control plane.
+        ready: (line) => {
+          if (!line.startsWith(`node-agent: ${name} ready`)) return false;
+          const warning = proc.pid === undefined ? undefined : reniceProcess(proc.pid, NODE_AGENT_NICE);
+          if (warning) o.log(`node-agent(${name}): ${warning}`);
+          return true;
+        },
       });
       processes.set(name, proc);
       await proc.start();
