@@ -3,14 +3,14 @@
  * as kubelet runs beside the control plane: acting as `system:node:<name>` (group `system:nodes`),
  * restarted when it dies (kill -9 included: pods run detached and the new agent re-adopts them).
  * `up` keeps what outlives the agents: the network slot lease, the node bridges and NAT table.
- * The agents run niced below the control plane; each node's pods tree is weighted as kubepods (ADR 0007).
+ * The agents run niced and the pods weighted below the control plane; each node's pods tree as kubepods (ADR 0007).
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { join } from 'node:path';
 import type { KubeClient } from '../client/kube-client.js';
 import { createOrReplace } from './apply.js';
-import { removeNodeCgroups, setupNodeCgroups } from './kubelet/cgroups.js';
+import { removeNodeCgroups, setEmbeddedPodsWeight, setupNodeCgroups } from './kubelet/cgroups.js';
 import { NodeAgent } from './kubelet/node-agent.js';
 import type { RunNodeAgentOptions } from './kubelet/run.js';
 import { nodeCapacity, nodeName } from './kubelet/node-object.js';
@@ -43,6 +43,14 @@ export interface StartNodeProcessesOptions {
  * work-conserving: the agents still get every idle cycle.
  */
 export const NODE_AGENT_NICE = 10;
+
+/**
+ * The CPU weight (v1 cpu.shares; converted for v2) of all embedded pods together while `up` runs:
+ * a quarter of a nice-0 process's (or autogroup's) 1024, so when pods and the control plane want
+ * the same CPU the control plane gets 4/5 of it, as if it had nodes of its own (ADR 0007).
+ * Shares are work-conserving: pods still get every idle cycle.
+ */
+export const EMBEDDED_PODS_SHARES = 256;
 
 /** Sets every thread of a process to `nice` (Linux nice is per thread; later threads inherit it). Returns a warning or undefined. */
 export function reniceProcess(pid: number, nice: number): string | undefined {
@@ -118,9 +126,12 @@ export async function startNodeProcesses(o: StartNodeProcessesOptions): Promise<
     await Promise.all([...processes.values()].map((p) => p.stop()));
     if (s.releasePods) for (const [i, name] of names.entries()) await releaseNodePods(o, name, net, i + 1, capacity);
     await net.release(s.releasePods ?? false);
-    if (s.releasePods) for (const name of names) removeNodeCgroups(name);
+    if (!s.releasePods) return;
+    setEmbeddedPodsWeight('default');
+    for (const name of names) removeNodeCgroups(name);
   };
-  for (const w of setupNodeCgroups(names, capacity['cpu'] ?? '0')) o.log(`kubevirt-ts: ${w}`);
+  const weights = [...setEmbeddedPodsWeight(EMBEDDED_PODS_SHARES), ...setupNodeCgroups(names, capacity['cpu'] ?? '0')];
+  for (const w of weights) o.log(`kubevirt-ts: ${w}`);
   try {
     for (const [i, name] of names.entries()) {
       const stateDir = join(o.dataDir, 'nodes', name);

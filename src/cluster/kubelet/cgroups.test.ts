@@ -4,7 +4,7 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cgroupPath, containerCpuMilli, killContainerCgroup, milliCpu, milliCpuToShares, podCpuShares, setCpuWeight, setupContainerCgroups, setupNodeCgroups, sharesToWeight } from './cgroups.js';
+import { cgroupPath, containerCpuMilli, killContainerCgroup, milliCpu, milliCpuToShares, podCpuShares, setCpuWeight, setEmbeddedPodsWeight, setupContainerCgroups, setupNodeCgroups, sharesToWeight } from './cgroups.js';
 
 /** A fake cgroup root of either kind holding one container cgroup that lists `pid`. */
 function fakeRoot(kind: 'v1' | 'v2', pid: number): { root: string; dirs: string[] } {
@@ -95,6 +95,11 @@ test('setupContainerCgroups, setupNodeCgroups: cpu.shares on v1, cpu.weight on v
     t.after(() => rmSync(root, { recursive: true, force: true }));
     const weight = (rel: string) => readFileSync(join(cpu, 'kubevirt-ts', rel, kind === 'v1' ? 'cpu.shares' : 'cpu.weight'), 'utf8');
     assert.deepEqual(setupNodeCgroups(['node01', 'node02'], '2', root), [], kind);
+    const top = join(cpu, 'kubevirt-ts', kind === 'v1' ? 'cpu.shares' : 'cpu.weight');
+    assert.deepEqual(setEmbeddedPodsWeight(256, root), [], kind);
+    assert.equal(readFileSync(top, 'utf8'), kind === 'v1' ? '256' : '10', `${kind}: all embedded pods`);
+    assert.deepEqual(setEmbeddedPodsWeight('default', root), [], kind);
+    assert.equal(readFileSync(top, 'utf8'), kind === 'v1' ? '1024' : '100', `${kind}: the kernel's default back`);
     for (const n of ['node01', 'node02']) assert.equal(weight(n), kind === 'v1' ? '2048' : '79', `${kind}: ${n} pods from allocatable`);
     const compute = setupContainerCgroups('node01', 'uid-1', pod, pod.containers[0]!, root);
     assert.deepEqual(compute.warnings, [], kind);

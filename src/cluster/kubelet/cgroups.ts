@@ -103,13 +103,14 @@ function enableControllers(root: string, rel: string): string[] {
   return warnings;
 }
 
-/** The file and value giving a cgroup CPU weight `shares`: cpu.shares (v1) or cpu.weight (v2, converted as runc). */
-function cpuWeightFile(v2: boolean, shares: number): [string, string] {
+/** The file and value giving a cgroup CPU weight `shares` (or the kernel's default): cpu.shares (v1) or cpu.weight (v2, converted as runc). */
+function cpuWeightFile(v2: boolean, shares: number | 'default'): [string, string] {
+  if (shares === 'default') return v2 ? ['cpu.weight', '100'] : ['cpu.shares', String(SHARES_PER_CPU)];
   return v2 ? ['cpu.weight', String(sharesToWeight(shares))] : ['cpu.shares', String(clampShares(shares))];
 }
 
-/** Creates the cgroup rel (cpu controller) with CPU weight `shares`; returns warnings instead of throwing. */
-export function setCpuWeight(rel: string, shares: number, root = ROOT): string[] {
+/** Creates the cgroup rel (cpu controller) with CPU weight `shares` (or the kernel's default); returns warnings instead of throwing. */
+export function setCpuWeight(rel: string, shares: number | 'default', root = ROOT): string[] {
   const { v2, dirs } = controllerRoots(root);
   if (!dirs.cpu) return [`cgroup cpu controller not available: cpu weight of ${rel} not set`];
   const warnings = v2 ? enableControllers(root, rel) : [];
@@ -168,6 +169,15 @@ function applyCgroups(rel: string, limits: ResourceMap | undefined, shares: numb
     }
   }
   return { procs, warnings };
+}
+
+/**
+ * The weight of all embedded nodes' pods together (`kubevirt-ts`, shared by every cluster on the
+ * machine): `up` lowers it below its control plane while it runs and gives back the default when
+ * it stops. Returns warnings.
+ */
+export function setEmbeddedPodsWeight(shares: number | 'default', root = ROOT): string[] {
+  return setCpuWeight(TOP, shares, root);
 }
 
 /** Each node's pods tree (`kubevirt-ts/<node>`, kubelet's kubepods) weighted by its allocatable CPU; returns warnings. */
