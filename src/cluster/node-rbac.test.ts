@@ -23,6 +23,8 @@ const cases: [string, string, string, string, string, boolean][] = [
   ['create', 'coordination.k8s.io', 'leases', '', 'kube-node-lease', true],
   ['list', '', 'pods', '', '', true],
   ['watch', '', 'pods', '', '', true],
+  ['list', '', 'services', '', '', true], // the Service informer behind the pods' Service variables
+  ['watch', '', 'services', '', '', true],
   ['patch', '', 'pods', 'status', 'default', true],
   ['delete', '', 'pods', '', 'default', true],
   ['get', '', 'configmaps', '', 'default', true],

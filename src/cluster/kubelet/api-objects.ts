@@ -1,13 +1,14 @@
 /**
  * The pod worker's API calls over KubeClient: ConfigMaps, Secrets (decoded), a claim's bound
  * PV path, TokenRequest for projected service account tokens, pods/status patches and the
- * final grace-0 delete with a uid precondition.
+ * final grace-0 delete with a uid precondition. Services come from the agent's Service informer.
  */
 import type { KubeClient } from '../../client/kube-client.js';
 import { StatusError } from '../../api/meta/index.js';
 import { ContainerConfigError } from './env.js';
 import type { PodApi } from './pod-worker.js';
 import type { ServiceForEnv } from './service-env.js';
+import type { ServiceLister } from './service-lister.js';
 import type { Pod, PodStatus } from './types.js';
 
 async function getOrUndefined<T>(client: KubeClient, path: string): Promise<T | undefined> {
@@ -23,7 +24,10 @@ const podPath = (pod: Pod): string => `/api/v1/namespaces/${pod.metadata?.namesp
 
 /** PodApi backed by the API server. */
 export class KubePodApi implements PodApi {
-  constructor(private readonly client: KubeClient) {}
+  constructor(
+    private readonly client: KubeClient,
+    private readonly serviceLister: Pick<ServiceLister, 'inNamespace'>,
+  ) {}
 
   async configMap(ns: string, name: string): Promise<Record<string, string> | undefined> {
     const cm = await getOrUndefined<{ data?: Record<string, string>; binaryData?: Record<string, string> }>(this.client, `/api/v1/namespaces/${ns}/configmaps/${name}`);
@@ -61,9 +65,9 @@ export class KubePodApi implements PodApi {
     return res.status.token;
   }
 
-  async services(ns: string): Promise<readonly ServiceForEnv[]> {
-    const list = await this.client.get<{ items?: ServiceForEnv[] }>(`/api/v1/namespaces/${ns}/services`);
-    return list.items ?? [];
+  /** From the informer's cache: no request per pod start. */
+  services(ns: string): Promise<readonly ServiceForEnv[]> {
+    return Promise.resolve(this.serviceLister.inNamespace(ns));
   }
 
   async patchStatus(pod: Pod, status: PodStatus): Promise<void> {

@@ -11,6 +11,7 @@ import { Informer, keyOf } from '../../client/informer.js';
 import { WorkQueue } from '../../client/workqueue.js';
 import { EventRecorder } from '../../client/events.js';
 import { KubePodApi } from './api-objects.js';
+import { ServiceLister } from './service-lister.js';
 import type { ImagePuller } from './images.js';
 import { goArch, type NodeIdentity } from './node-object.js';
 import { NodeRegistrar } from './node-registrar.js';
@@ -60,6 +61,7 @@ export class NodeAgent {
   private server: RunningNodeServer | undefined;
   private readonly id: NodeIdentity;
   private readonly pods: Informer<Pod>;
+  private readonly services: ServiceLister;
   private readonly queue: WorkQueue;
   private readonly worker: PodWorker;
   private readonly state: StateDir;
@@ -85,12 +87,13 @@ export class NodeAgent {
     };
     this.id = id;
     this.pods = new Informer<Pod>(opts.client, { path: '/api/v1/pods', fieldSelector: `spec.nodeName=${opts.name}` });
+    this.services = new ServiceLister(opts.client);
     const recorder = new EventRecorder(opts.client, 'kubelet', opts.name);
     this.worker = new PodWorker({
       node: opts.name,
       hostIP,
       state: this.state,
-      api: new KubePodApi(opts.client),
+      api: new KubePodApi(opts.client, this.services),
       images: { repoDir: opts.repoDir, puller: opts.imageStore },
       network: opts.network,
       nodeAllocatable: opts.capacity,
@@ -119,6 +122,7 @@ export class NodeAgent {
       update: (_o, p) => this.enqueue(p),
       delete: (p) => this.enqueue(p),
     });
+    await this.services.start();
     await this.pods.start();
     const live = new Set(this.pods.list().map((p) => p.metadata?.uid));
     for (const uid of this.state.uids()) if (!live.has(uid)) await this.worker.forget(uid);
@@ -127,7 +131,7 @@ export class NodeAgent {
   /** Stops watching and heartbeating; pods keep running unless `releasePods`. */
   async stop(opts: { releasePods?: boolean } = {}): Promise<void> {
     this.queue.stop();
-    await Promise.all([this.pods.stop(), this.registrar?.stop(), this.server?.close()]);
+    await Promise.all([this.pods.stop(), this.services.stop(), this.registrar?.stop(), this.server?.close()]);
     if (opts.releasePods) for (const uid of this.state.uids()) await this.worker.forget(uid);
   }
 

@@ -45,8 +45,12 @@ export interface PodRecord {
   containers: Record<string, ContainerRecord>;
 }
 
-/** Directory layout of one node agent's state. */
+/** Directory layout of one node agent's state. Records are cached as last read or written, so the
+ *  per-second sync of a running pod neither reads its file nor rewrites it unchanged (the agent
+ *  owns its state dir: nothing else writes the records while it runs). */
 export class StateDir {
+  private readonly written = new Map<string, string>();
+
   constructor(readonly root: string) {
     mkdirSync(join(root, 'pods'), { recursive: true });
     mkdirSync(join(root, 'logs'), { recursive: true });
@@ -69,21 +73,31 @@ export class StateDir {
     return join(this.podDir(uid), 'containers', container, `${restartCount}.exit`);
   }
 
+  /** A fresh copy of the pod's record (callers change it and save it back). */
   load(uid: string): PodRecord | undefined {
+    const cached = this.written.get(uid);
+    if (cached !== undefined) return JSON.parse(cached) as PodRecord;
     const p = join(this.podDir(uid), 'record.json');
     if (!existsSync(p)) return undefined;
     try {
-      return JSON.parse(readFileSync(p, 'utf8')) as PodRecord;
+      const text = readFileSync(p, 'utf8');
+      const r = JSON.parse(text) as PodRecord;
+      this.written.set(uid, text);
+      return r;
     } catch {
       return undefined;
     }
   }
 
+  /** Writes the record atomically, unless it is what the file already holds. */
   save(r: PodRecord): void {
+    const text = JSON.stringify(r);
+    if (this.written.get(r.uid) === text) return;
     const dir = this.podDir(r.uid);
     mkdirSync(dir, { recursive: true });
-    writeFileSync(join(dir, 'record.json.tmp'), JSON.stringify(r));
+    writeFileSync(join(dir, 'record.json.tmp'), text);
     renameSync(join(dir, 'record.json.tmp'), join(dir, 'record.json'));
+    this.written.set(r.uid, text);
   }
 
   /** Every pod uid with a record on disk. */
@@ -93,6 +107,7 @@ export class StateDir {
 
   /** Removes the pod's state and logs (after its processes and mounts are gone). */
   remove(r: Pick<PodRecord, 'namespace' | 'name' | 'uid'>): void {
+    this.written.delete(r.uid);
     rmSync(this.podDir(r.uid), { recursive: true, force: true });
     rmSync(this.podLogDir(r), { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@ import { KubeClient } from '../../client/kube-client.js';
 import { ImageStore } from '../images/index.js';
 import { PodNetwork } from '../network/index.js';
 import { NodeAgent } from './node-agent.js';
+import { cpuProfileDir, startCpuProfile } from './cpu-profile.js';
 
 export interface RunNodeAgentOptions {
   readonly kubeconfig: string;
@@ -31,6 +32,8 @@ export interface RunNodeAgentOptions {
 
 /** Runs one node agent until `signal` aborts; resolves once it has stopped (pods keep running). */
 export async function runNodeAgent(o: RunNodeAgentOptions, signal: AbortSignal, onReady?: (port: number | undefined) => void): Promise<void> {
+  const profDir = cpuProfileDir();
+  const stopProfile = profDir ? await startCpuProfile(profDir, o.name) : undefined;
   const client = await KubeClient.fromKubeconfig(o.kubeconfig);
   const network = o.networkSlot === undefined ? undefined : new PodNetwork({ node: o.name, index: o.index, slot: o.networkSlot, stateDir: join(o.stateDir, 'network') });
   const tls = o.tls && { certPem: readFileSync(o.tls.certFile, 'utf8'), keyPem: readFileSync(o.tls.keyFile, 'utf8'), caPem: readFileSync(o.tls.caFile, 'utf8') };
@@ -53,5 +56,6 @@ export async function runNodeAgent(o: RunNodeAgentOptions, signal: AbortSignal, 
     await agent.stop();
   } finally {
     client.close();
+    if (stopProfile) o.log(`node-agent: ${o.name} CPU profile written to ${await stopProfile()}`);
   }
 }

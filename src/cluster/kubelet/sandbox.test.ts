@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { fileTarget, mountPlan, shadowedPathMounts, stagingDir, type BindMount } from './sandbox.js';
+import { fileTarget, HOLDER_SCRIPT, holderArgs, mountPlan, sandboxArgv, shadowedPathMounts, stagingDir, startHolder, type BindMount } from './sandbox.js';
+import { isAlive, procStartTime, signal } from './procs.js';
 
 const privateDirs = ['/run', '/tmp'];
 const cover = [['mkdir', '-p', '/run'], ['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', '/run'], ['mkdir', '-p', '/tmp'], ['mount', '-t', 'tmpfs', '-o', 'mode=755,size=64m', 'tmpfs', '/tmp']];
@@ -101,6 +102,43 @@ test('fileTarget makes an empty file with its parents, keeping what is there (sy
       execFileSync(cmd ?? 'sh', args);
       c.check(p);
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('sandboxArgv runs the holder script with the steps, in a given or fresh network namespace', () => {
+  const steps = [['mkdir', '-p', '/run'], ['true']];
+  const tail = ['--', '/bin/sh', '-c', HOLDER_SCRIPT, 'sandbox', '3', 'mkdir', '-p', '/run', '1', 'true'];
+  const cases: [Parameters<typeof sandboxArgv>[0], string[]][] = [
+    [{ hostNetwork: true, mounts: [] }, ['unshare', '--mount', '--propagation', 'private', ...tail]],
+    [{ hostNetwork: false, mounts: [] }, ['unshare', '--mount', '--propagation', 'private', '--net', ...tail]],
+    [{ hostNetwork: false, netnsPath: '/run/netns/p', mounts: [] }, ['nsenter', '--net=/run/netns/p', '--', 'unshare', '--mount', '--propagation', 'private', ...tail]],
+  ];
+  for (const [spec, want] of cases) assert.deepEqual(sandboxArgv(spec, steps), want, JSON.stringify(spec));
+});
+
+test('the holder runs every step in one process (argv kept verbatim), then sleeps; a failed step is named with its stderr', async () => {
+  const dir = mkdtempSync('/var/tmp/kt-holder-');
+  const odd = `${dir}/a b;$(id) \${HOME}'"\`x`;
+  const many = Array.from({ length: 12 }, (_, i) => `${dir}/f${i}`);
+  const holder = (steps: string[][]) => startHolder(['/bin/sh', '-c', HOLDER_SCRIPT, 'sandbox', ...holderArgs(steps)], steps, 10_000);
+  try {
+    const pid = await holder([['touch', odd], ['touch', ...many], ['echo', 'chatter on stdout'], ['mkdir', '-p', `${dir}/d`]]);
+    try {
+      const start = procStartTime(pid) ?? '';
+      assert.ok(isAlive(pid, start), 'the holder lives on');
+      assert.ok(lstatSync(odd).isFile(), 'an argument with shell syntax is one path, unexpanded');
+      for (const f of many) assert.ok(lstatSync(f).isFile(), `${f}: steps of more than nine arguments`);
+      assert.ok(lstatSync(`${dir}/d`).isDirectory());
+    } finally {
+      signal(pid, 'SIGKILL');
+    }
+    await assert.rejects(holder([['true'], ['mkdir', `${dir}/no/such/parent`], ['touch', `${dir}/never`]]), (e: Error) => {
+      assert.match(e.message, new RegExp(`^mkdir ${dir}/no/such/parent: .*No such file or directory`));
+      return true;
+    });
+    assert.throws(() => lstatSync(`${dir}/never`), 'steps after a failure do not run');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -1,11 +1,12 @@
 /**
  * The pod sandbox: a detached `sleep infinity` holding the pod's private mount namespace (and
  * its network namespace: PodNetwork's, a fresh loopback-only one, or the host's for
- * hostNetwork). Containers join it with nsenter. Mounts are made with argv arrays only.
+ * hostNetwork). The holder makes the pod's mounts itself before it sleeps (argv arrays only, no
+ * user data in script text); containers join it with nsenter.
  */
 import { spawn } from 'node:child_process';
 import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs';
-import { procStartTime, run, signal } from './procs.js';
+import { procStartTime, signal } from './procs.js';
 
 /** Directories every pod gets as private tmpfs (issue 3). */
 export const PRIVATE_DIRS = ['/run', '/tmp', '/var/run', '/var/lib/libvirt', '/var/log/libvirt'] as const;
@@ -45,11 +46,33 @@ export interface SandboxHandle {
   readonly startTime: string;
 }
 
-/** The argv that starts a sandbox holder process. */
-export function sandboxArgv(spec: SandboxSpec): string[] {
+/**
+ * The holder's script: runs the steps (each given as its length, then its argv: user data only in
+ * argv; their output to stderr), says `ready` and becomes `sleep infinity`; on a failing step it names the step's index
+ * on stderr and exits. One process sets up the whole sandbox instead of one nsenter per step.
+ */
+export const HOLDER_SCRIPT = [
+  'k=0',
+  'while [ "$#" -gt 0 ]; do',
+  '  n=$1; shift; cmd=; i=1',
+  '  while [ "$i" -le "$n" ]; do cmd="$cmd \\"\\${$i}\\""; i=$((i + 1)); done',
+  '  if ! eval "$cmd" >&2; then echo "step-failed $k" >&2; exit 1; fi',
+  '  shift "$n"; k=$((k + 1))',
+  'done',
+  'echo ready',
+  'exec sleep infinity </dev/null >/dev/null 2>&1',
+].join('\n');
+
+/** HOLDER_SCRIPT's arguments for `steps`. */
+export function holderArgs(steps: readonly (readonly string[])[]): string[] {
+  return steps.flatMap((step) => [String(step.length), ...step]);
+}
+
+/** The argv that starts a sandbox holder process running `steps` in its new namespaces. */
+export function sandboxArgv(spec: SandboxSpec, steps: readonly (readonly string[])[] = []): string[] {
   const unshare = ['unshare', '--mount', '--propagation', 'private'];
   if (!spec.hostNetwork && !spec.netnsPath) unshare.push('--net');
-  const holder = [...unshare, '--', 'sleep', 'infinity'];
+  const holder = [...unshare, '--', '/bin/sh', '-c', HOLDER_SCRIPT, 'sandbox', ...holderArgs(steps)];
   return spec.netnsPath && !spec.hostNetwork ? ['nsenter', `--net=${spec.netnsPath}`, '--', ...holder] : holder;
 }
 
@@ -127,40 +150,55 @@ const isRealDir = (p: string): boolean => {
   }
 };
 
-/** Starts the holder and sets up its mounts; tears it down again on any failure. */
-export async function startSandbox(spec: SandboxSpec): Promise<SandboxHandle> {
-  const argv = sandboxArgv(spec);
-  const child = spawn(argv[0] ?? 'unshare', argv.slice(1), { detached: true, stdio: 'ignore' });
-  child.unref();
-  const pid = child.pid;
-  if (!pid) throw new Error('cannot start the pod sandbox');
-  const handle = await waitForExec(pid);
-  try {
-    const inNs = (a: string[]): string[] => ['nsenter', '-t', String(pid), '-m', '--', ...a];
-    const privateDirs = PRIVATE_DIRS.filter((d) => !isSymlink(d)); // /var/run -> /run: covered once
-    const staging = (): string => stagingDir(spec.mounts, isRealDir);
-    for (const step of mountPlan(spec.mounts, { privateDirs, staging, resolve: realpathOr })) await run(inNs(step));
-    if (!spec.hostNetwork && !spec.netnsPath) await run(['nsenter', '-t', String(pid), '-n', '--', 'ip', 'link', 'set', 'lo', 'up']);
-  } catch (e) {
-    stopSandbox(handle);
-    throw e;
-  }
-  return handle;
+/** The sandbox's setup steps, run by its holder: mounts, then lo up in a fresh network namespace. */
+export function sandboxSteps(spec: SandboxSpec): string[][] {
+  const privateDirs = PRIVATE_DIRS.filter((d) => !isSymlink(d)); // /var/run -> /run: covered once
+  const staging = (): string => stagingDir(spec.mounts, isRealDir);
+  const steps = mountPlan(spec.mounts, { privateDirs, staging, resolve: realpathOr });
+  if (!spec.hostNetwork && !spec.netnsPath) steps.push(['ip', 'link', 'set', 'lo', 'up']);
+  return steps;
 }
 
-/** Waits (bounded) until the holder has exec'd sleep, i.e. its namespaces exist. */
-async function waitForExec(pid: number): Promise<SandboxHandle> {
-  for (let i = 0; i < 200; i++) {
-    const start = procStartTime(pid);
-    if (!start) break;
-    try {
-      if (readlinkSync(`/proc/${pid}/exe`).endsWith('/sleep')) return { pid, startTime: start };
-    } catch {
-      // not yet readable
-    }
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error(`pod sandbox process ${pid} did not start`);
+/** Runs `argv` (a holder: HOLDER_SCRIPT) detached; resolves its pid once it says ready, rejects with the failed step. */
+export function startHolder(argv: readonly string[], steps: readonly (readonly string[])[], timeoutMs = 30_000): Promise<number> {
+  const child = spawn(argv[0] ?? 'unshare', argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (b: Buffer) => (out += b.toString()));
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  return new Promise<number>((resolve, reject) => {
+    const done = (e?: Error): void => {
+      clearTimeout(timer);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      child.unref();
+      if (e) {
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        reject(e);
+      } else resolve(child.pid ?? 0);
+    };
+    const timer = setTimeout(() => done(new Error(`pod sandbox process ${child.pid ?? '?'} did not start in ${timeoutMs} ms`)), timeoutMs);
+    child.once('error', (e) => done(new Error(`cannot start the pod sandbox: ${e.message}`)));
+    child.stdout.on('end', () => {
+      if (/(^|\n)ready\n$/.test(out) && child.pid) return done();
+      // The holder failed: wait for its exit so all of stderr is in.
+      child.once('close', () => {
+        const m = /step-failed (\d+)\s*$/.exec(err);
+        const step = m ? steps[Number(m[1])] : undefined;
+        const detail = err.replace(/step-failed \d+\s*$/, '').trim();
+        done(new Error(step ? `${step.join(' ')}: ${detail || 'failed'}` : `pod sandbox setup failed: ${detail || `exit ${String(child.exitCode)}`}`));
+      });
+    });
+  });
+}
+
+/** Starts the holder, which sets up its mounts (and loopback) itself; it is gone again on any failure. */
+export async function startSandbox(spec: SandboxSpec): Promise<SandboxHandle> {
+  const steps = sandboxSteps(spec);
+  const pid = await startHolder(sandboxArgv(spec, steps), steps);
+  const startTime = procStartTime(pid);
+  if (!startTime) throw new Error(`pod sandbox process ${pid} exited`);
+  return { pid, startTime };
 }
 
 /** Kills the holder; its mount namespace (and a private network namespace) go with the last member. */

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { AddressesExhaustedError, Ipam, nextFree } from './ipam.js';
 import { ANY_BRIDGE, clusterNet, nftRuleset, nodeNet, podNames } from './names.js';
 import { acquireNetworkSlot, slotOrder } from './slot.js';
+import { podSetupBatches } from './pod-network.js';
 import { nameservers, podResolvConf } from './resolv.js';
 
 test('nodeNet and podNames derive bounded names and addresses', () => {
@@ -96,4 +97,15 @@ test('pods get the host resolv.conf unless it only lists a loopback resolver', a
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+});
+
+test('podSetupBatches sets a pod up in two ip -batch scripts, keeping a namespace or veth that exists', () => {
+  const p = { netns: 'kvts-0123', hostVeth: 'kvv0123', bridge: 'kvts-br1', ip: '10.244.1.7', gateway: '10.244.1.1' };
+  const pod = 'link set lo up\naddr replace 10.244.1.7/24 dev eth0\nlink set eth0 up\nroute replace default via 10.244.1.1 dev eth0\n';
+  const cases: [{ netns: boolean; veth: boolean }, string][] = [
+    [{ netns: false, veth: false }, 'netns add kvts-0123\nlink add kvv0123 type veth peer name eth0 netns kvts-0123\nlink set kvv0123 master kvts-br1 up\n'],
+    [{ netns: true, veth: false }, 'link add kvv0123 type veth peer name eth0 netns kvts-0123\nlink set kvv0123 master kvts-br1 up\n'],
+    [{ netns: true, veth: true }, 'link set kvv0123 master kvts-br1 up\n'],
+  ];
+  for (const [have, host] of cases) assert.deepEqual(podSetupBatches(p, have), { host, pod }, JSON.stringify(have));
 });

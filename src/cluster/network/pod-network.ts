@@ -1,7 +1,8 @@
 // One node's pod network: a host bridge kvts-brN with 10.244.N.1/24, and per pod a network
 // namespace, a veth pair (host end on the bridge, `eth0` inside with an IPAM address, lo up, a
 // default route via the bridge), outbound NAT through nftables and IPv4 forwarding so pods
-// reach each other across the node bridges of this host. Everything through `ip`/`nft` argv.
+// reach each other across the node bridges of this host. Everything through `ip`/`nft` argv
+// (a pod's setup as two `ip -batch` runs rather than one `ip` per step).
 import { access, mkdir, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { join } from 'node:path';
@@ -49,6 +50,21 @@ async function linkExists(name: string): Promise<boolean> {
   return present(`/sys/class/net/${name}`);
 }
 
+/** The `ip -batch` scripts setting up one pod: on the host (namespace, veth pair onto the bridge;
+ *  what exists is kept) and inside the pod's namespace (lo, eth0's address, default route). */
+export function podSetupBatches(
+  p: { readonly netns: string; readonly hostVeth: string; readonly bridge: string; readonly ip: string; readonly gateway: string },
+  have: { readonly netns: boolean; readonly veth: boolean },
+): { host: string; pod: string } {
+  const host = [
+    ...(have.netns ? [] : [`netns add ${p.netns}`]),
+    ...(have.veth ? [] : [`link add ${p.hostVeth} type veth peer name eth0 netns ${p.netns}`]),
+    `link set ${p.hostVeth} master ${p.bridge} up`,
+  ];
+  const pod = ['link set lo up', `addr replace ${p.ip}/24 dev eth0`, 'link set eth0 up', `route replace default via ${p.gateway} dev eth0`];
+  return { host: `${host.join('\n')}\n`, pod: `${pod.join('\n')}\n` };
+}
+
 /** Sets up and tears down pod network namespaces for one node. */
 export class PodNetwork {
   private readonly net: NodeNet;
@@ -81,16 +97,10 @@ export class PodNetwork {
       const { netns, hostVeth } = podNames(podUid);
       const ip = await this.ipam.allocate(podUid);
       try {
-        if (!(await present(join(NETNS_DIR, netns)))) await run(IP, ['netns', 'add', netns]);
-        if (!(await linkExists(hostVeth))) {
-          await run(IP, ['link', 'add', hostVeth, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns]);
-        }
-        await run(IP, ['link', 'set', hostVeth, 'master', this.net.bridge, 'up']);
-        const ns = (...args: string[]): Promise<string> => run(IP, ['-n', netns, ...args]);
-        await ns('link', 'set', 'lo', 'up');
-        await ns('addr', 'replace', `${ip}/24`, 'dev', 'eth0');
-        await ns('link', 'set', 'eth0', 'up');
-        await ns('route', 'replace', 'default', 'via', this.net.gateway, 'dev', 'eth0');
+        const have = { netns: await present(join(NETNS_DIR, netns)), veth: await linkExists(hostVeth) };
+        const batches = podSetupBatches({ netns, hostVeth, bridge: this.net.bridge, ip, gateway: this.net.gateway }, have);
+        await run(IP, ['-batch', '-'], batches.host);
+        await run(IP, ['-n', netns, '-batch', '-'], batches.pod);
       } catch (e) {
         await this.remove(podUid).catch(() => undefined);
         throw e;
