@@ -15,6 +15,7 @@ import { createObject, patchObject, updateObject } from '../rest/write.js';
 import type { WatchHub } from '../watch/hub.js';
 import { startWatch, type WatchEventType } from '../watch/watch.js';
 import { decodeBody, decodeObject, readBody } from './body.js';
+import { WatchBatch } from './watch-batch.js';
 import { eventBytes } from './watch-lines.js';
 import type { RequestInfo } from './request-info.js';
 import { wantsPartialMetadata, wantsTable, writeJson } from './respond.js';
@@ -111,13 +112,15 @@ function serveWatch(deps: ResourceHandlerDeps, rr: ResourceRequest): void {
   let first = true;
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-cache, private', 'Transfer-Encoding': 'chunked' });
   res.flushHeaders();
+  // Events of one loop turn go out in one write per connection (watch-batch.ts).
+  const batch = new WatchBatch(res);
   const sink = (type: WatchEventType, object: unknown): void => {
     let obj = object;
     if (table && type !== 'BOOKMARK' && type !== 'ERROR') {
       obj = toTable(printer, [object as KubeObject], {}, includeObject(url), first);
       first = false;
     }
-    res.write(obj === object ? eventBytes(type, obj) : `${JSON.stringify({ type, object: obj })}\n`);
+    batch.push(obj === object ? eventBytes(type, obj) : Buffer.from(`${JSON.stringify({ type, object: obj })}\n`));
   };
   let stop: () => void = () => undefined;
   try {
@@ -131,14 +134,19 @@ function serveWatch(deps: ResourceHandlerDeps, rr: ResourceRequest): void {
     }, sink);
   } catch (err) {
     if (!(err instanceof StatusError)) throw err;
+    batch.flush();
     res.end(`${JSON.stringify({ type: 'ERROR', object: err.toStatus() })}\n`);
     return;
   }
   const timeout = Number(q(url, 'timeoutSeconds') ?? 1800);
-  const timer = setTimeout(() => res.end(), (Number.isFinite(timeout) && timeout > 0 ? timeout : 1800) * 1000);
+  const timer = setTimeout(() => {
+    batch.flush();
+    res.end();
+  }, (Number.isFinite(timeout) && timeout > 0 ? timeout : 1800) * 1000);
   const done = (): void => {
     clearTimeout(timer);
     stop();
+    batch.discard();
   };
   res.on('close', done);
   req.on('close', done);

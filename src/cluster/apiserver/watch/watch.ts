@@ -45,18 +45,19 @@ function servedOnce(r: WatchSpec['resource'], obj: KubeObject): KubeObject {
 export function startWatch(deps: RestDeps, hub: WatchHub, spec: WatchSpec, sink: WatchSink): () => void {
   const r = spec.resource;
   const gr = storageGr(r);
-  const matches = (o: KubeObject | undefined): boolean => {
+  const matches = (o: KubeObject | undefined, shared = false): boolean => {
     if (!o) return false;
     if (spec.namespace && o.metadata?.namespace !== spec.namespace) return false;
-    return selects(deps, r, spec.selection, o);
+    return selects(deps, r, spec.selection, o, shared);
   };
+  // An event's objects are shared by every watcher of it and never changed (matches(o, true)).
   const send = (ev: StoreEvent): void => {
-    const now = matches(ev.object);
+    const now = matches(ev.object, true);
     if (ev.type === 'ADDED' || ev.prev === undefined) {
       if (now) sink(ev.type, servedOnce(r, ev.object));
       return;
     }
-    const before = matches(ev.prev);
+    const before = matches(ev.prev, true);
     if (ev.type === 'DELETED') {
       if (before || now) sink('DELETED', servedOnce(r, ev.object));
     } else if (now && before) sink('MODIFIED', servedOnce(r, ev.object));
