@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { AddressesExhaustedError, Ipam, nextFree } from './ipam.js';
 import { ANY_BRIDGE, clusterNet, nftRuleset, nodeNet, podNames } from './names.js';
 import { acquireNetworkSlot, slotOrder } from './slot.js';
-import { podSetupBatches } from './pod-network.js';
+import { podSetupBatches, podTeardownBatch } from './pod-network.js';
 import { nameservers, podResolvConf } from './resolv.js';
 
 test('nodeNet and podNames derive bounded names and addresses', () => {
@@ -108,4 +108,15 @@ test('podSetupBatches sets a pod up in two ip -batch scripts, keeping a namespac
     [{ netns: true, veth: true }, 'link set kvv0123 master kvts-br1 up\n'],
   ];
   for (const [have, host] of cases) assert.deepEqual(podSetupBatches(p, have), { host, pod }, JSON.stringify(have));
+});
+
+test('podTeardownBatch removes what is left of a pod in one ip -batch script', () => {
+  const p = { netns: 'kvts-0123', hostVeth: 'kvv0123' };
+  const cases: [{ netns: boolean; veth: boolean }, string][] = [
+    [{ netns: true, veth: true }, 'link del kvv0123\nnetns del kvts-0123\n'],
+    [{ netns: true, veth: false }, 'netns del kvts-0123\n'],
+    [{ netns: false, veth: true }, 'link del kvv0123\n'],
+    [{ netns: false, veth: false }, ''],
+  ];
+  for (const [have, want] of cases) assert.equal(podTeardownBatch(p, have), want, JSON.stringify(have));
 });

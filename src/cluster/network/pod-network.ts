@@ -65,6 +65,12 @@ export function podSetupBatches(
   return { host: `${host.join('\n')}\n`, pod: `${pod.join('\n')}\n` };
 }
 
+/** The `ip -batch` script removing what is left of a pod's veth and namespace ('' for nothing). */
+export function podTeardownBatch(p: { readonly netns: string; readonly hostVeth: string }, have: { readonly netns: boolean; readonly veth: boolean }): string {
+  const lines = [...(have.veth ? [`link del ${p.hostVeth}`] : []), ...(have.netns ? [`netns del ${p.netns}`] : [])];
+  return lines.length ? `${lines.join('\n')}\n` : '';
+}
+
 /** Sets up and tears down pod network namespaces for one node. */
 export class PodNetwork {
   private readonly net: NodeNet;
@@ -134,8 +140,9 @@ export class PodNetwork {
 
   private async remove(podUid: string): Promise<void> {
     const { netns, hostVeth } = podNames(podUid);
-    if (await linkExists(hostVeth)) await run(IP, ['link', 'del', hostVeth]).catch(ignoreMissing);
-    if (await present(join(NETNS_DIR, netns))) await run(IP, ['netns', 'del', netns]).catch(ignoreMissing);
+    const batch = podTeardownBatch({ netns, hostVeth }, { veth: await linkExists(hostVeth), netns: await present(join(NETNS_DIR, netns)) });
+    // -force runs every line even when one fails (gone meanwhile); other failures still throw.
+    if (batch) await run(IP, ['-force', '-batch', '-'], batch).catch(ignoreMissing);
     await this.ipam.release(podUid);
   }
 
