@@ -52,6 +52,13 @@ export const NODE_AGENT_NICE = 10;
  */
 export const EMBEDDED_PODS_SHARES = 256;
 
+/** The embedded pods' weight: KUBEVIRT_TS_EMBEDDED_PODS_SHARES when it is a whole number of shares
+ *  the kernel takes (2-262144; 1024 turns the lowering off, for A/B runs), else EMBEDDED_PODS_SHARES. */
+export function embeddedPodsShares(env: NodeJS.ProcessEnv = process.env): number {
+  const n = Number(env['KUBEVIRT_TS_EMBEDDED_PODS_SHARES'] ?? '');
+  return Number.isInteger(n) && n >= 2 && n <= 262_144 ? n : EMBEDDED_PODS_SHARES;
+}
+
 /** Sets every thread of a process to `nice` (Linux nice is per thread; later threads inherit it). Returns a warning or undefined. */
 export function reniceProcess(pid: number, nice: number): string | undefined {
   try {
@@ -130,7 +137,7 @@ export async function startNodeProcesses(o: StartNodeProcessesOptions): Promise<
     setEmbeddedPodsWeight('default');
     for (const name of names) removeNodeCgroups(name);
   };
-  const weights = [...setEmbeddedPodsWeight(EMBEDDED_PODS_SHARES), ...setupNodeCgroups(names, capacity['cpu'] ?? '0')];
+  const weights = [...setEmbeddedPodsWeight(embeddedPodsShares()), ...setupNodeCgroups(names, capacity['cpu'] ?? '0')];
   for (const w of weights) o.log(`kubevirt-ts: ${w}`);
   try {
     for (const [i, name] of names.entries()) {
