@@ -6,13 +6,13 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { PodWorker, type PodApi } from '../../src/cluster/kubelet/pod-worker.js';
 import { StateDir } from '../../src/cluster/kubelet/pod-record.js';
 import { sandboxSupported } from '../../src/cluster/kubelet/sandbox.js';
 import { isAlive } from '../../src/cluster/kubelet/procs.js';
 import { readPodLog } from '../../src/cluster/kubelet/logs.js';
-import { removeNodeCgroups } from '../../src/cluster/kubelet/cgroups.js';
+import { removeNodeCgroups, sharesToWeight } from '../../src/cluster/kubelet/cgroups.js';
 import type { Pod, PodStatus } from '../../src/cluster/kubelet/types.js';
 
 const skip = sandboxSupported() ? false : 'needs root, unshare and nsenter';
@@ -200,4 +200,25 @@ test('a failing liveness probe (run in the pod namespace) restarts the container
   const s = await syncUntil(w, api, probed, (st) => (st?.containerStatuses?.[0]?.restartCount ?? 0) >= 1);
   assert.equal(s?.containerStatuses?.[0]?.lastState.terminated?.exitCode, 143);
   await w.forget('uid-f');
+});
+
+test("a container's cgroups are weighted by its CPU request, as kubelet's cpu.shares", { skip }, async () => {
+  const api = new FakeApi();
+  const state = new StateDir(join(root, 'g'));
+  const pod = hostPod('uid-g', 'exec sleep 60');
+  const requested: Pod = { ...pod, spec: { ...pod.spec, containers: [{ ...pod.spec.containers[0]!, resources: { requests: { cpu: '250m' } } }] } };
+  const w = newWorker(api, state);
+  await syncUntil(w, api, requested, running);
+  const pid = state.load('uid-g')?.containers.main?.proc?.pid;
+  assert.ok(pid);
+  // The cpu controller's path of the container's process, and its weight file (v1 shares or v2 weight).
+  const line = readFileSync(`/proc/${pid}/cgroup`, 'utf8').split('\n').find((l) => /^\d+:(.*,)?cpu(,.*)?:/.test(l) || l.startsWith('0::'));
+  const rel = line?.slice(line.indexOf(':', line.indexOf(':') + 1) + 1) ?? '';
+  assert.match(rel, /kubevirt-ts\/kt-test-worker\/poduid-g\/main$/);
+  const v2 = existsSync('/sys/fs/cgroup/cgroup.controllers');
+  const read = (dir: string): number => Number(readFileSync(v2 ? `/sys/fs/cgroup${dir}/cpu.weight` : `/sys/fs/cgroup/cpu${dir}/cpu.shares`, 'utf8'));
+  const want = v2 ? sharesToWeight(256) : 256;
+  assert.equal(read(rel), want, 'container weight from its 250m request');
+  assert.equal(read(dirname(rel)), want, 'pod weight from the sum of its requests');
+  await w.forget('uid-g');
 });

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { podResolvConf } from '../network/resolv.js';
 import { buildContainerRoot } from './rootfs.js';
 import { backoffDelay, OperationBackoff, restartDecision, shouldRestart } from './backoff.js';
-import { cgroupPath, killContainerCgroup, removePodCgroups, setupCgroups } from './cgroups.js';
+import { cgroupPath, killContainerCgroup, removePodCgroups, setupContainerCgroups } from './cgroups.js';
 import { kill, readExitCode, startContainer, terminate, terminatedReason } from './container-process.js';
 import { ContainerConfigError, containerArgv, containerEnv, referencedObjects, type EnvSources } from './env.js';
 import { serviceEnv, type ServiceForEnv } from './service-env.js';
@@ -241,7 +241,7 @@ export class PodWorker {
       const imageEnv = Object.fromEntries(image.env.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]));
       const argv = containerArgv(c, env, image);
       if (argv.length === 0) throw new ContainerConfigError(`no command specified for container "${c.name}"`);
-      const cg = setupCgroups(cgroupPath(this.d.node, r.uid, c.name), c.resources?.limits);
+      const cg = setupContainerCgroups(this.d.node, r.uid, pod.spec, c);
       for (const w of cg.warnings) this.d.log(`pod ${r.namespace}/${r.name} container ${c.name}: ${w}`);
       const workingDir = c.workingDir ?? image.workingDir ?? '/';
       const rootfs = image.rootfs ? await this.containerRoot(pod, r, c, image.rootfs, workingDir) : undefined;
