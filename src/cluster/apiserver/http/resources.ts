@@ -139,15 +139,17 @@ function serveWatch(deps: ResourceHandlerDeps, rr: ResourceRequest): void {
     return;
   }
   const timeout = Number(q(url, 'timeoutSeconds') ?? 1800);
-  const timer = setTimeout(() => {
-    batch.flush();
-    res.end();
-  }, (Number.isFinite(timeout) && timeout > 0 ? timeout : 1800) * 1000);
   const done = (): void => {
     clearTimeout(timer);
     stop();
     batch.discard();
   };
+  // At the timeout: what is queued goes out, then nothing more is queued or written (no write after end).
+  const timer = setTimeout(() => {
+    batch.flush();
+    done();
+    res.end();
+  }, (Number.isFinite(timeout) && timeout > 0 ? timeout : 1800) * 1000);
   res.on('close', done);
   req.on('close', done);
 }
