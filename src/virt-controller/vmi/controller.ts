@@ -11,6 +11,7 @@ import { renderLauncherPod, type LauncherPodConfig } from '../services/launcher-
 import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownedHandlers, PATHS, recordEvent, sameJSON, selfHandlers, splitKey, type ControllerDeps } from '../common.js';
 import { byName, launcherPodOf, vmiCaches, type VMICaches } from '../caches.js';
 import { reconcileVMIStatus, type VMIAction } from './phase.js';
+import { vmiTrace } from './trace.js';
 
 export interface VMIControllerOptions {
   readonly pod: LauncherPodConfig;
@@ -29,6 +30,7 @@ export class VMIController {
   /** Per key, the resourceVersion a status write replaced: the cache still holding it has not seen the write yet. */
   private readonly replacedVersion = new Map<string, string>();
   private readonly c: VMICaches;
+  private readonly trace = vmiTrace();
 
   constructor(
     private readonly deps: ControllerDeps,
@@ -37,6 +39,7 @@ export class VMIController {
     this.queue = newQueue('vmi', deps, (k) => this.reconcile(k), opts.workers ?? VMI_CONTROLLER_WORKERS);
     this.c = vmiCaches(deps.informers, opts.watchDataVolumes);
     const enqueue = (o: VirtualMachineInstance) => this.queue.add(keyOf(o));
+    this.c.vmis.addHandler({ add: (o) => this.trace.mark(keyOf(o), 'added') });
     this.c.vmis.addHandler(selfHandlers(this.queue));
     this.c.pods.addHandler(ownedHandlers('VirtualMachineInstance', this.queue, this.expectations));
     const byVolume = () => {
@@ -54,6 +57,7 @@ export class VMIController {
       return;
     }
     if (!this.expectations.satisfied(key)) return;
+    this.trace.mark(key, 'start');
     // Acting on a copy older than our own write would only conflict; its watch event re-enqueues the key.
     if (this.replacedVersion.get(key) === vmi.metadata?.resourceVersion) return;
     this.replacedVersion.delete(key);
@@ -69,9 +73,11 @@ export class VMIController {
         error ??= e;
       }
     }
-    // As upstream, the status written after creating the pod already sees it: '' -> Scheduling in one write.
-    const next = created ? reconcileVMIStatus({ ...input, pod: created }) : result;
-    if (next.labels || !sameJSON(next.status, vmi.status ?? {})) await this.writeStatus(key, vmi, next.status, next.labels);
+    // The pod POST is this sync's only write: the pod's ADDED event (which the expectations wait
+    // for) re-runs the key, and that sync sees the pod and writes '' -> Scheduling in one update.
+    // The worker is free meanwhile for the next new VMI's pod, so a burst's pods are not created
+    // at the pace of two round trips per VMI.
+    if (!created && (result.labels || !sameJSON(result.status, vmi.status ?? {}))) await this.writeStatus(key, vmi, result.status, result.labels);
     if (error !== undefined) throw asError(error);
   }
 
@@ -84,6 +90,7 @@ export class VMIController {
         this.expectations.expectCreations(key, 1);
         try {
           const created = await this.deps.client.create<Pod>(objectPath(PATHS.pods, ns), renderLauncherPod(vmi, this.opts.pod));
+          this.trace.mark(key, 'podPosted');
           rec('Normal', 'SuccessfulCreate', `Created virtual machine pod ${created.metadata.name ?? ''}`);
           return created;
         } catch (e) {
@@ -122,6 +129,7 @@ export class VMIController {
     const metadata = labels ? { ...vmi.metadata, labels: { ...labels } } : vmi.metadata;
     const written = await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, metadata, status }).catch(ignoreNotFound);
     if (written && vmi.metadata?.resourceVersion) this.replacedVersion.set(key, vmi.metadata.resourceVersion);
+    this.trace.mark(key, 'statusWritten');
     // Like upstream's VMI controller, no Event per phase; a failure is worth one (its reason).
     const oldPhase = vmi.status?.phase ?? '';
     if (status?.phase === 'Failed' && oldPhase !== 'Failed') recordEvent(this.deps, vmi, 'Warning', status.reason ?? 'Failed', `VMI phase ${oldPhase || '(none)'} -> Failed`);
