@@ -73,11 +73,9 @@ export class VMIController {
         error ??= e;
       }
     }
-    // The pod POST is this sync's only write: the pod's ADDED event (which the expectations wait
-    // for) re-runs the key, and that sync sees the pod and writes '' -> Scheduling in one update.
-    // The worker is free meanwhile for the next new VMI's pod, so a burst's pods are not created
-    // at the pace of two round trips per VMI.
-    if (!created && (result.labels || !sameJSON(result.status, vmi.status ?? {}))) await this.writeStatus(key, vmi, result.status, result.labels);
+    // As upstream, the status written after creating the pod already sees it: '' -> Scheduling in one write.
+    const next = created ? reconcileVMIStatus({ ...input, pod: created }) : result;
+    if (next.labels || !sameJSON(next.status, vmi.status ?? {})) await this.writeStatus(key, vmi, next.status, next.labels);
     if (error !== undefined) throw asError(error);
   }
 
