@@ -1,5 +1,6 @@
 /** run(): virt-api as a process: cluster deps, the HTTPS server, until the signal aborts. */
 import type { KubeClient } from '../client/kube-client.js';
+import { startCpuProfile } from '../virt-controller/cpu-profile.js';
 import { clusterDeps } from './cluster-deps.js';
 import { close, createVirtApiServer, listen } from './server.js';
 import { HandlerClient, podLocator, subjectAccessReviewer, type HandlerEndpoint, type HandlerLocator, type HandlerTls, type RequestHeaderConfig, type SubresourceDeps } from './subresources/index.js';
@@ -32,6 +33,7 @@ export interface VirtApiOptions {
 
 /** Serves until `signal` aborts, then stops the informer and the server. */
 export async function run(opts: VirtApiOptions): Promise<void> {
+  const stopProfile = await startCpuProfile('virt-api');
   const log = opts.log ?? (() => {});
   const cluster = clusterDeps(opts.client, opts.kubevirtServiceAccounts, (e) => log('KubeVirt CR informer failed', e));
   cluster.start();
@@ -45,6 +47,7 @@ export async function run(opts: VirtApiOptions): Promise<void> {
   opts.onListening?.(port);
   if (!opts.signal.aborted) await new Promise<void>((resolve) => opts.signal.addEventListener('abort', () => resolve(), { once: true }));
   await Promise.all([close(server), cluster.stop()]);
+  await stopProfile();
 }
 
 /** The build of virt-api's version, as upstream's virtversion.Get() reports it. */

@@ -9,6 +9,7 @@ import { EventRecorder } from '../client/events.js';
 import { KubeClient } from '../client/kube-client.js';
 import { LeaderElector } from '../client/leader.js';
 import { InformerFactory, type ControllerDeps, type Logger } from './common.js';
+import { startCpuProfile } from './cpu-profile.js';
 import { NodeController, type NodeControllerOptions } from './node/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { VMController } from './vm/controller.js';
@@ -29,6 +30,7 @@ export interface VirtControllerOptions {
 
 /** Runs the controllers until `signal` aborts. */
 export async function run(opts: VirtControllerOptions, signal: AbortSignal): Promise<void> {
+  const stopProfile = await startCpuProfile('virt-controller');
   const client = await KubeClient.fromKubeconfig(opts.kubeconfig);
   const identity = opts.identity ?? `${hostname()}_${randomUUID()}`;
   const informers = new InformerFactory(client, 5 * 60_000);
@@ -65,4 +67,5 @@ export async function run(opts: VirtControllerOptions, signal: AbortSignal): Pro
   await elector?.stop();
   await informers.stop();
   client.close();
+  await stopProfile();
 }

@@ -11,6 +11,7 @@ import { renderLauncherPod, type LauncherPodConfig } from '../services/launcher-
 import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownedHandlers, PATHS, recordEvent, sameJSON, selfHandlers, splitKey, type ControllerDeps } from '../common.js';
 import { byName, launcherPodOf, vmiCaches, type VMICaches } from '../caches.js';
 import { reconcileVMIStatus, type VMIAction } from './phase.js';
+import { vmiTrace } from './trace.js';
 
 export interface VMIControllerOptions {
   readonly pod: LauncherPodConfig;
@@ -29,6 +30,7 @@ export class VMIController {
   /** Per key, the resourceVersion a status write replaced: the cache still holding it has not seen the write yet. */
   private readonly replacedVersion = new Map<string, string>();
   private readonly c: VMICaches;
+  private readonly trace = vmiTrace();
 
   constructor(
     private readonly deps: ControllerDeps,
@@ -37,6 +39,7 @@ export class VMIController {
     this.queue = newQueue('vmi', deps, (k) => this.reconcile(k), opts.workers ?? VMI_CONTROLLER_WORKERS);
     this.c = vmiCaches(deps.informers, opts.watchDataVolumes);
     const enqueue = (o: VirtualMachineInstance) => this.queue.add(keyOf(o));
+    this.c.vmis.addHandler({ add: (o) => this.trace.mark(keyOf(o), 'added') });
     this.c.vmis.addHandler(selfHandlers(this.queue));
     this.c.pods.addHandler(ownedHandlers('VirtualMachineInstance', this.queue, this.expectations));
     const byVolume = () => {
@@ -54,6 +57,7 @@ export class VMIController {
       return;
     }
     if (!this.expectations.satisfied(key)) return;
+    this.trace.mark(key, 'start');
     // Acting on a copy older than our own write would only conflict; its watch event re-enqueues the key.
     if (this.replacedVersion.get(key) === vmi.metadata?.resourceVersion) return;
     this.replacedVersion.delete(key);
@@ -84,6 +88,7 @@ export class VMIController {
         this.expectations.expectCreations(key, 1);
         try {
           const created = await this.deps.client.create<Pod>(objectPath(PATHS.pods, ns), renderLauncherPod(vmi, this.opts.pod));
+          this.trace.mark(key, 'podPosted');
           rec('Normal', 'SuccessfulCreate', `Created virtual machine pod ${created.metadata.name ?? ''}`);
           return created;
         } catch (e) {
@@ -122,6 +127,7 @@ export class VMIController {
     const metadata = labels ? { ...vmi.metadata, labels: { ...labels } } : vmi.metadata;
     const written = await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, metadata, status }).catch(ignoreNotFound);
     if (written && vmi.metadata?.resourceVersion) this.replacedVersion.set(key, vmi.metadata.resourceVersion);
+    this.trace.mark(key, 'statusWritten');
     // Like upstream's VMI controller, no Event per phase; a failure is worth one (its reason).
     const oldPhase = vmi.status?.phase ?? '';
     if (status?.phase === 'Failed' && oldPhase !== 'Failed') recordEvent(this.deps, vmi, 'Warning', status.reason ?? 'Failed', `VMI phase ${oldPhase || '(none)'} -> Failed`);
