@@ -1,6 +1,6 @@
 /** run(): virt-api as a process: cluster deps, the HTTPS server, until the signal aborts. */
 import type { KubeClient } from '../client/kube-client.js';
-import { startCpuProfile } from '../virt-controller/cpu-profile.js';
+import { startCpuProfile } from '../common/cpu-profile.js';
 import { clusterDeps } from './cluster-deps.js';
 import { close, createVirtApiServer, listen } from './server.js';
 import { HandlerClient, podLocator, subjectAccessReviewer, type HandlerEndpoint, type HandlerLocator, type HandlerTls, type RequestHeaderConfig, type SubresourceDeps } from './subresources/index.js';

@@ -9,7 +9,7 @@ import { EventRecorder } from '../client/events.js';
 import { KubeClient } from '../client/kube-client.js';
 import { LeaderElector } from '../client/leader.js';
 import { InformerFactory, type ControllerDeps, type Logger } from './common.js';
-import { startCpuProfile } from './cpu-profile.js';
+import { startCpuProfile } from '../common/cpu-profile.js';
 import { NodeController, type NodeControllerOptions } from './node/controller.js';
 import { ReplicaSetController } from './replicaset/controller.js';
 import { VMController } from './vm/controller.js';

@@ -9,7 +9,7 @@ import { KubeClient } from '../../client/kube-client.js';
 import { ImageStore } from '../images/index.js';
 import { PodNetwork } from '../network/index.js';
 import { NodeAgent } from './node-agent.js';
-import { cpuProfileDir, startCpuProfile } from './cpu-profile.js';
+import { startCpuProfile } from '../../common/cpu-profile.js';
 
 export interface RunNodeAgentOptions {
   readonly kubeconfig: string;
@@ -32,8 +32,7 @@ export interface RunNodeAgentOptions {
 
 /** Runs one node agent until `signal` aborts; resolves once it has stopped (pods keep running). */
 export async function runNodeAgent(o: RunNodeAgentOptions, signal: AbortSignal, onReady?: (port: number | undefined) => void): Promise<void> {
-  const profDir = cpuProfileDir();
-  const stopProfile = profDir ? await startCpuProfile(profDir, o.name) : undefined;
+  const stopProfile = await startCpuProfile(`node-agent-${o.name}`);
   const client = await KubeClient.fromKubeconfig(o.kubeconfig);
   const network = o.networkSlot === undefined ? undefined : new PodNetwork({ node: o.name, index: o.index, slot: o.networkSlot, stateDir: join(o.stateDir, 'network') });
   const tls = o.tls && { certPem: readFileSync(o.tls.certFile, 'utf8'), keyPem: readFileSync(o.tls.keyFile, 'utf8'), caPem: readFileSync(o.tls.caFile, 'utf8') };
@@ -56,6 +55,7 @@ export async function runNodeAgent(o: RunNodeAgentOptions, signal: AbortSignal, 
     await agent.stop();
   } finally {
     client.close();
-    if (stopProfile) o.log(`node-agent: ${o.name} CPU profile written to ${await stopProfile()}`);
+    const profile = await stopProfile();
+    if (profile) o.log(`node-agent: ${o.name} CPU profile written to ${profile}`);
   }
 }
