@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { cgroupPath, removeNodeCgroups, removePodCgroups, setupCgroups } from '../../src/cluster/kubelet/cgroups.js';
+import { removeNodeCgroups, removePodCgroups, setupContainerCgroups } from '../../src/cluster/kubelet/cgroups.js';
 import { namespaceMembers, sandboxSupported, startSandbox, stopSandbox } from '../../src/cluster/kubelet/sandbox.js';
 import { isAlive, procStartTime } from '../../src/cluster/kubelet/procs.js';
 import { until } from '../fixtures/wait.js';
@@ -40,7 +40,7 @@ test('stopSandbox kills detached processes in the pod mount namespace, not other
 
 test('removePodCgroups kills what still runs in the pod cgroups before removing them', { skip, timeout: 30_000 }, async (t) => {
   const node = 'kt-release-test';
-  const { procs } = setupCgroups(cgroupPath(node, 'uid-r', 'compute'), undefined);
+  const { procs } = setupContainerCgroups(node, 'uid-r', { containers: [] }, { name: 'compute' });
   if (procs.length === 0) return t.skip('no writable cgroup controller');
   const stray = spawn('sleep', ['300'], { stdio: 'ignore', detached: true });
   const pid = stray.pid ?? -1;

@@ -125,11 +125,6 @@ export function setCpuWeight(rel: string, shares: number | 'default', root = ROO
   return warnings;
 }
 
-/** Creates the container's cgroups with its limits (no CPU weight); returns the cgroup.procs files and warnings. */
-export function setupCgroups(rel: string, limits: ResourceMap | undefined, root = ROOT): { procs: string[]; warnings: string[] } {
-  return applyCgroups(rel, limits, undefined, root);
-}
-
 /**
  * Creates a container's cgroups as kubelet does: the pod's cgroup weighted by the pod's CPU
  * requests (podCpuShares), the container's by its own request, with its memory and CPU limits.
@@ -143,13 +138,13 @@ export function setupContainerCgroups(
   return { procs: r.procs, warnings: [...podWarnings, ...r.warnings] };
 }
 
-function applyCgroups(rel: string, limits: ResourceMap | undefined, shares: number | undefined, root: string): { procs: string[]; warnings: string[] } {
+function applyCgroups(rel: string, limits: ResourceMap | undefined, shares: number, root: string): { procs: string[]; warnings: string[] } {
   const { v2, dirs } = controllerRoots(root);
   const procs: string[] = [];
   const warnings: string[] = v2 ? enableControllers(root, rel) : [];
   const mem = parseQuantity(limits?.memory);
   const quota = cpuQuotaUs(limits?.cpu);
-  const weight = shares === undefined ? [] : [cpuWeightFile(v2, shares)];
+  const weight = [cpuWeightFile(v2, shares)];
   const plan: ['memory' | 'cpu', [string, string][]][] = v2
     ? [['memory', mem ? [['memory.max', String(Math.floor(mem))]] : []], ['cpu', [...weight, ...(quota ? [['cpu.max', `${quota} ${PERIOD_US}`] as [string, string]] : [])]]]
     : [['memory', mem ? [['memory.limit_in_bytes', String(Math.floor(mem))]] : []], ['cpu', [...weight, ...(quota ? [['cpu.cfs_quota_us', String(quota)] as [string, string]] : [])]]];
