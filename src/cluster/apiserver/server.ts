@@ -24,6 +24,7 @@ import type { RestDeps } from './rest/context.js';
 import { Store } from './store/store.js';
 import { WatchHub } from './watch/hub.js';
 import { RequestMetrics } from './metrics/index.js';
+import { FlowControl, flowControlOptionsFromEnv, type FlowControlOptions } from './flowcontrol/index.js';
 
 /** Options of startApiServer. */
 export interface ApiServerOptions {
@@ -41,6 +42,14 @@ export interface ApiServerOptions {
   readonly now?: () => Date;
   /** IP published in the `kubernetes` Service's Endpoints (default: host, 127.0.0.1 when host is a wildcard). */
   readonly advertiseAddress?: string;
+  /** Priority and fairness settings (default: KUBEVIRT_TS_APF_* or the built-in ones); false turns it off. */
+  readonly flowControl?: FlowControlOptions | false;
+}
+
+function flowControlOf(o: FlowControlOptions | false | undefined): FlowControl | undefined {
+  const env = flowControlOptionsFromEnv();
+  if (o === false || (o === undefined && !env)) return undefined;
+  return new FlowControl({ ...env, ...o });
 }
 
 /** A running server. */
@@ -103,6 +112,7 @@ export async function startApiServer(opts: ApiServerOptions): Promise<RunningApi
     virtual: opts.virtual ?? authn.virtual,
     aggregation,
     metrics: new RequestMetrics(),
+    flowControl: flowControlOf(opts.flowControl),
     podProxy: createPodProxy({ pod: (ns, name) => store.get({ group: '', resource: 'pods' }, ns, name), node: (name) => store.get({ group: '', resource: 'nodes' }, '', name) }, pki),
     log: opts.log,
   };

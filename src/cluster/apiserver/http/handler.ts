@@ -24,6 +24,7 @@ import { writeStatusToSocket } from '../aggregator/proxy.js';
 import { impersonate } from '../authn/impersonation.js';
 import { requestLabels, type RequestMetrics } from '../metrics/index.js';
 import { servedStatusError } from '../events/served-errors.js';
+import { awaitTurn, type FlowControl } from '../flowcontrol/index.js';
 
 /** Handles create-only kinds (TokenReview, SubjectAccessReview, serviceaccounts/token, ...). */
 export type VirtualHandler = (call: {
@@ -47,6 +48,8 @@ export interface HandlerDeps extends ResourceHandlerDeps {
   readonly podProxy?: PodProxy;
   /** Request counters and latencies, served on /metrics. */
   readonly metrics?: RequestMetrics;
+  /** Priority and fairness: the order in which non-exempt requests start (none: in arrival order). */
+  readonly flowControl?: FlowControl;
 }
 
 /** What the pipeline learnt about a request, for its metrics. */
@@ -86,7 +89,7 @@ function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerRe
     return;
   }
   if (p === '/metrics' && deps.metrics) {
-    const text = deps.metrics.render();
+    const text = deps.metrics.render() + (deps.flowControl?.metrics.render() ?? '');
     res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4; charset=utf-8', 'Content-Length': Buffer.byteLength(text) });
     res.end(text);
     return;
@@ -153,6 +156,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
     const d = authorize(attrs, deps.modules.rbac, deps.rbacSource);
     if (!d.allowed) throw forbiddenFor(attrs, d.reason);
   }
+  const turn = deps.flowControl && awaitTurn(deps.flowControl, info, user, res);
+  if (turn) await turn;
   if (deps.aggregation?.aggregator.match(url.pathname)) {
     seen.component = 'aggregator';
     await deps.aggregation.aggregator.proxy(req, res, user);
