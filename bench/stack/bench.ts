@@ -21,6 +21,7 @@ import type { Pod } from '../../src/cluster/kubelet/types.js';
 import { UpCluster, vmiSpec } from '../../test/stack/harness.js';
 import { until } from '../../test/fixtures/wait.js';
 import { perItem, requestCounts } from './request-counts.js';
+import { flowControlWaits } from './flow-control-waits.js';
 
 /** When the bench saw each step of one VMI (performance.now() ms; watch events unless noted). */
 interface Track {
@@ -219,7 +220,8 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
   }, abort.signal).catch(() => undefined);
   const writesBefore = await vmiWriteCounts(client);
   const cpuBefore = upCpuSeconds(c);
-  const requestsBefore = requestCounts(await client.requestText('GET', '/metrics'));
+  const metricsBefore = await client.requestText('GET', '/metrics');
+  const requestsBefore = requestCounts(metricsBefore);
   const names = Array.from({ length: n }, (_, i) => `b${n}-${i}`);
   for (const name of names) tracks.set(name, { sent: 0, writes: 0 });
   await Promise.all(names.map(async (name) => {
@@ -238,7 +240,8 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
   // Let trailing writes (status settling after Ready) land before counting, and the guest's firmware settle.
   await new Promise((r) => setTimeout(r, 10_000));
   const writesAfter = await vmiWriteCounts(client);
-  const requestsAfter = requestCounts(await client.requestText('GET', '/metrics'));
+  const metricsAfter = await client.requestText('GET', '/metrics');
+  const requestsAfter = requestCounts(metricsAfter);
   abort.abort();
   await Promise.all([watching, podWatch]);
   const ts = [...tracks.values()];
@@ -258,6 +261,7 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     upCpuSeconds: { toReady: +upCpuToReady.toFixed(2), withSettle: +(upCpuSeconds(c) - cpuBefore).toFixed(2) },
     apiWritesPerVMI: { patches: +((writesAfter.patches - writesBefore.patches) / n).toFixed(1), updates: +((writesAfter.updates - writesBefore.updates) / n).toFixed(1) },
     apiRequestsPerVMI: perItem(requestsBefore.series, requestsAfter.series, n),
+    flowControl: flowControlWaits(metricsBefore, metricsAfter),
     ...(requestsAfter.byUser.size > 0 ? { apiRequestsPerVMIByUser: perItem(requestsBefore.byUser, requestsAfter.byUser, n) } : {}),
     writesPerVMI: { p50: pct(ts.map((t) => t.writes), 50), max: Math.max(...ts.map((t) => t.writes)) },
     memoryMiB: {

@@ -107,6 +107,10 @@ test('dispatch: a request waiting maxWaitMs starts first, even without a free se
   await h.advance(1);
   assert.deepEqual(h.started, ['blocker', 'event'], 'the aged event starts beside the blocker');
   assert.equal(h.fc.executingCount, 2);
+  const text = h.fc.metrics.render();
+  assert.match(text, /apiserver_flowcontrol_request_wait_duration_seconds_bucket\{flow_schema="fs-workload-low",priority_level="workload-low",execute="true",le="0.2"\} 0/);
+  assert.match(text, /apiserver_flowcontrol_request_wait_duration_seconds_bucket\{flow_schema="fs-workload-low",priority_level="workload-low",execute="true",le="0.5"\} 1/);
+  assert.match(text, /apiserver_flowcontrol_request_wait_duration_seconds_sum\{flow_schema="fs-workload-low",priority_level="workload-low",execute="true"\} 0.5/);
   h.done('blocker');
   await h.flush();
   assert.deepEqual(h.started, ['blocker', 'event'], 'the pod waits for a seat under the limit');

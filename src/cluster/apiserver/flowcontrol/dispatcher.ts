@@ -193,7 +193,7 @@ export class FlowControl {
       this.queued--;
       this.executing++;
       next.state = 'executing';
-      this.metrics.started(next.c);
+      this.metrics.started(next.c, (now - next.enqueued) / 1000);
       next.start();
     }
     const oldest = this.oldest();

@@ -12,7 +12,13 @@ interface Series {
   executing: number;
   dispatched: number;
   readonly rejected: Map<string, number>;
+  /** Waits of dispatched requests: non-cumulative counts per WAIT_BUCKETS slot (+Inf last), sum in seconds. */
+  readonly waits: number[];
+  waitSum: number;
 }
+
+/** apiserver_flowcontrol_request_wait_duration_seconds's buckets upstream. */
+const WAIT_BUCKETS = [0, 0.005, 0.02, 0.05, 0.1, 0.2, 0.5, 1, 2, 5, 10, 15, 30];
 
 const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
@@ -23,7 +29,7 @@ export class FlowControlMetrics {
   private of(c: Classification): Series {
     const key = `${c.priorityLevel}\u0000${c.flowSchema}`;
     let s = this.series.get(key);
-    if (!s) this.series.set(key, (s = { level: c.priorityLevel, schema: c.flowSchema, inqueue: 0, executing: 0, dispatched: 0, rejected: new Map() }));
+    if (!s) this.series.set(key, (s = { level: c.priorityLevel, schema: c.flowSchema, inqueue: 0, executing: 0, dispatched: 0, rejected: new Map(), waits: new Array<number>(WAIT_BUCKETS.length + 1).fill(0), waitSum: 0 }));
     return s;
   }
 
@@ -31,11 +37,15 @@ export class FlowControlMetrics {
     this.of(c).inqueue++;
   }
 
-  started(c: Classification): void {
+  started(c: Classification, waitedSeconds: number): void {
     const s = this.of(c);
     s.inqueue--;
     s.executing++;
     s.dispatched++;
+    let i = 0;
+    while (i < WAIT_BUCKETS.length && waitedSeconds > (WAIT_BUCKETS[i] as number)) i++;
+    s.waits[i] = (s.waits[i] ?? 0) + 1;
+    s.waitSum += waitedSeconds;
   }
 
   finished(c: Classification): void {
@@ -73,6 +83,17 @@ export class FlowControlMetrics {
     out.push('# HELP apiserver_flowcontrol_rejected_requests_total [BETA] Number of requests rejected by API Priority and Fairness subsystem', '# TYPE apiserver_flowcontrol_rejected_requests_total counter');
     for (const s of this.series.values()) {
       for (const [reason, n] of s.rejected) out.push(`apiserver_flowcontrol_rejected_requests_total${labels(s, `,reason="${esc(reason)}"`)} ${n}`);
+    }
+    const wait = 'apiserver_flowcontrol_request_wait_duration_seconds';
+    out.push(`# HELP ${wait} [BETA] Length of time a request spent waiting in its queue`, `# TYPE ${wait} histogram`);
+    for (const s of this.series.values()) {
+      let cum = 0;
+      WAIT_BUCKETS.forEach((le, i) => {
+        cum += s.waits[i] ?? 0;
+        out.push(`${wait}_bucket${labels(s, `,execute="true",le="${le}"`)} ${cum}`);
+      });
+      out.push(`${wait}_bucket${labels(s, ',execute="true",le="+Inf"')} ${s.dispatched}`);
+      out.push(`${wait}_sum${labels(s, ',execute="true"')} ${s.waitSum}`, `${wait}_count${labels(s, ',execute="true"')} ${s.dispatched}`);
     }
     return `${out.join('\n')}\n`;
   }
