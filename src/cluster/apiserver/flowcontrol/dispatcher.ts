@@ -36,7 +36,8 @@ export interface Admission {
   readonly done: () => void;
 }
 
-export const DEFAULT_FLOW_CONTROL: Required<FlowControlOptions> = { seats: 8, queueLengthLimit: 50, maxWaitMs: 1500, retryAfterSeconds: 1 };
+/** Defaults: a flow queue of twice upstream's queueLengthLimit (50), as the built-in clients do not retry 429 yet. */
+export const DEFAULT_FLOW_CONTROL: Required<FlowControlOptions> = { seats: 8, queueLengthLimit: 100, maxWaitMs: 1500, retryAfterSeconds: 1 };
 
 const nodeRuntime: DispatcherRuntime = {
   now: () => performance.now(),
