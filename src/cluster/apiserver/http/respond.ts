@@ -15,12 +15,16 @@ export function writeJson(res: ServerResponse, code: number, body: unknown): voi
   const data = toJson(body);
   afterCommit((err) => {
     if (res.destroyed) return;
-    if (err !== undefined) {
-      writeError(res, internalError(`storage commit failed: ${String((err as Error)?.message ?? err)}`));
-      return;
+    try {
+      if (err !== undefined) {
+        writeError(res, internalError(`storage commit failed: ${String((err as Error)?.message ?? err)}`));
+        return;
+      }
+      res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
+      res.end(data);
+    } catch {
+      res.destroy();
     }
-    res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
-    res.end(data);
   });
 }
 

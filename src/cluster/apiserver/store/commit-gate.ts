@@ -22,7 +22,13 @@ export function batchClosed(err?: unknown): void {
   const err2 = failure;
   waiting = [];
   failure = undefined;
-  for (const f of run) f(err2);
+  for (const f of run) {
+    try {
+      f(err2);
+    } catch {
+      // one answer that cannot be written must not hold back the others
+    }
+  }
 }
 
 /** Runs `f` now when no batch is open, else once every open batch has ended (with the first failure, if any). */

@@ -81,3 +81,16 @@ test('a failed commit rolls the batch back, drops the memory cache and fails the
     assert.equal(s.list(cms).items.length, 2);
   });
 });
+
+test('an answer that throws does not hold back the others', async () => {
+  await withStore(async (s) => {
+    const ran: string[] = [];
+    s.create(cms, cm('x'));
+    afterCommit(() => {
+      throw new Error('headers already sent');
+    });
+    afterCommit(() => ran.push('second'));
+    await nextTurn();
+    assert.equal(ran.join(','), 'second');
+  });
+});
