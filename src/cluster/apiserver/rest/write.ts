@@ -179,10 +179,10 @@ export async function updateLoop(
 ): Promise<KubeObject> {
   const gr = storageGr(r);
   for (let attempt = 0; ; attempt++) {
-    // A private copy (not the frozen shared one: freezing a big object costs as much as parsing it);
-    // mutators still leave it alone, as `live` is compared with the result afterwards.
-    const stored = deps.store.get(gr, namespace, name);
+    // The frozen shared copy: store.update reads the same one (as the event's previous object).
+    const stored = deps.store.peek(gr, namespace, name);
     if (!stored) throw notFound(gr, name);
+    // `live` shares the stored object's frozen parts: mutators copy what they change (prepareUpdate clones `desired`).
     const live = asServed(r, stored);
     const desired = mutate(live);
     const pinned = desired.metadata?.resourceVersion;
