@@ -81,6 +81,9 @@ function typed<T>(info: ResourceInfo, f: () => T): T {
 const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
   entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
 
+/** True when a set has no member and no child (cheaper than empty() for the sets compare builds). */
+const isEmptySet = (s: FieldSet): boolean => s.members.size === 0 && s.children.size === 0;
+
 /** What the patch module depends on: a clock for managedFields times, and optionally schemas. */
 export interface PatchDeps {
   now(): Date;
@@ -116,13 +119,15 @@ export function updateManagedFields(
     set: new FieldSet(),
   };
   const myId = identity(me);
-  const changed = cmp.modified.union(cmp.added);
+  // Read only from here on, so no copy is made when one side is empty (a create modifies nothing).
+  const changed = isEmptySet(cmp.modified) ? cmp.added : isEmptySet(cmp.added) ? cmp.modified : cmp.modified.union(cmp.added);
   for (const [id, m] of managers) {
     // Most writes touch few fields: a manager owning none of them keeps its set as it is.
     if (id !== myId && (managerOverlaps(m, changed) || managerOverlaps(m, cmp.removed))) m.set = m.set.difference(changed).difference(cmp.removed);
   }
   const prev = managers.get(myId);
-  const set = owned((prev?.set ?? new FieldSet()).difference(cmp.removed).union(changed), ignored);
+  const kept = prev && !prev.set.empty() ? prev.set.difference(cmp.removed) : undefined;
+  const set = owned(kept ? kept.union(changed) : changed, ignored);
   if (!set.empty()) {
     // As upstream, the time moves only when this write changed fields (removals alone keep it).
     const touched = !changed.empty();
