@@ -2,9 +2,9 @@
  * Wires the admission module into the REST layer: webhook configurations and namespace labels
  * read from the store, Services resolved through their Endpoints.
  */
-import { serviceUnavailable } from '../../api/meta/index.js';
-import { WebhookDispatcher } from './admission/index.js';
-import type { AdmissionChain } from './modules.js';
+import { serviceUnavailable, type KubeObject } from '../../api/meta/index.js';
+import { WebhookDispatcher, isExemptResource, ruleMatches, type Webhook } from './admission/index.js';
+import type { AdmissionChain, AdmissionRequestInfo } from './modules.js';
 import type { Store } from './store/store.js';
 
 const ARG = 'admissionregistration.k8s.io';
@@ -36,6 +36,33 @@ export function resolveServiceVia(store: Store) {
   };
 }
 
+/**
+ * Whether any webhook rule of `configs` matches a request's operation, resource, subresource and
+ * scope (the dispatcher is given no equivalent resources, so only the requested one counts).
+ * Selectors and match conditions only narrow this down: when no rule matches, no webhook is called.
+ * Answers are kept per configuration snapshot (store.snapshot returns a new array when they change).
+ */
+export function rulesMatcher(): (configs: readonly KubeObject[], req: AdmissionRequestInfo) => boolean {
+  const answers = new WeakMap<readonly KubeObject[], Map<string, boolean>>();
+  return (configs, req) => {
+    const info = req.resource.info;
+    if (configs.length === 0 || isExemptResource(info)) return false;
+    const nsObject = info.group === '' && info.plural === 'namespaces';
+    const namespace = nsObject ? req.name : req.namespace;
+    const subresource = req.subresource ?? '';
+    const key = `${req.operation} ${info.group} ${info.version} ${info.plural} ${subresource} ${namespace === '' ? '' : 'ns'}`;
+    let known = answers.get(configs);
+    if (!known) answers.set(configs, (known = new Map()));
+    let v = known.get(key);
+    if (v === undefined) {
+      const target = { operation: req.operation, group: info.group, version: info.version, resource: info.plural, subresource, namespace };
+      v = configs.some((c) => Array.isArray(c.webhooks) && (c.webhooks as Webhook[]).some((w) => (w.rules ?? []).some((r) => ruleMatches(r, target))));
+      known.set(key, v);
+    }
+    return v;
+  };
+}
+
 /** The admission chain over a webhook dispatcher reading its configuration from the store. */
 export function wireAdmission(store: Store): AdmissionChain & { close(): void } {
   const mutating = () => store.snapshot({ group: ARG, resource: 'mutatingwebhookconfigurations' });
@@ -49,10 +76,11 @@ export function wireAdmission(store: Store): AdmissionChain & { close(): void } 
     },
     resolveService: resolveServiceVia(store),
   });
+  const matches = rulesMatcher();
   return {
     async admit(req) {
-      // No configuration of this phase: nothing can match (the common case; skips the dispatcher).
-      if ((req.phase === 'mutating' ? mutating() : validating()).length === 0) return undefined;
+      // No webhook of this phase has a rule for this request (the common case): skip the dispatcher.
+      if (!matches(req.phase === 'mutating' ? mutating() : validating(), req)) return undefined;
       const attrs = {
         operation: req.operation,
         resource: req.resource.info,

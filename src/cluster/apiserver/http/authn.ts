@@ -58,3 +58,15 @@ export async function authenticate(req: IncomingMessage, tokens: TokenAuthentica
   }
   return undefined;
 }
+
+/**
+ * True when a request carries any Impersonate-* header (names compared case-insensitively), read
+ * from the raw header list: building req.headersDistinct for every request costs more than this.
+ */
+export function asksImpersonation(rawHeaders: readonly string[]): boolean {
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i] as string;
+    if (name.length > 12 && name.slice(0, 12).toLowerCase() === 'impersonate-') return true;
+  }
+  return false;
+}

@@ -12,7 +12,7 @@ import type { OpenApi } from '../discovery/openapi.js';
 import type { AggregationWiring } from '../aggregator-wiring.js';
 import type { ServedResource } from '../registry/registry.js';
 import type { Caller } from '../rest/context.js';
-import { anonymousAllowed, anonymousUser, authenticate } from './authn.js';
+import { anonymousAllowed, anonymousUser, asksImpersonation, authenticate } from './authn.js';
 import { attributesOf, authorize, forbiddenFor, type StoreRbacSource } from './authz.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
 import { serveResource, type ResourceHandlerDeps } from './resources.js';
@@ -138,7 +138,7 @@ async function serveVirtual(deps: HandlerDeps, req: IncomingMessage, res: Server
 /** The caller's identity: authenticated, then replaced by the Impersonate-* headers' user when allowed. */
 async function identify(deps: HandlerDeps, req: IncomingMessage): Promise<UserInfo | undefined> {
   const user = await authenticate(req, deps.modules.tokens);
-  if (!user) return undefined;
+  if (!user || !asksImpersonation(req.rawHeaders)) return user;
   return impersonate(req.headersDistinct, user, (a) => authorize(a, deps.modules.rbac, deps.rbacSource), forbiddenFor);
 }
 

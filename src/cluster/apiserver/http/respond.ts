@@ -3,14 +3,29 @@
  * and the Accept negotiation kubectl uses (`as=Table`, protobuf with a JSON fallback).
  */
 import type { ServerResponse } from 'node:http';
-import { asStatusError, type StatusError } from '../../../api/meta/index.js';
+import { asStatusError, internalError, type StatusError } from '../../../api/meta/index.js';
+import { afterCommit } from '../store/commit-gate.js';
 import { toJson } from '../store/json-memo.js';
 
-/** Writes a JSON body with a status code (an object whose JSON is already known is not serialised again). */
+/**
+ * Writes a JSON body with a status code (an object whose JSON is already known is not serialised
+ * again), once the store's open write batch is committed; if that commit fails, a 500 instead.
+ */
 export function writeJson(res: ServerResponse, code: number, body: unknown): void {
   const data = toJson(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
-  res.end(data);
+  afterCommit((err) => {
+    if (res.destroyed) return;
+    try {
+      if (err !== undefined) {
+        writeError(res, internalError(`storage commit failed: ${String((err as Error)?.message ?? err)}`));
+        return;
+      }
+      res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(data), 'Cache-Control': 'no-cache, private' });
+      res.end(data);
+    } catch {
+      res.destroy();
+    }
+  });
 }
 
 /** Converts anything thrown into a metav1.Status response. */

@@ -9,7 +9,7 @@ import type { ApplyResult, ResourceInfo } from '../contracts.js';
 import { patchInternal } from './errors.js';
 import { FieldSet, field } from './fieldset.js';
 import { lastAppliedFieldSet, kubectlManager, syncLastApplied } from './last-applied.js';
-import { applyConflict, capUpdateManagers, decodeManagers, encodeManagers, identity, rfc3339, type Manager } from './managed-fields.js';
+import { applyConflict, capUpdateManagers, decodeManagers, encodeManagers, identity, managerOverlaps, rfc3339, type Manager } from './managed-fields.js';
 import { isObject } from './merge-patch.js';
 import { schemaFor, type StructSchema } from './schema.js';
 import { TypedError, compareObjects, mergeObjects, removeFields, toFieldSet, type Comparison } from './typed.js';
@@ -55,7 +55,11 @@ function comparable(obj: KubeObject | undefined): Obj {
   return { ...obj, metadata };
 }
 
-const owned = (s: FieldSet, ignored: FieldSet): FieldSet => s.difference(stripped).recursiveDifference(ignored);
+/** What a manager may own of `s`: no identity or server-set fields, nothing under an ignored field. */
+function owned(s: FieldSet, ignored: FieldSet): FieldSet {
+  const kept = s.difference(stripped);
+  return ignored.members.size === 0 && ignored.children.size === 0 ? kept : kept.recursiveDifference(ignored);
+}
 
 function cleanComparison(c: Comparison, ignored: FieldSet): Comparison {
   return { added: owned(c.added, ignored), modified: owned(c.modified, ignored), removed: owned(c.removed, ignored) };
@@ -76,6 +80,9 @@ function typed<T>(info: ResourceInfo, f: () => T): T {
 /** True when every entry is empty (`managedFields: [{}]`), the documented way to reset them. */
 const isReset = (entries: readonly ManagedFieldsEntry[] | undefined): boolean =>
   entries !== undefined && entries.length > 0 && entries.every((e) => Object.keys(e).length === 0);
+
+/** True when a set has no member and no child (cheaper than empty() for the sets compare builds). */
+const isEmptySet = (s: FieldSet): boolean => s.members.size === 0 && s.children.size === 0;
 
 /** What the patch module depends on: a clock for managedFields times, and optionally schemas. */
 export interface PatchDeps {
@@ -112,10 +119,15 @@ export function updateManagedFields(
     set: new FieldSet(),
   };
   const myId = identity(me);
-  const changed = cmp.modified.union(cmp.added);
-  for (const [id, m] of managers) if (id !== myId) m.set = m.set.difference(changed).difference(cmp.removed);
+  // Read only from here on, so no copy is made when one side is empty (a create modifies nothing).
+  const changed = isEmptySet(cmp.modified) ? cmp.added : isEmptySet(cmp.added) ? cmp.modified : cmp.modified.union(cmp.added);
+  for (const [id, m] of managers) {
+    // Most writes touch few fields: a manager owning none of them keeps its set as it is.
+    if (id !== myId && (managerOverlaps(m, changed) || managerOverlaps(m, cmp.removed))) m.set = m.set.difference(changed).difference(cmp.removed);
+  }
   const prev = managers.get(myId);
-  const set = owned((prev?.set ?? new FieldSet()).difference(cmp.removed).union(changed), ignored);
+  const kept = prev && !prev.set.empty() ? prev.set.difference(cmp.removed) : undefined;
+  const set = owned(kept ? kept.union(changed) : changed, ignored);
   if (!set.empty()) {
     // As upstream, the time moves only when this write changed fields (removals alone keep it).
     const touched = !changed.empty();

@@ -31,3 +31,27 @@ test('paths print as fieldpath.Path.String does', () => {
   assert.equal(pathString([field('metadata'), field('finalizers'), valueOf('a/b')]), '.metadata.finalizers[="a/b"]');
   assert.equal(keyOf({ protocol: 'TCP', containerPort: 80 }), 'k:{"containerPort":80,"protocol":"TCP"}');
 });
+
+test('intersects and intersectsFieldsV1 agree with intersection(...).empty()', () => {
+  const sets = [
+    FieldSet.of([field('a')]),
+    FieldSet.of([field('s'), field('x')]),
+    FieldSet.of([field('s')], [field('s'), field('y')]),
+    FieldSet.of([field('s'), field('x'), field('z')]),
+    FieldSet.of([field('m'), keyOf({ name: 'c' })], [field('m'), keyOf({ name: 'c' }), field('image')]),
+    FieldSet.of([field('m'), keyOf({ name: 'c' }), field('image')]),
+    new FieldSet(),
+  ];
+  for (const a of sets) {
+    for (const b of sets) {
+      const want = !a.intersection(b).empty();
+      assert.equal(a.intersects(b), want, `${JSON.stringify(a.paths())} ∩ ${JSON.stringify(b.paths())}`);
+      assert.equal(a.intersectsFieldsV1(b.toFieldsV1()), want, `${JSON.stringify(a.paths())} ∩ FieldsV1 ${JSON.stringify(b.toFieldsV1())}`);
+    }
+  }
+});
+
+test('FieldsV1 keys are ordered by element kind (f, k, v, i, other), then text', () => {
+  const s = FieldSet.of(['i:1'], ['v:"b"'], ['k:{"a":1}'], ['f:z'], ['f:a'], ['v:"a"'], ['i:0'], ['x:?']);
+  assert.deepEqual(Object.keys(s.toFieldsV1()), ['f:a', 'f:z', 'k:{"a":1}', 'v:"a"', 'v:"b"', 'i:0', 'i:1', 'x:?']);
+});

@@ -123,13 +123,43 @@ export class FieldSet {
   /** metav1.FieldsV1 (the JSON object stored in managedFields). */
   toFieldsV1(): Record<string, unknown> {
     const out: Record<string, unknown> = {};
-    const keys = new Set([...this.members, ...this.children.keys()]);
-    for (const pe of [...keys].sort(comparePE)) {
+    const keys: PathElement[] = [...this.members];
+    for (const pe of this.children.keys()) if (!this.members.has(pe)) keys.push(pe);
+    keys.sort(comparePE);
+    for (const pe of keys) {
       const c = this.children.get(pe);
-      const sub = c && !c.empty() ? c.toFieldsV1() : {};
-      out[pe] = this.members.has(pe) && Object.keys(sub).length > 0 ? { '.': {}, ...sub } : sub;
+      const sub = c ? c.toFieldsV1() : undefined;
+      let filled = false;
+      if (sub) for (const _k in sub) {
+        filled = true;
+        break;
+      }
+      out[pe] = !filled ? {} : this.members.has(pe) ? { '.': {}, ...sub } : sub;
     }
     return out;
+  }
+
+  /** True when this set shares a member with the set a canonical FieldsV1 object encodes (without decoding it). */
+  intersectsFieldsV1(v: Readonly<Record<string, unknown>>): boolean {
+    for (const m of this.members) {
+      const sub = Object.prototype.hasOwnProperty.call(v, m) ? v[m] : undefined;
+      if (typeof sub === 'object' && sub !== null && (Object.keys(sub).length === 0 || '.' in sub)) return true;
+    }
+    for (const [pe, c] of this.children) {
+      const sub = Object.prototype.hasOwnProperty.call(v, pe) ? v[pe] : undefined;
+      if (typeof sub === 'object' && sub !== null && c.intersectsFieldsV1(sub as Record<string, unknown>)) return true;
+    }
+    return false;
+  }
+
+  /** True when this set and `o` share a member (cheaper than intersection(o).empty()). */
+  intersects(o: FieldSet): boolean {
+    for (const m of this.members) if (o.members.has(m)) return true;
+    for (const [pe, c] of this.children) {
+      const oc = o.children.get(pe);
+      if (oc && c.intersects(oc)) return true;
+    }
+    return false;
   }
 
   static fromFieldsV1(v: unknown): FieldSet {
@@ -153,7 +183,21 @@ export class FieldSet {
   }
 }
 
-const typeRank = (pe: PathElement): number => ({ f: 0, k: 1, v: 2, i: 3 })[pe[0] as 'f'] ?? 4;
+/** f, k, v, i, then anything else (char codes: f 102, k 107, v 118, i 105). */
+function typeRank(pe: PathElement): number {
+  switch (pe.charCodeAt(0)) {
+    case 102:
+      return 0;
+    case 107:
+      return 1;
+    case 118:
+      return 2;
+    case 105:
+      return 3;
+    default:
+      return 4;
+  }
+}
 
 /** PathElement ordering: by kind, then by text (stable, deterministic FieldsV1 output). */
 export function comparePE(a: PathElement, b: PathElement): number {

@@ -4,7 +4,7 @@
  * kube-apiserver keeps them, and the conflict error it returns for a refused apply.
  */
 import { StatusError, type ManagedFieldsEntry, type StatusCause } from '../../../api/meta/index.js';
-import { FieldSet, pathString, type Path } from './fieldset.js';
+import { FieldSet, comparePE, pathString, type Path } from './fieldset.js';
 
 /** One managedFields entry in memory: its identity, time and owned set. */
 export interface Manager {
@@ -25,19 +25,108 @@ export function identity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion'
   return `${id}}`;
 }
 
+/** True when `v` is an object with no own keys. */
+function isEmptyObject(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  for (const _k in v) return false;
+  return true;
+}
+
+/**
+ * True when `v` is exactly what FieldSet.toFieldsV1 writes for the set it decodes to: keys in
+ * comparePE order, `.` first and only beside children, leaves `{}`. Such an entry can be written
+ * back as it is while its manager's set does not change.
+ */
+export function isCanonicalFieldsV1(v: unknown, root = true): boolean {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  let prev: string | undefined;
+  let dot = false;
+  let first = true;
+  let children = 0;
+  for (const k in v) {
+    const sub = (v as Record<string, unknown>)[k];
+    if (k === '.') {
+      if (root || !first || !isEmptyObject(sub)) return false;
+      dot = true;
+      first = false;
+      continue;
+    }
+    first = false;
+    if (prev !== undefined && comparePE(prev, k) >= 0) return false;
+    prev = k;
+    children++;
+    if (!isCanonicalFieldsV1(sub, false)) return false;
+  }
+  return !dot || children > 0;
+}
+
+/**
+ * A manager read from a canonical managedFields entry: its FieldSet is decoded only when read, and
+ * until it is replaced, the entry's FieldsV1 is written back as it is (most writes leave most
+ * managers' sets alone; decoding and encoding them was most of managedFields' cost for big objects).
+ */
+class StoredManager implements Manager {
+  private decoded: FieldSet | undefined;
+  private replaced = false;
+  readonly subresource?: string;
+
+  constructor(
+    readonly manager: string,
+    readonly operation: 'Apply' | 'Update',
+    readonly apiVersion: string,
+    subresource: string | undefined,
+    public time: string | undefined,
+    private readonly source: Readonly<Record<string, unknown>>,
+  ) {
+    if (subresource) this.subresource = subresource;
+  }
+
+  get set(): FieldSet {
+    return (this.decoded ??= FieldSet.fromFieldsV1(this.source));
+  }
+
+  set set(s: FieldSet) {
+    this.decoded = s;
+    this.replaced = true;
+  }
+
+  /** The entry's FieldsV1 while the set is the one it encodes. */
+  get untouched(): Readonly<Record<string, unknown>> | undefined {
+    return this.replaced ? undefined : this.source;
+  }
+}
+
+const untouched = (m: Manager): Readonly<Record<string, unknown>> | undefined => (m instanceof StoredManager ? m.untouched : undefined);
+
+/** True when a manager owns nothing (such entries are dropped). */
+export function managerEmpty(m: Manager): boolean {
+  const src = untouched(m);
+  return src ? isEmptyObject(src) : m.set.empty();
+}
+
+/** True when a manager owns a member of `s` (m.set.intersects(s), without decoding a stored entry). */
+export function managerOverlaps(m: Manager, s: FieldSet): boolean {
+  const src = untouched(m);
+  return src ? s.intersectsFieldsV1(src) : m.set.intersects(s);
+}
+
 /** Managers by identity, from an object's managedFields (entries of one identity are united). */
 export function decodeManagers(entries: readonly ManagedFieldsEntry[] | undefined): Map<string, Manager> {
   const out = new Map<string, Manager>();
   for (const e of entries ?? []) {
     if (!e.manager && !e.operation && !e.fieldsV1) continue;
-    const m: Manager = {
-      manager: e.manager ?? '',
-      operation: e.operation === 'Apply' ? 'Apply' : 'Update',
-      apiVersion: e.apiVersion ?? '',
-      ...(e.subresource ? { subresource: e.subresource } : {}),
-      ...(e.time ? { time: e.time } : {}),
-      set: FieldSet.fromFieldsV1(e.fieldsV1),
-    };
+    const operation = e.operation === 'Apply' ? 'Apply' : 'Update';
+    const subresource = e.subresource ? e.subresource : undefined;
+    const m: Manager = isCanonicalFieldsV1(e.fieldsV1)
+      ? new StoredManager(e.manager ?? '', operation, e.apiVersion ?? '', subresource, e.time ? e.time : undefined, e.fieldsV1 as Record<string, unknown>)
+      : {
+          manager: e.manager ?? '',
+          operation,
+          apiVersion: e.apiVersion ?? '',
+          ...(subresource ? { subresource } : {}),
+          ...(e.time ? { time: e.time } : {}),
+          set: FieldSet.fromFieldsV1(e.fieldsV1),
+        };
     const id = identity(m);
     const prev = out.get(id);
     if (prev) prev.set = prev.set.union(m.set);
@@ -46,26 +135,28 @@ export function decodeManagers(entries: readonly ManagedFieldsEntry[] | undefine
   return out;
 }
 
+const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+const cmpText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Entries for metadata.managedFields: empty sets dropped; Apply before Update, then by time, manager, apiVersion, subresource. */
 export function encodeManagers(managers: Iterable<Manager>): ManagedFieldsEntry[] {
-  const list = [...managers].filter((m) => !m.set.empty());
-  const secs = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
-  const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+  const list: { m: Manager; secs: number }[] = [];
+  for (const m of managers) if (!managerEmpty(m)) list.push({ m, secs: seconds(m.time) });
   list.sort(
-    (p, q) =>
-      cmp(p.operation, q.operation) ||
-      secs(p.time) - secs(q.time) ||
-      cmp(p.manager, q.manager) ||
-      cmp(p.apiVersion, q.apiVersion) ||
-      cmp(p.subresource ?? '', q.subresource ?? ''),
+    ({ m: p, secs: ps }, { m: q, secs: qs }) =>
+      cmpText(p.operation, q.operation) ||
+      ps - qs ||
+      cmpText(p.manager, q.manager) ||
+      cmpText(p.apiVersion, q.apiVersion) ||
+      cmpText(p.subresource ?? '', q.subresource ?? ''),
   );
-  return list.map((m) => ({
+  return list.map(({ m }) => ({
     manager: m.manager,
     operation: m.operation,
     apiVersion: m.apiVersion,
     ...(m.time ? { time: m.time } : {}),
     fieldsType: 'FieldsV1',
-    fieldsV1: m.set.toFieldsV1(),
+    fieldsV1: untouched(m) ?? m.set.toFieldsV1(),
     ...(m.subresource ? { subresource: m.subresource } : {}),
   }));
 }
@@ -78,8 +169,18 @@ export function printManager(m: Manager): string {
   return s;
 }
 
-/** metav1.Time as the API server writes it: RFC 3339, whole seconds, UTC. */
-export const rfc3339 = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
+let lastSecond = NaN;
+let lastText = '';
+
+/** metav1.Time as the API server writes it: RFC 3339, whole seconds, UTC (formatted once per second). */
+export function rfc3339(d: Date): string {
+  const second = Math.floor(d.getTime() / 1000);
+  if (second !== lastSecond) {
+    lastText = d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+    lastSecond = second;
+  }
+  return lastText;
+}
 
 /** errors.NewApplyConflict with one FieldManagerConflict cause per field, worded as kube-apiserver words it. */
 export function applyConflict(conflicts: ReadonlyMap<string, { manager: Manager; set: FieldSet }>): StatusError {
@@ -121,10 +222,9 @@ export const ancientChangesManager = 'ancient-changes';
  * per apiVersion, into an "ancient-changes" entry until the cap holds.
  */
 export function capUpdateManagers(managers: Map<string, Manager>): Map<string, Manager> {
-  const updaters = [...managers.entries()].filter(([, m]) => m.operation === 'Update' && !m.set.empty());
+  const updaters = [...managers.entries()].filter(([, m]) => m.operation === 'Update' && !managerEmpty(m));
   if (updaters.length <= maxUpdateManagers) return managers;
-  const secs = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
-  updaters.sort(([ia, a], [ib, b]) => secs(a.time) - secs(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
+  updaters.sort(([ia, a], [ib, b]) => seconds(a.time) - seconds(b.time) || (ia < ib ? -1 : ia > ib ? 1 : 0));
   const firstByVersion = new Map<string, string>();
   let count = updaters.length;
   for (const [id, m] of updaters) {

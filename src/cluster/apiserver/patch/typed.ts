@@ -125,7 +125,8 @@ function compareList(a: unknown[], b: unknown[], f: FieldSchema, path: Path, out
 }
 
 function compareValue(a: unknown, b: unknown, f: FieldSchema, path: Path, entry: boolean, out: Comparison): void {
-  if (a === undefined && b === undefined) return;
+  // Equal values differ in nothing (a shared or unchanged subtree: most of a big object on most writes).
+  if (a === b || (a !== undefined && b !== undefined && typeof a === 'object' && typeof b === 'object' && deepEqual(a, b))) return;
   if (a === undefined) return addAll(b, f, path, entry, out.added);
   if (b === undefined) return addAll(a, f, path, entry, out.removed);
   if (Array.isArray(a) && Array.isArray(b)) return compareList(a, b, f, path, out);

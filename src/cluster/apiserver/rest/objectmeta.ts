@@ -3,6 +3,7 @@
  * creationTimestamp on create, immutable fields on update, generation on spec changes.
  */
 import { randomUUID, randomInt } from 'node:crypto';
+import { rfc3339 } from '../patch/managed-fields.js';
 import { FieldPath, invalid, required, forbidden, type FieldError, type KubeObject, type ObjectMeta } from '../../../api/meta/index.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -135,10 +136,8 @@ export function sameSpec(a: KubeObject, b: KubeObject): boolean {
   return jsonEqual(restA, restB);
 }
 
-/** RFC 3339 with second precision, as metav1.Time serialises. */
-export function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
+/** RFC 3339 with second precision, as metav1.Time serialises (one formatter for the whole server). */
+export { rfc3339 };
 
 /** JSON equality of two objects ignoring managedFields and resourceVersion (no-op update detection). */
 export function sameObject(a: KubeObject, b: KubeObject): boolean {

@@ -133,6 +133,9 @@ export interface UpdateOptions {
   readonly bodyOwned?: boolean;
 }
 
+/** A deep copy of a JSON value (what the store holds): about twice as fast as structuredClone. */
+const jsonClone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+
 /** Applies update rules to `next` given the live object; returns the object to store (built on `nextIn` itself when owned). */
 function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, nextIn: KubeObject, caller: Caller, subresource: string | undefined, owned: boolean): KubeObject {
   let next = owned ? nextIn : structuredClone(nextIn);
@@ -141,10 +144,10 @@ function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, next
   next.metadata.namespace = live.metadata?.namespace;
   if (!r.info.namespaced) delete next.metadata.namespace;
   if (subresource === 'status') {
-    next = { ...structuredClone(live), status: next.status };
+    next = { ...jsonClone(live), status: next.status };
     if (next.status === undefined) delete next.status;
   } else if (hasStatus(r)) {
-    next.status = structuredClone(live.status);
+    next.status = jsonClone(live.status);
     if (next.status === undefined) delete next.status;
   }
   const errs = preserveMetaOnUpdate(next, live);
@@ -176,6 +179,7 @@ export async function updateLoop(
 ): Promise<KubeObject> {
   const gr = storageGr(r);
   for (let attempt = 0; ; attempt++) {
+    // The frozen shared copy: store.update reads the same one (as the event's previous object).
     const stored = deps.store.peek(gr, namespace, name);
     if (!stored) throw notFound(gr, name);
     // `live` shares the stored object's frozen parts: mutators copy what they change (prepareUpdate clones `desired`).

@@ -6,6 +6,7 @@
 import Database from 'better-sqlite3';
 import { alreadyExists, conflict, gone, notFound, type GroupResource, type KubeObject } from '../../../api/meta/index.js';
 import { Checkpointer, type CheckpointRecord } from './checkpointer.js';
+import { batchClosed, batchOpened } from './commit-gate.js';
 import { rememberJson } from './json-memo.js';
 
 /** ADDED / MODIFIED / DELETED, as in watch.Event. */
@@ -75,7 +76,9 @@ interface Entry {
 type Entries<E> = Map<string, Map<string, E>>;
 
 /**
- * SQLite-backed object store. All methods are synchronous; each write is one committed transaction.
+ * SQLite-backed object store. All methods are synchronous; each write is atomic (a savepoint), and
+ * the writes of one event-loop turn are committed together in one SQLite transaction just after it
+ * (group commit: one WAL append instead of one per write); answers wait for it (commit-gate.ts).
  * Current objects are also kept in memory (as their stored JSON), so reads never touch SQLite.
  */
 export class Store {
@@ -105,6 +108,8 @@ export class Store {
     // When the WAL restarts after a long burst, its file shrinks back to this size.
     this.db.pragma(`journal_size_limit = ${16 * 1024 * 1024}`);
     this.checkpointer = new Checkpointer(path, () => this.db.pragma('wal_autocheckpoint = 1000'), undefined, () => {
+      // A checkpoint on this connection cannot run inside its open transaction.
+      this.commitBatch();
       const r = (this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[])[0];
       return r ?? { busy: 1, log: 0, checkpointed: 0 };
     });
@@ -140,6 +145,9 @@ export class Store {
       since: db.prepare('SELECT rv, type, resource, namespace, name, data FROM events WHERE rv > ? AND resource = ? ORDER BY rv'),
       compact: db.prepare('DELETE FROM events WHERE rv <= ?'),
       resources: db.prepare('SELECT DISTINCT resource FROM objects'),
+      begin: db.prepare('BEGIN'),
+      commit: db.prepare('COMMIT'),
+      rollback: db.prepare('ROLLBACK'),
     };
   }
 
@@ -338,8 +346,9 @@ export class Store {
     return { recent: this.checkpointer.recent(), failure: this.checkpointer.failure };
   }
 
-  /** Closes the database. */
+  /** Closes the database (committing the open batch first). */
   close(): void {
+    this.commitBatch();
     this.listeners.clear();
     this.checkpointer.close();
     this.db.close();
@@ -352,14 +361,52 @@ export class Store {
   private pending: StoreEvent[] = [];
   private transaction: ((f: () => unknown) => unknown) | undefined;
   private depth = 0;
+  /** True while this turn's SQLite transaction is open (committed by commitBatch). */
+  private batchOpen = false;
 
-  /** Runs `fn` in one transaction (nested calls join it); listeners hear the events after commit. */
+  /** Opens this turn's transaction, to be committed once the turn's callbacks are done. */
+  private openBatch(): void {
+    if (this.batchOpen) return;
+    this.st.begin.run();
+    this.batchOpen = true;
+    batchOpened();
+    setImmediate(() => this.commitBatch());
+  }
+
+  /**
+   * Commits the open batch; answers waiting for it go out. Should the commit fail, the batch is
+   * rolled back, the memory cache (which already showed its writes) is dropped and reloaded from
+   * SQLite on the next read, and the waiting answers become 500s.
+   */
+  commitBatch(): void {
+    if (!this.batchOpen) return;
+    this.batchOpen = false;
+    let failed: unknown;
+    try {
+      this.st.commit.run();
+    } catch (err) {
+      failed = err;
+      try {
+        if (this.db.inTransaction) this.st.rollback.run();
+      } catch {
+        // the transaction is gone already
+      }
+      this.cache.clear();
+      this.snapshots.clear();
+      this.rv = Math.max((this.st.getMeta.get('rv') as { v: number }).v, (this.st.maxEventRv.get() as { v: number | null }).v ?? 0);
+    }
+    batchClosed(failed);
+  }
+
+  /** Runs `fn` atomically (nested calls join it); listeners hear the events once it succeeded. */
   write<T>(fn: () => T): T {
     if (this.depth > 0) return fn();
     const startRv = this.rv;
     this.depth++;
     let result: T;
     try {
+      this.openBatch();
+      // Inside the open batch, better-sqlite3 runs this as a savepoint: a failed write undoes only itself.
       result = (this.transaction ??= this.db.transaction((f: () => unknown) => f()))(fn) as T;
     } catch (err) {
       this.rv = startRv;
