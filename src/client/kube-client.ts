@@ -82,7 +82,7 @@ export function sharedSecureContext(opts: https.RequestOptions & { secureContext
 }
 
 /** The parts of every request's options that depend only on the server: built once per client. */
-export interface FixedRequestOptions {
+interface FixedRequestOptions {
   readonly protocol: 'http:' | 'https:';
   readonly hostname: string;
   readonly port: string;
@@ -159,11 +159,6 @@ export class KubeClient {
     if (server.protocol === 'https:') sharedSecureContext(opts);
     const agent = server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 32, ...tlsAgentOptions(opts) }) : new http.Agent({ keepAlive: true });
     return new KubeClient(server, opts, agent);
-  }
-
-  /** The options every request starts from (tests check what is fixed per client). */
-  get requestDefaults(): FixedRequestOptions {
-    return this.fixed;
   }
 
   close(): void {
