@@ -93,37 +93,8 @@ export function ignoreNotFound(err: unknown): void {
   throw err;
 }
 
-/**
- * Structural equality of JSON values (status comparisons): true exactly when their JSON texts are
- * equal (key order counts, undefined members are skipped), without building the texts.
- */
-export function sameJSON(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || !plain(a) || !plain(b)) return JSON.stringify(a) === JSON.stringify(b);
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bs = b as unknown[];
-    if (a.length !== bs.length) return false;
-    for (let i = 0; i < a.length; i++) if (!sameJSON(jsonItem(a[i]), jsonItem(bs[i]))) return false;
-    return true;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  const ak = Object.keys(ao).filter((k) => jsonMember(ao[k]));
-  const bk = Object.keys(bo).filter((k) => jsonMember(bo[k]));
-  if (ak.length !== bk.length) return false;
-  for (let i = 0; i < ak.length; i++) {
-    const k = ak[i] as string;
-    if (k !== bk[i] || !sameJSON(ao[k], bo[k])) return false;
-  }
-  return true;
-}
-/** Arrays and objects straight from JSON (no toJSON, no Date): walked member by member. */
-const plain = (o: object): boolean => Array.isArray(o) || Object.getPrototypeOf(o) === Object.prototype || Object.getPrototypeOf(o) === null;
-/** Members JSON.stringify writes (it skips undefined, functions and symbols). */
-const jsonMember = (v: unknown): boolean => v !== undefined && typeof v !== 'function' && typeof v !== 'symbol';
-/** An array item as JSON.stringify writes it (undefined, functions and symbols become null). */
-const jsonItem = (v: unknown): unknown => (jsonMember(v) ? v : null);
+/** Structural equality of JSON values (status comparisons). */
+export const sameJSON = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
 
 export { keyOf };
 
