@@ -9,6 +9,9 @@ import type { KubeClient } from './kube-client.js';
 
 export type EventType = 'Normal' | 'Warning';
 
+/** Event writes are fire-and-forget: their answers are never read. */
+const DISCARD = { discardResponse: true } as const;
+
 /** The object an event is about, taken when the event is recorded (the caller may change obj afterwards). */
 interface Ref {
   readonly apiVersion?: string;
@@ -68,7 +71,7 @@ export class EventRecorder {
     try {
       if (prior) {
         prior.count += 1;
-        await this.client.patch(`/api/v1/namespaces/${ns}/events/${prior.name}`, { count: prior.count, lastTimestamp: ts });
+        await this.client.patch(`/api/v1/namespaces/${ns}/events/${prior.name}`, { count: prior.count, lastTimestamp: ts }, DISCARD);
         return;
       }
       const name = `${ref.name ?? 'unknown'}.${(Date.now() * 1000 + Math.floor(Math.random() * 1000)).toString(16)}`;
@@ -86,7 +89,7 @@ export class EventRecorder {
         source: { component: this.component, ...(this.host ? { host: this.host } : {}) },
         reportingComponent: this.component,
         reportingInstance: this.host || this.component,
-      });
+      }, DISCARD);
       this.seen.set(key, { name, count: 1 });
       if (this.seen.size > 4096) this.seen.delete(this.seen.keys().next().value as string);
     } catch (e) {

@@ -59,6 +59,11 @@ export class Informer<T extends KubeObject = KubeObject> {
     return [...this.cache.values()];
   }
 
+  /** The cached objects without copying them into an array (for scans on every reconcile). */
+  values(): IterableIterator<T> {
+    return this.cache.values();
+  }
+
   get hasSynced(): boolean {
     return this.synced;
   }

@@ -5,7 +5,8 @@ import tls, { type TLSSocket } from 'node:tls';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createCa, issueClientCert, issueServerCert } from '../cluster/pki/certs.js';
 import { renderKubeconfig } from '../cluster/pki/kubeconfig.js';
-import { KubeClient } from './kube-client.js';
+import { StatusError } from '../api/meta/index.js';
+import { KubeClient, LineSplitter, requestTarget } from './kube-client.js';
 
 test('KubeClient: every connection presents the client certificate, from one SecureContext made once', async () => {
   const ca = await createCa('test-ca');
@@ -35,6 +36,100 @@ test('KubeClient: every connection presents the client certificate, from one Sec
   } finally {
     contexts.mock.restore();
     kube.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('requestTarget: the path and query new URL(path, server) would request, built without a URL when plain', () => {
+  const server = new URL('https://127.0.0.1:6443');
+  const cases: { path: string; query?: Record<string, string | number | boolean | undefined> }[] = [
+    { path: '/api/v1/namespaces/default/pods' },
+    { path: '/api/v1/pods', query: { labelSelector: 'kubevirt.io=virt-launcher', limit: 500, continue: undefined } },
+    { path: '/api/v1/pods', query: { fieldSelector: 'spec.nodeName=node01,status.phase!=Failed', watch: 'true', allowWatchBookmarks: true } },
+    { path: '/apis/kubevirt.io/v1/namespaces/ns/virtualmachineinstances/v-1.x' },
+    { path: '/healthz?verbose' },
+    { path: '/api/v1/namespaces/a b/pods' },
+    { path: '/api/v1/../v1/pods' },
+    { path: '/api//v1/./pods#frag' },
+    { path: "/api/v1/namespaces/o'k/pods" },
+    { path: '/api/v1/nodes/n1', query: { resourceVersion: '' } },
+  ];
+  for (const c of cases) {
+    const u = new URL(c.query ? `${c.path}${c.path.includes('?') ? '&' : '?'}${new URLSearchParams(Object.entries(c.query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)] as [string, string])).toString()}` : c.path, server);
+    assert.equal(requestTarget(c.path, c.query, server), `${u.pathname}${u.search}`, c.path);
+  }
+});
+
+test('LineSplitter: whole lines in order across chunk boundaries, blank lines skipped, a partial line kept', () => {
+  const cases: { chunks: string[]; want: string[] }[] = [
+    { chunks: ['{"a":1}\n{"b":2}\n'], want: ['{"a":1}', '{"b":2}'] },
+    { chunks: ['{"a"', ':1}\n{"b', '":2}\n'], want: ['{"a":1}', '{"b":2}'] },
+    { chunks: ['\n\n {"a":1} \r\n', '  \n'], want: [' {"a":1} \r'] },
+    { chunks: ['{"a":1}', '\n{"b":2}'], want: ['{"a":1}'] },
+    { chunks: ['', 'x', '', 'y\n'], want: ['xy'] },
+  ];
+  for (const c of cases) {
+    const s = new LineSplitter();
+    const got: string[] = [];
+    for (const chunk of c.chunks) s.push(chunk, (l) => got.push(l));
+    assert.deepEqual(got, c.want, JSON.stringify(c.chunks));
+  }
+  // A throwing callback drops the rest of that chunk; later chunks start afresh.
+  const s = new LineSplitter();
+  const got: string[] = [];
+  assert.throws(() => s.push('a\nb\nc', (l) => {
+    if (l === 'a') throw new Error('stop');
+    got.push(l);
+  }));
+  s.push('d\n', (l) => got.push(l));
+  assert.deepEqual(got, ['d']);
+});
+
+test('KubeClient: requests carry the kubeconfig headers, JSON bodies and queries as before', async () => {
+  const seen: { method?: string; url?: string; headers: Record<string, unknown>; body: string }[] = [];
+  const ca = await createCa('test-ca');
+  const serving = await issueServerCert(ca);
+  const server = createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
+      if (req.url?.startsWith('/missing')) {
+        res.statusCode = 404;
+        res.end(JSON.stringify({ kind: 'Status', code: 404, reason: 'NotFound', message: 'pods "x" not found' }));
+        return;
+      }
+      // A body in several writes: the client joins the chunks.
+      res.write('{"ok":');
+      res.end('"é"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(ca.certPem).toString('base64') }],
+    users: [{ name: 'u', token: 'tok' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  let kube: KubeClient | undefined;
+  try {
+    kube = await KubeClient.fromConfig(kc);
+    assert.deepEqual(await kube.replace('/api/v1/namespaces/d/pods/p', { name: 'ü' }), { ok: 'é' });
+    assert.deepEqual(await kube.patch('/api/v1/namespaces/d/pods/p', [{ op: 'remove', path: '/a' }]), { ok: 'é' });
+    assert.deepEqual(await kube.get('/api/v1/pods', { query: { labelSelector: 'a=b', limit: 2, continue: undefined } }), { ok: 'é' });
+    await assert.rejects(kube.get('/missing'), (e: unknown) => e instanceof StatusError && e.code === 404 && e.reason === 'NotFound');
+    assert.deepEqual(seen.map((s) => [s.method, s.url, s.headers.authorization, s.headers.accept, s.headers['content-type'], s.headers['content-length'], s.body]), [
+      ['PUT', '/api/v1/namespaces/d/pods/p', 'Bearer tok', 'application/json', 'application/json', String(Buffer.byteLength('{"name":"ü"}')), '{"name":"ü"}'],
+      ['PATCH', '/api/v1/namespaces/d/pods/p', 'Bearer tok', 'application/json', 'application/json-patch+json', '29', '[{"op":"remove","path":"/a"}]'],
+      ['GET', '/api/v1/pods?labelSelector=a%3Db&limit=2', 'Bearer tok', 'application/json', undefined, undefined, ''],
+      ['GET', '/missing', 'Bearer tok', 'application/json', undefined, undefined, ''],
+    ]);
+    assert.equal(new Set(seen.map((s) => s.headers.connection)).has('close'), false, 'keep-alive connections');
+  } finally {
+    kube?.close();
     server.closeAllConnections();
     await new Promise((resolve) => server.close(resolve));
   }

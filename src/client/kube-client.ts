@@ -14,6 +14,8 @@ export interface RequestOptions {
   readonly contentType?: string;
   readonly signal?: AbortSignal;
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
+  /** The caller does not read the answer: resolve with `undefined` once it is 2xx, without parsing it. */
+  readonly discardResponse?: boolean;
 }
 
 export interface WatchEvent<T = unknown> {
@@ -26,6 +28,28 @@ function withQuery(path: string, query: RequestOptions['query']): string {
   for (const [k, v] of Object.entries(query ?? {})) if (v !== undefined) q.set(k, String(v));
   const s = q.toString();
   return s ? `${path}${path.includes('?') ? '&' : '?'}${s}` : path;
+}
+
+/**
+ * Splits a stream of text into lines (a watch stream's events), handing each non-blank line to the
+ * callback as soon as its newline arrives; a partial line waits for the next chunk. A throwing
+ * callback stops the chunk there (the caller ends the stream).
+ */
+export class LineSplitter {
+  private rest = '';
+
+  push(chunk: string, onLine: (line: string) => void): void {
+    const buf = this.rest ? this.rest + chunk : chunk;
+    this.rest = '';
+    let start = 0;
+    let nl: number;
+    while ((nl = buf.indexOf('\n', start)) >= 0) {
+      const line = buf.slice(start, nl);
+      start = nl + 1;
+      if (line.trim() !== '') onLine(line);
+    }
+    this.rest = start === 0 ? buf : buf.slice(start);
+  }
 }
 
 function statusFrom(code: number, text: string): StatusError {
@@ -57,12 +81,64 @@ export function sharedSecureContext(opts: https.RequestOptions & { secureContext
   opts.secureContext = tls.createSecureContext(ctx);
 }
 
+/** The parts of every request's options that depend only on the server: built once per client. */
+interface FixedRequestOptions {
+  readonly protocol: 'http:' | 'https:';
+  readonly hostname: string;
+  readonly port: string;
+  readonly agent: http.Agent;
+  /** Basic auth from the kubeconfig (`user:password`), when it has one. */
+  readonly auth?: string;
+  /** Headers of every request: the kubeconfig's, then Accept. */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+/** Characters a request path may hold as is (what `new URL` would leave unchanged). */
+const PLAIN_PATH = /^\/[A-Za-z0-9\-._~!$&()*+,;=:@/?%]*$/;
+
+/**
+ * The request target of `path` (with `query`) as `new URL(path, server)` would give it, without
+ * building a URL for the common case: an absolute path of plain characters and no dot segments.
+ */
+export function requestTarget(path: string, query: RequestOptions['query'], server: URL): string {
+  const p = query ? withQuery(path, query) : path;
+  if (PLAIN_PATH.test(p) && !p.includes('/.') && !p.includes('//')) return p;
+  const u = new URL(p, server);
+  return `${u.pathname}${u.search}`;
+}
+
+/**
+ * The options the client's https Agent takes from the kubeconfig's: the TLS ones (the agent makes
+ * every connection with them) without client-node's agent and the per-request fields.
+ */
+function tlsAgentOptions(opts: https.RequestOptions & { secureContext?: tls.SecureContext }): https.AgentOptions {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && k !== 'agent' && k !== 'headers' && k !== 'auth') out[k] = v;
+  return out;
+}
+
 export class KubeClient {
+  private readonly fixed: FixedRequestOptions;
+  private readonly send: typeof http.request;
+
   private constructor(
     private readonly server: URL,
-    private readonly baseOptions: https.RequestOptions,
+    baseOptions: https.RequestOptions,
     private readonly agent: http.Agent,
-  ) {}
+  ) {
+    const headers: Record<string, string> = {};
+    for (const [k, v] of Object.entries(baseOptions.headers ?? {})) if (v !== undefined) headers[k] = String(v);
+    headers.Accept = 'application/json';
+    this.fixed = {
+      protocol: server.protocol === 'https:' ? 'https:' : 'http:',
+      hostname: server.hostname.startsWith('[') ? server.hostname.slice(1, -1) : server.hostname,
+      port: server.port || (server.protocol === 'https:' ? '443' : '80'),
+      agent,
+      ...(baseOptions.auth ? { auth: baseOptions.auth } : {}),
+      headers,
+    };
+    this.send = server.protocol === 'https:' ? https.request : http.request;
+  }
 
   /** From a kubeconfig file (or the in-cluster config when no path is given). */
   static async fromKubeconfig(path?: string): Promise<KubeClient> {
@@ -77,9 +153,11 @@ export class KubeClient {
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     const opts: https.RequestOptions & { secureContext?: tls.SecureContext } = {};
     await kc.applyToHTTPSOptions(opts);
+    // client-node's own agent (built from the PEM strings) is never used: ours carries the TLS options.
+    delete opts.agent;
     const server = new URL(cluster.server);
     if (server.protocol === 'https:') sharedSecureContext(opts);
-    const agent = server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 32, ...opts } as https.AgentOptions) : new http.Agent({ keepAlive: true });
+    const agent = server.protocol === 'https:' ? new https.Agent({ keepAlive: true, maxSockets: 32, ...tlsAgentOptions(opts) }) : new http.Agent({ keepAlive: true });
     return new KubeClient(server, opts, agent);
   }
 
@@ -87,14 +165,17 @@ export class KubeClient {
     this.agent.destroy();
   }
 
-  private open(method: string, path: string, opts: RequestOptions, headers: Record<string, string>): http.ClientRequest {
-    const url = new URL(withQuery(path, opts.query), this.server);
-    const mod = url.protocol === 'https:' ? https : http;
-    return mod.request(url, {
-      ...this.baseOptions,
+  private open(method: string, path: string, opts: RequestOptions, headers: Record<string, string> | undefined): http.ClientRequest {
+    const f = this.fixed;
+    return this.send({
+      protocol: f.protocol,
+      hostname: f.hostname,
+      port: f.port,
+      agent: f.agent,
+      auth: f.auth,
       method,
-      agent: this.agent,
-      headers: { ...(this.baseOptions.headers as Record<string, string> | undefined), Accept: 'application/json', ...headers },
+      path: requestTarget(path, opts.query, this.server),
+      headers: headers ? { ...f.headers, ...headers } : f.headers,
       signal: opts.signal,
     });
   }
@@ -102,17 +183,13 @@ export class KubeClient {
   /** One JSON request; resolves with the parsed body, rejects with a StatusError. */
   async request<T = unknown>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const text = await this.requestText(method, path, opts);
-    return (text ? JSON.parse(text) : undefined) as T;
+    return (text && !opts.discardResponse ? JSON.parse(text) : undefined) as T;
   }
 
   /** One request whose 2xx body is returned as text (health endpoints answer `ok`); rejects with a StatusError. */
   requestText(method: string, path: string, opts: RequestOptions = {}): Promise<string> {
-    const payload = opts.body === undefined ? undefined : Buffer.from(typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body));
-    const headers: Record<string, string> = {};
-    if (payload) {
-      headers['Content-Type'] = opts.contentType ?? 'application/json';
-      headers['Content-Length'] = String(payload.length);
-    }
+    const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    const headers = payload === undefined ? undefined : { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) };
     return new Promise<string>((resolve, reject) => {
       const req = this.open(method, path, opts, headers);
       req.on('error', reject);
@@ -121,13 +198,14 @@ export class KubeClient {
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
           const code = res.statusCode ?? 0;
           if (code >= 200 && code < 300) resolve(text);
           else reject(statusFrom(code, text));
         });
       });
-      req.end(payload);
+      if (payload === undefined) req.end();
+      else req.end(payload, 'utf8');
     });
   }
 
@@ -155,7 +233,7 @@ export class KubeClient {
    */
   watch<T = unknown>(path: string, query: RequestOptions['query'], onEvent: (e: WatchEvent<T>) => void, signal?: AbortSignal): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const req = this.open('GET', path, { query: { ...query, watch: 'true' }, signal }, {});
+      const req = this.open('GET', path, { query: { ...query, watch: 'true' }, signal }, undefined);
       req.on('error', (e) => (signal?.aborted ? resolve() : reject(e)));
       req.on('response', (res) => {
         const code = res.statusCode ?? 0;
@@ -165,23 +243,15 @@ export class KubeClient {
           res.on('end', () => reject(statusFrom(code, Buffer.concat(chunks).toString('utf8'))));
           return;
         }
-        let buf = '';
+        const lines = new LineSplitter();
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => {
-          buf += chunk;
-          let nl: number;
-          while ((nl = buf.indexOf('\n')) >= 0) {
-            const line = buf.slice(0, nl).trim();
-            buf = buf.slice(nl + 1);
-            if (!line) continue;
-            try {
-              onEvent(JSON.parse(line) as WatchEvent<T>);
-            } catch (err) {
-              // A handler (or the server's ERROR event) ends this watch; the caller decides what next.
-              res.destroy();
-              reject(err instanceof Error ? err : new Error(String(err)));
-              return;
-            }
+          try {
+            lines.push(chunk, (line) => onEvent(JSON.parse(line) as WatchEvent<T>));
+          } catch (err) {
+            // A handler (or the server's ERROR event) ends this watch; the caller decides what next.
+            res.destroy();
+            reject(err instanceof Error ? err : new Error(String(err)));
           }
         });
         res.on('end', () => resolve());

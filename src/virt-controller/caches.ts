@@ -30,11 +30,19 @@ export function byName<T extends KubeObject>(inf: Informer<T> | undefined, ns: s
   return inf ? new Map(inf.list().filter((o) => o.metadata?.namespace === ns).map((o) => [o.metadata?.name ?? '', o])) : undefined;
 }
 
-/** The launcher pods of a VMI (by the created-by label), a live one first. */
+/** The launcher pods of a VMI (by the created-by label), a live one first, else the newest. */
 export function launcherPodOf(pods: Informer<Pod>, vmi: VirtualMachineInstance): Pod | undefined {
-  const mine = pods
-    .list()
-    .filter((p) => p.metadata.namespace === vmi.metadata?.namespace && p.metadata.labels?.['kubevirt.io/created-by'] === vmi.metadata?.uid)
-    .sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
+  const ns = vmi.metadata?.namespace;
+  const uid = vmi.metadata?.uid;
+  let mine: Pod[] | undefined;
+  for (const p of pods.values()) {
+    if (p.metadata.namespace === ns && p.metadata.labels?.['kubevirt.io/created-by'] === uid) (mine ??= []).push(p);
+  }
+  if (!mine) return undefined;
+  if (mine.length > 1) mine.sort((a, b) => (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''));
   return mine.find((p) => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') ?? mine[0];
 }
+
+/** True when a VMI's volumes name a PVC or DataVolume (only then do its decisions read those caches). */
+export const usesClaims = (vmi: VirtualMachineInstance): boolean =>
+  (vmi.spec.volumes ?? []).some((v) => v.persistentVolumeClaim || v.ephemeral?.persistentVolumeClaim || v.dataVolume);

@@ -9,7 +9,7 @@ import type { WorkQueue } from '../../client/workqueue.js';
 import type { Pod } from '../pod.js';
 import { renderLauncherPod, type LauncherPodConfig } from '../services/launcher-pod.js';
 import { asError, ignoreNotFound, keyOf, newQueue, objectPath, ownedHandlers, PATHS, recordEvent, sameJSON, selfHandlers, splitKey, type ControllerDeps } from '../common.js';
-import { byName, launcherPodOf, vmiCaches, type VMICaches } from '../caches.js';
+import { byName, launcherPodOf, usesClaims, vmiCaches, type VMICaches } from '../caches.js';
 import { reconcileVMIStatus, type VMIAction } from './phase.js';
 import { vmiTrace } from './trace.js';
 
@@ -62,7 +62,15 @@ export class VMIController {
     if (this.replacedVersion.get(key) === vmi.metadata?.resourceVersion) return;
     this.replacedVersion.delete(key);
     const ns = vmi.metadata?.namespace ?? 'default';
-    const input = { vmi, pod: launcherPodOf(this.c.pods, vmi), pvcs: byName(this.c.pvcs, ns), dataVolumes: byName(this.c.dvs, ns), now: this.deps.now() };
+    // The PVC and DataVolume maps are only read for volumes that name one: skip building them otherwise.
+    const claims = usesClaims(vmi);
+    const input = {
+      vmi,
+      pod: launcherPodOf(this.c.pods, vmi),
+      pvcs: claims ? byName(this.c.pvcs, ns) : undefined,
+      dataVolumes: claims ? byName(this.c.dvs, ns) : undefined,
+      now: this.deps.now(),
+    };
     const result = reconcileVMIStatus(input);
     let error: unknown;
     let created: Pod | undefined;
@@ -125,7 +133,9 @@ export class VMIController {
     const [ns, name] = splitKey(key);
     // The VMI CRD has no status subresource (as upstream): status and labels are written with the object.
     const metadata = labels ? { ...vmi.metadata, labels: { ...labels } } : vmi.metadata;
-    const written = await this.deps.client.replace(objectPath(PATHS.vmis, ns, name), { ...vmi, metadata, status }).catch(ignoreNotFound);
+    const written = await this.deps.client
+      .replace(objectPath(PATHS.vmis, ns, name), { ...vmi, metadata, status }, { discardResponse: true })
+      .then(() => true, (e: unknown) => ignoreNotFound(e));
     if (written && vmi.metadata?.resourceVersion) this.replacedVersion.set(key, vmi.metadata.resourceVersion);
     this.trace.mark(key, 'statusWritten');
     // Like upstream's VMI controller, no Event per phase; a failure is worth one (its reason).

@@ -57,19 +57,19 @@ export const POD_VANISHED_REASON = 'PodVanished';
 const OWN_SYNC_REASONS = new Set([FAILED_PVC_NOT_FOUND_REASON, FAILED_DATA_VOLUME_NOT_FOUND_REASON, ERR_IMAGE_PULL_REASON, IMAGE_PULL_BACKOFF_REASON]);
 
 const GUEST_NOT_RUNNING = { status: 'False', reason: 'GuestNotRunning', message: 'Guest VM is not reported as running' } as const;
-const ts = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
+/** RFC 3339 in whole seconds (metav1.Time): `2026-01-02T03:04:05Z`. */
+const ts = (d: Date): string => `${d.toISOString().slice(0, 19)}Z`;
 type Cond = VirtualMachineInstanceCondition;
 
-/** Sets (or, with `undefined`, removes) a condition, keeping lastTransitionTime when the status holds. */
-function setCondition(conds: Cond[], type: Cond['type'], next: Omit<Cond, 'type'> | undefined, now: Date): Cond[] {
+/** Sets (or, with `undefined`, removes) a condition, keeping lastTransitionTime when the status holds; `now` is the RFC 3339 time. */
+function setCondition(conds: Cond[], type: Cond['type'], next: Omit<Cond, 'type'> | undefined, now: string): Cond[] {
   const i = conds.findIndex((c) => c.type === type);
+  if (!next) return i < 0 ? conds : conds.filter((c) => c.type !== type);
   const old = i >= 0 ? conds[i] : undefined;
-  const rest = conds.filter((c) => c.type !== type);
-  if (!next) return rest;
-  const lastTransitionTime = old?.status === next.status ? (old.lastTransitionTime ?? ts(now)) : ts(now);
+  const lastTransitionTime = old?.status === next.status ? (old.lastTransitionTime ?? now) : now;
   const c: Cond = { type, status: next.status, lastTransitionTime, ...(next.reason ? { reason: next.reason } : {}), ...(next.message ? { message: next.message } : {}) };
   if (old && old.status === c.status && old.reason === c.reason && old.message === c.message) return conds;
-  if (i < 0) return [...rest, c];
+  if (i < 0) return [...conds, c];
   const out = [...conds];
   out[i] = c;
   return out;
@@ -135,19 +135,21 @@ function nextPhase(i: VMIPhaseInput): { phase: VirtualMachineInstancePhase; reas
 
 /** The VMI's next status and the actions that go with it (pure). */
 export function reconcileVMIStatus(i: VMIPhaseInput): VMIPhaseResult {
-  const { vmi, pod, now } = i;
+  const { vmi, pod } = i;
+  const now = ts(i.now);
   const old = vmi.status ?? {};
   const { phase, reason } = nextPhase(i);
-  const status: VirtualMachineInstanceStatus = { ...structuredClone(old), phase };
+  // A shallow copy: nested values of the cached VMI are replaced here, never changed in place.
+  const status: VirtualMachineInstanceStatus = { ...old, phase };
   if (phase !== (old.phase ?? '')) {
-    status.phaseTransitionTimestamps = [...(old.phaseTransitionTimestamps ?? []), { phase, phaseTransitionTimestamp: ts(now) }];
+    status.phaseTransitionTimestamps = [...(old.phaseTransitionTimestamps ?? []), { phase, phaseTransitionTimestamp: now }];
     if (reason) status.reason = reason;
   }
   // As upstream, the node is written with Scheduled (one write, not one more when the pod is bound).
   if (phase === 'Scheduled' && pod?.spec.nodeName && !status.nodeName) status.nodeName = pod.spec.nodeName;
   const final = phase === 'Succeeded' || phase === 'Failed';
 
-  let conds = [...(old.conditions ?? [])];
+  let conds = old.conditions ?? [];
   const scheduled = pod ? podCondition(pod, 'PodScheduled') : undefined;
   // Until the VMI is Scheduled, a pod that cannot be scheduled says why (PodScheduled=False copied), as upstream.
   if (final || old.phase === undefined || old.phase === '' || old.phase === 'Pending' || old.phase === 'Scheduling') {
