@@ -6,7 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { createCa, issueClientCert, issueServerCert } from '../cluster/pki/certs.js';
 import { renderKubeconfig } from '../cluster/pki/kubeconfig.js';
 import { StatusError } from '../api/meta/index.js';
-import { KubeClient, LineSplitter, requestTarget } from './kube-client.js';
+import { KubeClient, LineSplitter, requestTarget, retryAfterMs } from './kube-client.js';
 
 test('KubeClient: every connection presents the client certificate, from one SecureContext made once', async () => {
   const ca = await createCa('test-ca');
@@ -128,6 +128,68 @@ test('KubeClient: requests carry the kubeconfig headers, JSON bodies and queries
       ['GET', '/missing', 'Bearer tok', 'application/json', undefined, undefined, ''],
     ]);
     assert.equal(new Set(seen.map((s) => s.headers.connection)).has('close'), false, 'keep-alive connections');
+  } finally {
+    kube?.close();
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+test('retryAfterMs: seconds from Retry-After, 1 s when absent or malformed, at most 60 s', () => {
+  for (const [header, ms] of [
+    ['2', 2000],
+    ['0', 0],
+    [undefined, 1000],
+    ['soon', 1000],
+    ['-3', 1000],
+    ['3600', 60_000],
+  ] as const) {
+    assert.equal(retryAfterMs(header), ms, String(header));
+  }
+});
+
+test('KubeClient: a 429 is retried after its Retry-After with the same body; other errors and exhausted retries reject', async () => {
+  const ca = await createCa('test-ca');
+  const serving = await issueServerCert(ca);
+  const bodies: string[] = [];
+  let refuse = 0;
+  const server = createServer({ cert: serving.certPem, key: serving.keyPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      bodies.push(Buffer.concat(chunks).toString('utf8'));
+      if (req.url === '/conflict') {
+        res.statusCode = 409;
+        res.end(JSON.stringify({ kind: 'Status', code: 409, reason: 'Conflict', message: 'conflict' }));
+      } else if (refuse > 0) {
+        refuse--;
+        res.writeHead(429, { 'Retry-After': '0', 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ kind: 'Status', code: 429, reason: 'TooManyRequests', message: 'Too many requests, please try again later.' }));
+      } else res.end('{"done":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(ca.certPem).toString('base64') }],
+    users: [{ name: 'u', token: 'tok' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  let kube: KubeClient | undefined;
+  try {
+    kube = await KubeClient.fromConfig(kc);
+    refuse = 3;
+    assert.deepEqual(await kube.create('/api/v1/namespaces/d/events', { n: 1 }), { done: true });
+    assert.deepEqual(bodies, ['{"n":1}', '{"n":1}', '{"n":1}', '{"n":1}'], 'three refusals, then served, each with the body');
+    bodies.length = 0;
+    await assert.rejects(kube.create('/conflict', { n: 2 }), (e: unknown) => e instanceof StatusError && e.code === 409);
+    assert.equal(bodies.length, 1, 'a 409 is not retried');
+    bodies.length = 0;
+    refuse = 100;
+    await assert.rejects(kube.create('/api/v1/namespaces/d/events', { n: 3 }), (e: unknown) => e instanceof StatusError && e.code === 429);
+    assert.equal(bodies.length, 11, 'one try and ten retries, as client-go');
   } finally {
     kube?.close();
     server.closeAllConnections();

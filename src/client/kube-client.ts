@@ -52,6 +52,28 @@ export class LineSplitter {
   }
 }
 
+/** client-go's default number of retries of a request the server refused with 429. */
+const MAX_RETRIES = 10;
+
+/** The wait a Retry-After header asks for (seconds; 1 s when absent or not a number, at most 60 s). */
+export function retryAfterMs(header: string | undefined): number {
+  const s = Number(header);
+  return (Number.isFinite(s) && s >= 0 ? Math.min(s, 60) : 1) * 1000;
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const done = (): void => {
+      clearTimeout(t);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}
+
 function statusFrom(code: number, text: string): StatusError {
   try {
     const s = JSON.parse(text) as Partial<Status>;
@@ -186,11 +208,25 @@ export class KubeClient {
     return (text && !opts.discardResponse ? JSON.parse(text) : undefined) as T;
   }
 
-  /** One request whose 2xx body is returned as text (health endpoints answer `ok`); rejects with a StatusError. */
-  requestText(method: string, path: string, opts: RequestOptions = {}): Promise<string> {
+  /**
+   * One request whose 2xx body is returned as text (health endpoints answer `ok`); rejects with a
+   * StatusError. A 429 (the server's priority and fairness refused to queue it, so nothing was done)
+   * is retried after its Retry-After, up to MAX_RETRIES times, as client-go does.
+   */
+  async requestText(method: string, path: string, opts: RequestOptions = {}): Promise<string> {
     const payload = opts.body === undefined ? undefined : typeof opts.body === 'string' ? opts.body : JSON.stringify(opts.body);
+    for (let attempt = 0; ; attempt++) {
+      const r = await this.once(method, path, opts, payload);
+      if (r.code >= 200 && r.code < 300) return r.text;
+      if (r.code !== 429 || attempt >= MAX_RETRIES || opts.signal?.aborted) throw statusFrom(r.code, r.text);
+      await sleep(retryAfterMs(r.retryAfter), opts.signal);
+    }
+  }
+
+  /** One attempt: the status code, the body and the Retry-After header. */
+  private once(method: string, path: string, opts: RequestOptions, payload: string | undefined): Promise<{ code: number; text: string; retryAfter?: string }> {
     const headers = payload === undefined ? undefined : { 'Content-Type': opts.contentType ?? 'application/json', 'Content-Length': String(Buffer.byteLength(payload)) };
-    return new Promise<string>((resolve, reject) => {
+    return new Promise((resolve, reject) => {
       const req = this.open(method, path, opts, headers);
       req.on('error', reject);
       req.on('response', (res) => {
@@ -199,9 +235,8 @@ export class KubeClient {
         res.on('error', reject);
         res.on('end', () => {
           const text = chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8');
-          const code = res.statusCode ?? 0;
-          if (code >= 200 && code < 300) resolve(text);
-          else reject(statusFrom(code, text));
+          const retryAfter = res.headers['retry-after'];
+          resolve({ code: res.statusCode ?? 0, text, ...(typeof retryAfter === 'string' ? { retryAfter } : {}) });
         });
       });
       if (payload === undefined) req.end();
