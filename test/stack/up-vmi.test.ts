@@ -68,6 +68,7 @@ test('kubevirt-ts up runs a VMI end to end', { skip: missing, timeout: 300_000 }
     assert.equal(await up.stop(), 0, up.log.slice(-2000));
   }
   assert.equal(qemus(), '');
+  assert.equal(spawnSync('pgrep', ['-f', `kube-scheduler\\.js .*${up.dataDir}/`], { encoding: 'utf8' }).stdout.trim(), '', 'the scheduler process stopped with up');
   // Only this cluster's leftovers: other clusters may run on the host (their own network slot).
   assert.ok(podUid, 'the launcher pod was seen');
   assert.doesNotMatch(execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' }), new RegExp(`kvts-${podUid.replace(/-/g, '').slice(0, 16)}`));
