@@ -152,14 +152,20 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     host: '127.0.0.1', port: apiPort, kubevirtCa: certs.ca, kubevirtCaFile: certs.caFile, handlerClientName: VIRT_API_CLIENT_NAME, handlerEndpoints,
   });
   const controller = await virtControllerProcess(components, { useEmulation: emulation() === 'always', heartbeatSeconds: beat });
-  for (const obj of schedulerRbac()) await createOrReplace(o.admin, obj);
-  const scheduler = await kubeSchedulerProcess(components, { bindTimeoutSeconds: bindTimeoutSeconds() });
   // They start beside each other and the nodes (they need only the API and their RBAC); `up` is
   // ready once virt-api serves with its webhooks registered, virt-controller leads and the scheduler schedules.
   const controllerStarted = controller.start();
   const apiRegistered = virtApi.start().then(async () => {
     await registerVirtApi(o, apiPort);
     o.log('kubevirt-ts: virt-api serving, webhooks registered');
+  });
+  // Set up once virt-api and virt-controller are starting, so its RBAC writes and certificate do not delay them.
+  const scheduler = await kubeSchedulerProcess(components, { bindTimeoutSeconds: bindTimeoutSeconds() }).then(async (p) => {
+    for (const obj of schedulerRbac()) await createOrReplace(o.admin, obj);
+    return p;
+  }).catch(async (e: unknown) => {
+    await Promise.all([controller.stop(), virtApi.stop()]);
+    throw e;
   });
   const schedulerStarted = scheduler.start();
   for (const p of [controllerStarted, apiRegistered, schedulerStarted]) p.catch(() => undefined);
