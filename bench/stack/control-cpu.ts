@@ -1,7 +1,7 @@
 /**
  * Control-plane CPU per operation under `kubevirt-ts up --nodes 2` (root, built tree): the CPU time
- * (user + system, from /proc) that `up` (API server, scheduler, in-server controllers), virt-api and
- * virt-controller spend per Event create, per ConfigMap create and merge patch, and per VMI that
+ * (user + system, from /proc) that `up` (API server, in-server controllers), virt-api, virt-controller
+ * and kube-scheduler spend per Event create, per ConfigMap create and merge patch, and per VMI that
  * cannot be scheduled (create with both webhooks, virt-controller's pod, the scheduler's attempt).
  * CPU, unlike latency, barely moves with the machine's load, so changes can be compared on a busy
  * machine; the stack bench's latencies follow from these costs on the API server's single thread.
@@ -26,11 +26,16 @@ function cpuSeconds(pid: number): number {
   }
 }
 
-/** The pid of this cluster's process running `script` (its command line names the data dir). */
+/** The pids of this cluster's processes running `script` (their command lines name the data dir). */
+function componentPids(c: UpCluster, script: string): number[] {
+  return spawnSync('pgrep', ['-f', `${script} .*${c.dataDir}/`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+}
+
+/** The pid of this cluster's one process running `script`. */
 function componentPid(c: UpCluster, script: string): number {
-  const out = spawnSync('pgrep', ['-f', `${script} .*${c.dataDir}/`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean);
+  const out = componentPids(c, script);
   if (out.length !== 1) throw new Error(`expected one ${script} process of ${c.dataDir}, found ${out.length}`);
-  return Number(out[0]);
+  return out[0] as number;
 }
 
 const arg = (name: string, dflt: number): number => {
@@ -51,6 +56,9 @@ const c = await UpCluster.start({ nodes: 2 });
 try {
   const client = await KubeClient.fromKubeconfig(c.kubeconfig);
   const procs: Record<string, number> = { up: c.pid, 'virt-api': componentPid(c, 'virt-api.js'), 'virt-controller': componentPid(c, 'virt-controller.js') };
+  // A tree where the scheduler runs in `up` has no such process (docs/adr/0008).
+  const [scheduler] = componentPids(c, 'kube-scheduler.js');
+  if (scheduler !== undefined) procs['kube-scheduler'] = scheduler;
   await client.create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench' } });
   await sleep(3000);
   const settleMs = 5000;

@@ -1,19 +1,22 @@
 /**
- * virt-api and virt-controller as supervised child processes of `up`, as upstream runs each in its
- * own pod: each acts under its ServiceAccount's kubeconfig, with its keys and certificates (0600)
+ * virt-api, virt-controller and kube-scheduler as supervised child processes of `up`, as upstream
+ * runs each in its own pod: each acts under its own identity's kubeconfig (a ServiceAccount's, or
+ * the `system:kube-scheduler` user's), with its keys and certificates (0600)
  * under `<data>/components/<component>/`, is restarted when it dies (kill -9 included) and stopped
  * with SIGTERM. virt-api keeps the port `up` picked for it across restarts, so its webhook and
- * APIService registrations stay valid; virt-controller keeps its leader identity, so a restarted
- * process takes its own Lease at once instead of waiting for it to expire.
+ * APIService registrations stay valid; virt-controller and kube-scheduler keep their leader
+ * identities, so a restarted process takes its own Lease at once instead of waiting for it to expire.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import type { HandlerEndpoint } from '../virt-api/subresources/index.js';
 import { formatControllerLine, virtApiArgs, virtControllerArgs } from './component-flags.js';
-import { COMPONENT_ACCOUNTS, componentIdentity } from './identities.js';
+import { COMPONENT_ACCOUNTS, componentIdentity, userIdentity } from './identities.js';
 import { issueClientCert, issueServerCert, type CertificateAuthority, type ClusterPki } from './pki/index.js';
 import { SupervisedProcess } from './supervised-process.js';
+import { kubeSchedulerArgs, SCHEDULER_STARTED } from './scheduler/flags.js';
+import { SCHEDULER_USER } from './scheduler/rbac.js';
 
 /** What both components need from `up`. */
 export interface ComponentProcessOptions {
@@ -101,5 +104,22 @@ export async function virtControllerProcess(o: ComponentProcessOptions, s: VirtC
     label: 'virt-controller', command: 'virt-controller', args, repoDir: o.repoDir, log: o.log,
     ready: (line) => line.includes('"msg":"virt-controller started"'),
     format: formatControllerLine,
+  });
+}
+
+/** The leader identity of `up`'s kube-scheduler: fixed per host, as for virt-controller. */
+export const schedulerIdentity = (): string => `kube-scheduler-${hostname()}`;
+
+/**
+ * A supervised kube-scheduler (not yet started) acting as `system:kube-scheduler` (its RBAC:
+ * scheduler/rbac.ts), behind the kube-system/kube-scheduler Lease.
+ */
+export async function kubeSchedulerProcess(o: Omit<ComponentProcessOptions, 'namespace'>, s: { readonly bindTimeoutSeconds: number }): Promise<SupervisedProcess> {
+  const { kubeconfigPath, client } = await userIdentity(o.pki, o.server, o.dataDir, 'kube-scheduler', SCHEDULER_USER, []);
+  client.close();
+  const args = kubeSchedulerArgs({ kubeconfig: kubeconfigPath, identity: schedulerIdentity(), bindTimeoutSeconds: s.bindTimeoutSeconds });
+  return new SupervisedProcess({
+    label: 'kube-scheduler', command: 'kube-scheduler', args, repoDir: o.repoDir, log: o.log,
+    ready: (line) => line.startsWith(SCHEDULER_STARTED),
   });
 }

@@ -26,15 +26,23 @@ export async function clientFor(pki: ClusterPki, server: string, user: string, g
 export const COMPONENT_ACCOUNTS = { controller: 'kubevirt-controller', handler: 'kubevirt-handler', apiserver: 'kubevirt-apiserver' } as const;
 
 /**
+ * A kubeconfig acting as `user` in `groups` and nothing more (no system:masters), written to
+ * `<dataDir>/components/<file>.kubeconfig` (0600) for a process, plus a client.
+ */
+export async function userIdentity(pki: ClusterPki, server: string, dataDir: string, file: string, user: string, groups: readonly string[]): Promise<{ kubeconfigPath: string; client: KubeClient }> {
+  const { kubeconfig, client } = await clientFor(pki, server, user, groups);
+  const dir = join(dataDir, 'components');
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const kubeconfigPath = join(dir, `${file}.kubeconfig`);
+  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
+  return { kubeconfigPath, client };
+}
+
+/**
  * A component's kubeconfig, acting as its ServiceAccount and nothing more (no system:masters):
  * written under `<dataDir>/components/<account>.kubeconfig` (0600) for processes, plus a client.
  */
 export async function componentIdentity(pki: ClusterPki, server: string, dataDir: string, namespace: string, account: string): Promise<{ kubeconfigPath: string; client: KubeClient }> {
   const id = serviceAccountUser(namespace, account);
-  const { kubeconfig, client } = await clientFor(pki, server, id.user, id.groups);
-  const dir = join(dataDir, 'components');
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const kubeconfigPath = join(dir, `${account}.kubeconfig`);
-  writeFileSync(kubeconfigPath, kubeconfig, { mode: 0o600 });
-  return { kubeconfigPath, client };
+  return userIdentity(pki, server, dataDir, account, id.user, id.groups);
 }

@@ -2,9 +2,10 @@
  * What `kubevirt-ts up` runs on top of the API server: the kubevirt.io CRDs and RBAC, virt-api
  * with its admission webhooks registered, the scheduler, the node agents, virt-controller and one
  * virt-handler process per node. virt-api, virt-controller, each virt-handler and each node agent
- * is a supervised child process (as upstream runs them in pods; see docs/adr/0006); each KubeVirt
- * component acts under its own ServiceAccount identity with its deploy/rbac role, each node agent
- * as `system:node:<name>`; the scheduler and storage controller run in `up` as the admin.
+ * is a supervised child process (as upstream runs them in pods; see docs/adr/0006), and so is the
+ * scheduler (docs/adr/0008); each KubeVirt component acts under its own ServiceAccount identity with
+ * its deploy/rbac role, the scheduler as `system:kube-scheduler`, each node agent as
+ * `system:node:<name>`; the storage controller runs in `up` as the admin.
  */
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -20,12 +21,13 @@ import { COMPONENT_ACCOUNTS, componentIdentity } from './identities.js';
 import { issueServerCert, loadOrCreateCa, type CertificateAuthority } from './pki/index.js';
 import { apiServiceFor, type HandlerEndpoint } from '../virt-api/subresources/index.js';
 import { VIRT_API_CLIENT_NAME } from '../virt-handler/console-server/index.js';
-import { Scheduler } from './scheduler/scheduler.js';
+import { bindTimeoutSeconds } from './scheduler/flags.js';
+import { schedulerRbac } from './scheduler/rbac.js';
 import { startNodeProcesses, type RunningNodeProcesses } from './node-processes.js';
 import { podsOnNodes, sweepPodCgroups } from './cgroup-sweep.js';
 import { LocalVolumeController } from './storage/index.js';
 import { nodeName } from './kubelet/node-object.js';
-import { virtApiProcess, virtControllerProcess } from './component-processes.js';
+import { kubeSchedulerProcess, virtApiProcess, virtControllerProcess } from './component-processes.js';
 import { HandlerProcess, type HandlerConsoleServer } from './handler-processes.js';
 import { NodeLifecycleController } from './node-lifecycle.js';
 
@@ -150,24 +152,28 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
     host: '127.0.0.1', port: apiPort, kubevirtCa: certs.ca, kubevirtCaFile: certs.caFile, handlerClientName: VIRT_API_CLIENT_NAME, handlerEndpoints,
   });
   const controller = await virtControllerProcess(components, { useEmulation: emulation() === 'always', heartbeatSeconds: beat });
-  // Both start beside the scheduler and nodes (they need only the API and their RBAC); `up` is
-  // ready once virt-api serves with its webhooks registered and virt-controller leads.
+  // They start beside each other and the nodes (they need only the API and their RBAC); `up` is
+  // ready once virt-api serves with its webhooks registered, virt-controller leads and the scheduler schedules.
   const controllerStarted = controller.start();
   const apiRegistered = virtApi.start().then(async () => {
     await registerVirtApi(o, apiPort);
     o.log('kubevirt-ts: virt-api serving, webhooks registered');
   });
-  for (const p of [controllerStarted, apiRegistered]) p.catch(() => undefined);
-  const stopComponents = () => Promise.all([controller.stop(), virtApi.stop()]);
-  // kube-scheduler's bindTimeoutSeconds (600 s); KUBEVIRT_TS_BIND_TIMEOUT_SECONDS shortens it for tests.
-  const bindTimeout = Number(process.env.KUBEVIRT_TS_BIND_TIMEOUT_SECONDS ?? '600');
-  const scheduler = new Scheduler(o.admin, { log: (m) => o.log(`scheduler: ${m}`), bindTimeoutMs: (Number.isFinite(bindTimeout) && bindTimeout > 0 ? bindTimeout : 600) * 1000 });
+  // Set up once virt-api and virt-controller are starting, so its RBAC writes and certificate do not delay them.
+  const scheduler = await kubeSchedulerProcess(components, { bindTimeoutSeconds: bindTimeoutSeconds() }).then(async (p) => {
+    for (const obj of schedulerRbac()) await createOrReplace(o.admin, obj);
+    return p;
+  }).catch(async (e: unknown) => {
+    await Promise.all([controller.stop(), virtApi.stop()]);
+    throw e;
+  });
+  const schedulerStarted = scheduler.start();
+  for (const p of [controllerStarted, apiRegistered, schedulerStarted]) p.catch(() => undefined);
+  const stopComponents = () => Promise.all([controller.stop(), virtApi.stop(), scheduler.stop()]);
   let nodes: RunningNodeProcesses | undefined;
   try {
-    await scheduler.start();
     nodes = await startNodeProcesses({ admin: o.admin, pki: o.api.pki, server: o.api.url, count: o.nodes, dataDir: o.dataDir, repoDir: o.repoDir, log: o.log });
   } catch (e) {
-    await scheduler.stop();
     await stopComponents();
     throw e;
   }
@@ -185,13 +191,12 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
         emulation: emulation(), heartbeatSeconds: beat, repoDir: o.repoDir, consoleServer, log: o.log,
       }));
     }
-    await Promise.all([...handlers.map((h) => h.start()), controllerStarted, apiRegistered]);
+    await Promise.all([...handlers.map((h) => h.start()), controllerStarted, apiRegistered, schedulerStarted]);
   } catch (e) {
     await Promise.all(handlers.map((h) => h.stop()));
     await stopComponents();
     await volumes.stop();
     await nodes.stop({ releasePods: true });
-    await scheduler.stop();
     throw e;
   }
   o.log('kubevirt-ts: virt-controller and virt-handler running');
@@ -209,7 +214,6 @@ export async function startStack(o: StackOptions): Promise<RunningStack> {
       await nodes.stop({ releasePods: true });
       const left = await sweepPodCgroups(pods);
       if (left.length > 0) o.log(`kubevirt-ts: killed ${left.length} process(es) left in pod cgroups (guests)`);
-      await scheduler.stop();
     },
   };
 }

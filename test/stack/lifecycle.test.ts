@@ -6,8 +6,9 @@
  * handler re-attaches; a stopped handler makes its node unschedulable and its pod-less VMI Failed
  * with NodeUnresponsive. Heartbeats every 2 s (KUBEVIRT_TS_HEARTBEAT_SECONDS), timeout 10 s.
  * `kubevirt-ts status` reports the cluster ready (exit 0), then degraded (exit 2) while a handler is stopped.
- * kill -9 of the virt-controller and virt-api processes: both come back (virt-api on the port its
- * webhooks are registered at, virt-controller on its own Lease) and a new VMI is defaulted and runs.
+ * kill -9 of the virt-controller, virt-api and kube-scheduler processes: all come back (virt-api on the
+ * port its webhooks are registered at, virt-controller and kube-scheduler on their own Leases) and a
+ * new VMI is defaulted, scheduled and runs.
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -89,7 +90,7 @@ test('kubevirt-ts status: the up process, API server, both nodes and every KubeV
     assert.equal(report.up?.pid, c.pid);
     assert.equal(report.apiServer?.ready, true);
     assert.deepEqual(report.nodes.map((n) => [n.name, n.ready]), [['node01', true], ['node02', true]]);
-    assert.deepEqual(report.components.map((x) => [x.name, x.node ?? '', x.ready]), [['virt-api', '', true], ['virt-controller', '', true], ['virt-handler', 'node01', true], ['virt-handler', 'node02', true]]);
+    assert.deepEqual(report.components.map((x) => [x.name, x.node ?? '', x.ready]), [['virt-api', '', true], ['virt-controller', '', true], ['kube-scheduler', '', true], ['virt-handler', 'node01', true], ['virt-handler', 'node02', true]]);
     const text = spawnSync(process.execPath, [join(root, 'bin/kubevirt-ts.js'), 'status', '--data-dir', c.dataDir], { encoding: 'utf8', timeout: 60_000 });
     assert.equal(text.status, 0, text.stdout + text.stderr);
     assert.match(text.stdout, /^kubevirt-ts: running \(up pid \d+, Running since /);
@@ -211,27 +212,31 @@ test('a stopped virt-handler: its node turns unschedulable and its VMI without a
 /** How many times `text` occurs in up's log. */
 const logCount = (c: UpCluster, text: string): number => c.log.split(text).length - 1;
 
-test('kill -9 of virt-controller and virt-api: both restart, and a VMI created afterwards is defaulted by the webhook and runs', { skip: missing, timeout: 240_000 }, () =>
+test('kill -9 of virt-controller, virt-api and kube-scheduler: all restart, and a VMI created afterwards is defaulted, scheduled and runs', { skip: missing, timeout: 240_000 }, () =>
   withLog(async (c) => {
     const webhookUrl = () => c.kubectl(['get', 'mutatingwebhookconfiguration', 'virt-api-mutator', '-o', 'jsonpath={.webhooks[?(@.name=="virtualmachineinstances-mutator.kubevirt.io")].clientConfig.url}']).out;
-    const lease = () => c.kubectl(['get', 'lease', '-n', 'kubevirt', 'virt-controller', '-o', 'jsonpath={.spec.holderIdentity} {.spec.leaseTransitions}']).out;
+    const lease = (ns: string, name: string) => c.kubectl(['get', 'lease', '-n', ns, name, '-o', 'jsonpath={.spec.holderIdentity} {.spec.leaseTransitions}']).out;
     const urlBefore = webhookUrl();
     const port = /^https:\/\/127\.0\.0\.1:(\d+)\//.exec(urlBefore)?.[1];
     assert.ok(port, `webhook URL ${urlBefore}`);
-    const leaseBefore = lease();
-    const [serving, started] = [logCount(c, `virt-api: virt-api serving on https://127.0.0.1:${port}`), logCount(c, 'virt-controller: virt-controller started')];
+    const [leaseBefore, schedLeaseBefore] = [lease('kubevirt', 'virt-controller'), lease('kube-system', 'kube-scheduler')];
+    assert.match(schedLeaseBefore, /^kube-scheduler-\S+ 0$/);
+    const scheduling = 'kube-scheduler: kube-scheduler started';
+    const [serving, started, scheduled] = [logCount(c, `virt-api: virt-api serving on https://127.0.0.1:${port}`), logCount(c, 'virt-controller: virt-controller started'), logCount(c, scheduling)];
     const ctl = c.descendant(/virt-controller\.js /);
     const api = c.descendant(/virt-api\.js /);
-    process.kill(ctl, 'SIGKILL');
-    process.kill(api, 'SIGKILL');
-    await until('a new virt-controller and virt-api', () => {
-      const [ctls, apis] = [c.descendants(/virt-controller\.js /), c.descendants(/virt-api\.js /)];
-      return ctls.length === 1 && ctls[0] !== ctl && apis.length === 1 && apis[0] !== api ? true : undefined;
+    const sched = c.descendant(/kube-scheduler\.js /);
+    for (const pid of [ctl, api, sched]) process.kill(pid, 'SIGKILL');
+    await until('a new virt-controller, virt-api and kube-scheduler', () => {
+      const [ctls, apis, scheds] = [c.descendants(/virt-controller\.js /), c.descendants(/virt-api\.js /), c.descendants(/kube-scheduler\.js /)];
+      return ctls.length === 1 && ctls[0] !== ctl && apis.length === 1 && apis[0] !== api && scheds.length === 1 && scheds[0] !== sched ? true : undefined;
     }, 30_000, 200);
     await until('virt-api serving again on its registered port', () => (logCount(c, `virt-api: virt-api serving on https://127.0.0.1:${port}`) > serving ? true : undefined), 60_000, 200);
     await until('virt-controller leading again', () => (logCount(c, 'virt-controller: virt-controller started') > started ? true : undefined), 60_000, 200);
+    await until('kube-scheduler scheduling again', () => (logCount(c, scheduling) > scheduled ? true : undefined), 60_000, 200);
     assert.equal(webhookUrl(), urlBefore, 'the webhook registration still points at virt-api');
-    assert.equal(lease(), leaseBefore, 'the restarted virt-controller renewed its own Lease (same holder, no transition)');
+    assert.equal(lease('kubevirt', 'virt-controller'), leaseBefore, 'the restarted virt-controller renewed its own Lease (same holder, no transition)');
+    assert.equal(lease('kube-system', 'kube-scheduler'), schedLeaseBefore, 'the restarted kube-scheduler renewed its own Lease');
     c.apply({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'lc-after-restart' }, spec: vmiSpec() });
     assert.equal(c.jsonpath('vmi', 'lc-after-restart', '.spec.domain.machine.type'), 'q35', "virt-api's mutating webhook defaulted the machine type");
     await c.waitFor('vmi', 'lc-after-restart', '.status.phase', 'Running', 150_000);

@@ -203,8 +203,11 @@ export class Scheduler {
         await this.reportFailure(pod, 'SchedulerError', BIND_TIMEOUT_MESSAGE);
         return { requeueAfterMs: BIND_RETRY_MS };
       }
+      // An update of the cached claim, as upstream's volume binder does (system:volume-scheduler grants
+      // update, not patch); a conflict fails this attempt and the queue retries with the newer claim.
       for (const c of claimsToSelect(claims, decision.node)) {
-        await this.client.patch(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${c.metadata?.name ?? ''}`, { metadata: { annotations: { [SELECTED_NODE_ANNOTATION]: decision.node } } });
+        const annotations = { ...c.metadata?.annotations, [SELECTED_NODE_ANNOTATION]: decision.node };
+        await this.client.replace(`/api/v1/namespaces/${ns}/persistentvolumeclaims/${c.metadata?.name ?? ''}`, { ...c, metadata: { ...c.metadata, annotations } });
       }
       this.unschedulable.delete(key);
       return { requeueAfterMs: left };

@@ -32,9 +32,10 @@ async function observeApi(client: KubeClient): Promise<Partial<Observed>> {
     return { api: { ready: false, message: message(e) } };
   }
   const list = async <T>(path: string): Promise<T[]> => (await client.get<{ items?: T[] }>(path, { signal: signal() })).items ?? [];
-  const [nodes, controllerLease, apiService, vmis, vms] = await Promise.all([
+  const [nodes, controllerLease, schedulerLease, apiService, vmis, vms] = await Promise.all([
     list<ObservedNode>('/api/v1/nodes'),
     getOrNull<ObservedLease>(client, '/apis/coordination.k8s.io/v1/namespaces/kubevirt/leases/virt-controller'),
+    getOrNull<ObservedLease>(client, '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler'),
     getOrNull<NonNullable<Observed['apiService']>>(client, '/apis/apiregistration.k8s.io/v1/apiservices/v1.subresources.kubevirt.io'),
     list<{ status?: { phase?: string } }>('/apis/kubevirt.io/v1/virtualmachineinstances').catch(() => []),
     list<{ status?: { printableStatus?: string } }>('/apis/kubevirt.io/v1/virtualmachines').catch(() => []),
@@ -43,7 +44,7 @@ async function observeApi(client: KubeClient): Promise<Partial<Observed>> {
     .requestText('GET', '/apis/subresources.kubevirt.io/v1/healthz', { signal: signal() })
     .then((t) => ({ ok: t.trim() === 'ok', message: t.trim() }))
     .catch((e: unknown) => ({ ok: false, message: message(e) }));
-  return { api: { ready: true }, nodes, controllerLease, apiService, vmis, vms, virtApiHealth };
+  return { api: { ready: true }, nodes, controllerLease, schedulerLease, apiService, vmis, vms, virtApiHealth };
 }
 
 /** Observes the cluster of a data dir and evaluates it. */

@@ -28,6 +28,7 @@ function healthy(over: Partial<Observed> = {}): Observed {
     dataDir: '/d', kubeconfig: '/d/kubeconfig', record, upAlive: true, api: { ready: true }, now,
     nodes: [node('node01'), node('node02')],
     controllerLease: { spec: { holderIdentity: 'virt-controller-1', renewTime: ago(3), leaseDurationSeconds: 15 } },
+    schedulerLease: { spec: { holderIdentity: 'kube-scheduler-1', renewTime: ago(2), leaseDurationSeconds: 15 } },
     apiService: { status: { conditions: [{ type: 'Available', status: 'True', reason: 'Passed' }] } },
     virtApiHealth: { ok: true, message: 'ok' },
     vmis: [{ status: { phase: 'Running' } }, { status: { phase: 'Running' } }, { status: {} }, { status: { phase: 'Failed' } }],
@@ -50,10 +51,12 @@ test('evaluate: state, exit code and the problem named, one case per way a clust
     { name: 'node unschedulable', o: healthy({ nodes: [node('node01', { schedulable: 'false' }), node('node02')] }), state: 'Degraded', code: 2, problem: /kubevirt.io\/schedulable=false/ },
     { name: 'no controller leader', o: healthy({ controllerLease: null }), state: 'Degraded', code: 2, problem: /virt-controller not ready: no leader/ },
     { name: 'controller lease expired', o: healthy({ controllerLease: { spec: { holderIdentity: 'c1', renewTime: ago(40), leaseDurationSeconds: 15 } } }), state: 'Degraded', code: 2, problem: /has not renewed for 40s/ },
+    { name: 'no scheduler leader', o: healthy({ schedulerLease: null }), state: 'Degraded', code: 2, problem: /kube-scheduler not ready: no leader holds the kube-scheduler Lease/ },
+    { name: 'scheduler lease expired', o: healthy({ schedulerLease: { spec: { holderIdentity: 's1', renewTime: ago(20), leaseDurationSeconds: 15 } } }), state: 'Degraded', code: 2, problem: /kube-scheduler not ready: leader s1 has not renewed for 20s/ },
     { name: 'no APIService', o: healthy({ apiService: null }), state: 'Degraded', code: 2, problem: /virt-api not ready: APIService v1.subresources.kubevirt.io not registered/ },
     { name: 'APIService unavailable', o: healthy({ apiService: { status: { conditions: [{ type: 'Available', status: 'False', reason: 'FailedDiscoveryCheck' }] } } }), state: 'Degraded', code: 2, problem: /FailedDiscoveryCheck/ },
     { name: 'virt-api unhealthy', o: healthy({ virtApiHealth: { ok: false, message: 'apiserver not reachable' } }), state: 'Degraded', code: 2, problem: /healthz: apiserver not reachable/ },
-    { name: 'control plane only', o: healthy({ record: { ...record, controlPlaneOnly: true, nodes: 1 }, nodes: [], controllerLease: null, apiService: null }), state: 'Running', code: 0 },
+    { name: 'control plane only', o: healthy({ record: { ...record, controlPlaneOnly: true, nodes: 1 }, nodes: [], controllerLease: null, schedulerLease: null, apiService: null }), state: 'Running', code: 0 },
   ];
   for (const c of cases) {
     const r = evaluate(c.o);
@@ -68,7 +71,7 @@ test('evaluate: state, exit code and the problem named, one case per way a clust
 test('evaluate lists each node, one virt-handler per node, and VMIs and VMs counted by phase', () => {
   const r = evaluate(healthy());
   assert.deepEqual(r.nodes.map((n) => [n.name, n.ready]), [['node01', true], ['node02', true]]);
-  assert.deepEqual(r.components.map((c) => [c.name, c.node, c.ready]), [['virt-api', undefined, true], ['virt-controller', undefined, true], ['virt-handler', 'node01', true], ['virt-handler', 'node02', true]]);
+  assert.deepEqual(r.components.map((c) => [c.name, c.node, c.ready]), [['virt-api', undefined, true], ['virt-controller', undefined, true], ['kube-scheduler', undefined, true], ['virt-handler', 'node01', true], ['virt-handler', 'node02', true]]);
   assert.deepEqual(r.vmis, { Failed: 1, Pending: 1, Running: 2 });
   assert.deepEqual(r.vms, { Running: 1, Stopped: 1 });
   assert.deepEqual(r.up, { pid: 4242, phase: 'Running', startedAt: ago(600) });
@@ -91,6 +94,7 @@ test('renderStatus prints the summary, the node and component tables, counts and
   assert.match(text, /^NODE\s+READY\s+MESSAGE$/m);
   assert.match(text, /^virt-handler\s+node02\s+false\s+last heartbeat 400s ago \(period 60s\)$/m);
   assert.match(text, /^virt-controller\s+-\s+true\s+leader virt-controller-1$/m);
+  assert.match(text, /^kube-scheduler\s+-\s+true\s+leader kube-scheduler-1$/m);
   assert.match(text, /^VMIs: 1 Failed, 1 Pending, 2 Running$/m);
   assert.match(text, /^VMs: {2}1 Running, 1 Stopped$/m);
   assert.match(text, /^problem: virt-handler on node02 not ready/m);

@@ -1,6 +1,6 @@
 /**
  * `kubevirt-ts status`, the pure part: turns what was observed of a data dir's cluster (its `up`
- * record, the API server's readiness, Nodes, the virt-controller Lease, the subresources
+ * record, the API server's readiness, Nodes, the virt-controller and kube-scheduler Leases, the subresources
  * APIService, VMs and VMIs) into a report with an exit code, and renders it as text.
  */
 import { HEARTBEAT_ANNOTATION, NODE_SCHEDULABLE_LABEL as SCHEDULABLE_LABEL } from '../../api/kubevirt/constants.js';
@@ -35,6 +35,8 @@ export interface Observed {
   readonly api?: { readonly ready: boolean; readonly message?: string };
   readonly nodes?: readonly ObservedNode[];
   readonly controllerLease?: ObservedLease | null;
+  /** kube-system/kube-scheduler: held while `up`'s scheduler process runs (absent: not asked). */
+  readonly schedulerLease?: ObservedLease | null;
   readonly apiService?: { readonly status?: { readonly conditions?: readonly Condition[] } } | null;
   /** Result of GET /apis/subresources.kubevirt.io/v1/healthz through the aggregator. */
   readonly virtApiHealth?: { readonly ok: boolean; readonly message?: string };
@@ -95,15 +97,19 @@ export function handlerReadiness(n: ObservedNode, heartbeatSeconds: number, now:
   return { ...base, ready: true, message: `heartbeat ${age}s ago` };
 }
 
-/** virt-controller is ready while a leader holds its Lease and renews it in time. */
-export function controllerReadiness(lease: ObservedLease | null | undefined, now: Date): Readiness {
-  const name = 'virt-controller';
+/** A leader-elected component is ready while a leader holds its Lease and renews it in time. */
+export function leaseReadiness(name: string, lease: ObservedLease | null | undefined, now: Date): Readiness {
   const spec = lease?.spec;
-  if (!spec?.holderIdentity) return { name, ready: false, message: 'no leader holds the virt-controller Lease' };
+  if (!spec?.holderIdentity) return { name, ready: false, message: `no leader holds the ${name} Lease` };
   const age = secondsAgo(spec.renewTime ?? spec.acquireTime, now);
   const duration = spec.leaseDurationSeconds ?? 15;
   if (age === undefined || age > duration) return { name, ready: false, message: `leader ${spec.holderIdentity} has not renewed for ${age ?? '?'}s (lease ${duration}s)` };
   return { name, ready: true, message: `leader ${spec.holderIdentity}` };
+}
+
+/** virt-controller is ready while a leader holds its Lease and renews it in time. */
+export function controllerReadiness(lease: ObservedLease | null | undefined, now: Date): Readiness {
+  return leaseReadiness('virt-controller', lease, now);
 }
 
 /** virt-api is ready when the aggregator finds its API available and it answers healthz. */
@@ -140,6 +146,7 @@ export function evaluate(o: Observed): StatusReport {
   const components: Readiness[] = [];
   if (!r.controlPlaneOnly && o.api?.ready) {
     components.push(virtApiReadiness(o), controllerReadiness(o.controllerLease, o.now));
+    if (o.schedulerLease !== undefined) components.push(leaseReadiness('kube-scheduler', o.schedulerLease, o.now));
     for (const n of o.nodes ?? []) components.push(handlerReadiness(n, r.heartbeatSeconds, o.now));
   }
   const problems: string[] = [];
