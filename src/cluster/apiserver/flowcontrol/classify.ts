@@ -30,6 +30,8 @@ const platformServiceAccount = (user: UserInfo): boolean =>
   user.name.startsWith(SA_PREFIX) && PLATFORM_NAMESPACES.includes(user.name.slice(SA_PREFIX.length).split(':')[0] ?? '');
 const isLease = (i: RequestInfo): boolean => i.isResourceRequest && i.apiGroup === 'coordination.k8s.io' && i.resource === 'leases';
 const LEADER_VERBS = new Set(['get', 'create', 'update']);
+/** Users upstream's system-leader-election schema names besides kube-system's ServiceAccounts. */
+const LEADER_USERS = new Set(['system:kube-controller-manager', 'system:kube-scheduler']);
 const EVENT_WRITE_VERBS = new Set(['create', 'update', 'patch']);
 const PROBE_PATH = /^\/(healthz|readyz|livez)(\/.*)?$/;
 
@@ -43,13 +45,15 @@ const RULES: readonly Rule[] = [
   },
   { name: 'exempt', level: 'exempt', matches: (_i, u) => inGroup(u, 'system:masters') },
   { name: 'probes', level: 'exempt', matches: (i) => !i.isResourceRequest && i.verb === 'get' && PROBE_PATH.test(i.path) },
-  { name: 'system-leader-election', level: 'leader-election', matches: (i, u) => platformServiceAccount(u) && isLease(i) && LEADER_VERBS.has(i.verb) },
+  { name: 'system-leader-election', level: 'leader-election', matches: (i, u) => (platformServiceAccount(u) || LEADER_USERS.has(u.name)) && isLease(i) && LEADER_VERBS.has(i.verb) },
   {
     name: 'system-node-high',
     level: 'node-high',
     matches: (i, u) => inGroup(u, 'system:nodes') && (isLease(i) || (i.isResourceRequest && i.apiGroup === '' && i.resource === 'nodes')),
   },
   { name: 'system-nodes', level: 'system', matches: (_i, u) => inGroup(u, 'system:nodes') },
+  // Upstream's `kube-scheduler` flow schema: the scheduler's binds and status writes are workload-high.
+  { name: 'kube-scheduler', level: 'workload-high', matches: (_i, u) => u.name === 'system:kube-scheduler' },
   { name: 'kube-system-service-accounts', level: 'workload-high', matches: (_i, u) => platformServiceAccount(u) },
   { name: 'service-accounts', level: 'workload-low', matches: (_i, u) => inGroup(u, 'system:serviceaccounts') },
   { name: 'global-default', level: 'global-default', matches: (_i, u) => inGroup(u, 'system:authenticated') || inGroup(u, 'system:unauthenticated') },
