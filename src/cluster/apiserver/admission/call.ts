@@ -4,6 +4,7 @@
  */
 import { request, type Agent } from 'node:https';
 import { isIP } from 'node:net';
+import type { SecureContext } from 'node:tls';
 import type { WebhookClientConfig } from './types.js';
 import { secureContextFor } from '../tls-contexts.js';
 
@@ -57,11 +58,28 @@ export async function resolveTarget(cc: WebhookClientConfig, timeoutSeconds: num
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
+/** How postJson connects: `secureContext` alone only with an agent that pools no other trust; else `ca`. */
+export interface PostOptions {
+  readonly timeoutMs: number;
+  readonly agent?: Agent;
+  /** PEM CA certificates; the agent keeps connections of different `ca` apart. */
+  readonly ca?: string;
+  /** The trust of a dedicated agent (see WebhookEndpoints): connections are keyed without the CA text. */
+  readonly secureContext?: SecureContext;
+}
+
+/** The TLS trust options of a request (see PostOptions). */
+function trustOptions(opts: PostOptions): { ca?: string; secureContext?: SecureContext } {
+  if (opts.secureContext) return { secureContext: opts.secureContext };
+  // `ca` stays beside the context so the agent never pools connections of different trust together.
+  return opts.ca ? { ca: opts.ca, secureContext: secureContextFor({ ca: opts.ca }) } : {};
+}
+
 /**
  * POSTs `body` as JSON and parses the JSON answer. Rejects with Go-like wording:
  * `Post "<url>": context deadline exceeded` on timeout, the status code on a non-2xx answer.
  */
-export function postJson(target: CallTarget, body: unknown, opts: { ca?: string; timeoutMs: number; agent?: Agent }): Promise<unknown> {
+export function postJson(target: CallTarget, body: unknown, opts: PostOptions): Promise<unknown> {
   const payload = Buffer.from(JSON.stringify(body));
   return new Promise((resolvePromise, reject) => {
     let settled = false;
@@ -78,8 +96,7 @@ export function postJson(target: CallTarget, body: unknown, opts: { ca?: string;
       method: 'POST',
       // SNI may not be an IP address; Node then checks the certificate against `host` instead.
       servername: isIP(target.servername) ? undefined : target.servername,
-      // `ca` stays beside the context so the agent never pools connections of different trust together.
-      ...(opts.ca ? { ca: opts.ca, secureContext: secureContextFor({ ca: opts.ca }) } : {}),
+      ...trustOptions(opts),
       agent: opts.agent,
       headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length },
     });
@@ -101,7 +118,7 @@ export function postJson(target: CallTarget, body: unknown, opts: { ca?: string;
       res.on('error', (err) => fail(err.message, err));
       res.on('end', () => {
         if (settled) return;
-        const text = Buffer.concat(chunks).toString('utf8');
+        const text = (chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8');
         const code = res.statusCode ?? 0;
         if (code < 200 || code > 299) {
           fail(`the server responded with the status code ${code} but did not return more information`);
