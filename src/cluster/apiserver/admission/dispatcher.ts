@@ -162,11 +162,7 @@ export class WebhookDispatcher {
     try {
       const plan = await this.endpoints.plan(w.clientConfig, timeoutSeconds);
       const target = await this.endpoints.target(plan, this.opts.resolveService);
-      body = await postJson(target, buildReview(version, uid, attrs, c.info), {
-        timeoutMs: timeoutSeconds * 1000,
-        agent: plan.agent,
-        ...(plan.secureContext ? { secureContext: plan.secureContext } : {}),
-      });
+      body = await postJson(this.endpoints.pool(plan, target), target, buildReview(version, uid, attrs, c.info), timeoutSeconds * 1000);
     } catch (err) {
       throw new WebhookCallError(w.name, `failed to call webhook: ${err instanceof Error ? err.message : String(err)}`);
     }

@@ -1,15 +1,15 @@
 /**
  * What a webhook's clientConfig resolves to, worked out once per configuration object instead of
- * per call: the URL parts, the TLS trust (one SecureContext per CA bundle) and a kept-alive
- * connection pool per trust, so calls skip URL parsing, CA decoding and context lookups.
+ * per call: the URL parts and the TLS trust (one SecureContext per CA bundle); and the kept-alive
+ * connection pools, one per address, certificate name and trust, shared by the webhooks that agree.
  */
-import { Agent } from 'node:https';
 import type { SecureContext } from 'node:tls';
 import { secureContextFor } from '../tls-contexts.js';
 import { decodeCaBundle, resolveTarget, type CallTarget, type ServiceResolver } from './call.js';
+import { Http1Pool } from './http1.js';
 import type { WebhookClientConfig } from './types.js';
 
-/** One webhook's call plan: its target (fixed for a URL; per call for a Service), trust and pool. */
+/** One webhook's call plan: its target (fixed for a URL; per call for a Service) and trust. */
 export interface Endpoint {
   /** The target of a URL clientConfig; undefined for a Service (resolved through its Endpoints per call). */
   readonly fixed?: CallTarget;
@@ -17,19 +17,21 @@ export interface Endpoint {
   readonly timeoutSeconds: number;
   /** The CA bundle's context; undefined for the system roots. */
   readonly secureContext?: SecureContext;
-  /** Kept-alive connections trusted by exactly this context (so pools never mix trusts). */
-  readonly agent: Agent;
+  /** Names the trust in pool keys (the same for the same CA bundle). */
+  readonly trust: number;
 }
 
-/** Most webhooks share one CA bundle; past this many trusts the pools start over. */
-const MAX_AGENTS = 32;
+/** Past this many pools (addresses x trusts) the idle ones start over. */
+const MAX_POOLS = 64;
 
-/** Call plans per clientConfig object (configurations are immutable snapshots) and pools per CA bundle. */
+/** Call plans per clientConfig object (configurations are immutable snapshots) and connection pools. */
 export class WebhookEndpoints {
   private readonly plans = new WeakMap<WebhookClientConfig, Endpoint>();
-  private readonly agents = new Map<string, Agent>();
+  private readonly trusts = new Map<string, number>();
+  private readonly pools = new Map<string, Http1Pool>();
 
-  constructor(private readonly maxSockets = 16) {}
+  /** `maxConnections` per pool: concurrent calls to one webhook server beyond it wait for a connection. */
+  constructor(private readonly maxConnections = 16) {}
 
   /** The plan of `cc` called with `timeoutSeconds`; made once per clientConfig object. */
   async plan(cc: WebhookClientConfig, timeoutSeconds: number): Promise<Endpoint> {
@@ -38,13 +40,9 @@ export class WebhookEndpoints {
     const ca = decodeCaBundle(cc.caBundle);
     // A URL target does not depend on the cluster: parse it once (it throws as a call would).
     const fixed = cc.url ? await resolveTarget(cc, timeoutSeconds, () => Promise.reject(new Error('unreachable'))) : undefined;
-    const plan: Endpoint = {
-      clientConfig: cc,
-      timeoutSeconds,
-      ...(fixed ? { fixed } : {}),
-      ...(ca ? { secureContext: secureContextFor({ ca }) } : {}),
-      agent: this.agentFor(ca ?? ''),
-    };
+    let trust = this.trusts.get(ca ?? '');
+    if (trust === undefined) this.trusts.set(ca ?? '', (trust = this.trusts.size));
+    const plan: Endpoint = { clientConfig: cc, timeoutSeconds, trust, ...(fixed ? { fixed } : {}), ...(ca ? { secureContext: secureContextFor({ ca }) } : {}) };
     this.plans.set(cc, plan);
     return plan;
   }
@@ -54,19 +52,32 @@ export class WebhookEndpoints {
     return plan.fixed ?? resolveTarget(plan.clientConfig, plan.timeoutSeconds, resolve);
   }
 
-  /** Closes every kept-alive connection. */
-  close(): void {
-    for (const a of this.agents.values()) a.destroy();
-    this.agents.clear();
+  /** The pool of connections to `target` trusted as `plan` says. */
+  pool(plan: Endpoint, target: CallTarget): Http1Pool {
+    const key = `${plan.trust}|${target.host}|${target.port}|${target.servername}`;
+    let pool = this.pools.get(key);
+    if (!pool) {
+      if (this.pools.size >= MAX_POOLS) this.dropIdlePools();
+      const origin = { host: target.host, port: target.port, servername: target.servername, ...(plan.secureContext ? { secureContext: plan.secureContext } : {}) };
+      pool = new Http1Pool(origin, this.maxConnections);
+      this.pools.set(key, pool);
+    }
+    return pool;
   }
 
-  private agentFor(ca: string): Agent {
-    let agent = this.agents.get(ca);
-    if (!agent) {
-      if (this.agents.size >= MAX_AGENTS) this.close();
-      agent = new Agent({ keepAlive: true, maxSockets: this.maxSockets });
-      this.agents.set(ca, agent);
+  /** Closes every kept-alive connection. */
+  close(): void {
+    for (const p of this.pools.values()) p.close();
+    this.pools.clear();
+  }
+
+  /** Forgets pools with no open connection (endpoints that moved away). */
+  private dropIdlePools(): void {
+    for (const [key, p] of this.pools) {
+      if (p.size === 0) {
+        p.close();
+        this.pools.delete(key);
+      }
     }
-    return agent;
   }
 }
