@@ -8,7 +8,12 @@ export type JSONPatchOperation =
 
 type Json = Record<string, unknown> | unknown[];
 
-const keysOf = (o: Json): string[] => (Array.isArray(o) ? Array.from({ length: o.length }, (_, i) => String(i)) : Object.keys(o));
+function keysOf(o: Json): string[] {
+  if (!Array.isArray(o)) return Object.keys(o);
+  const keys = new Array<string>(o.length);
+  for (let i = 0; i < o.length; i++) keys[i] = String(i);
+  return keys;
+}
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 const escape = (k: string): string => (k.includes('/') || k.includes('~') ? k.replace(/~/g, '~0').replace(/\//g, '~1') : k);
 /** A value as JSON would carry it (fast-json-patch clones through JSON: undefined becomes null). */

@@ -4,11 +4,12 @@
  * at once; failurePolicy, dry-run side effects, timeouts and denials handled as upstream.
  */
 import { randomUUID } from 'node:crypto';
-import fastJsonPatch from 'fast-json-patch';
+import type fastJsonPatch from 'fast-json-patch';
 import { StatusError, badRequest, internalError, type KubeObject } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
 import { postJson, type ServiceResolver } from './call.js';
 import { WebhookEndpoints } from './endpoints.js';
+import { applyWebhookPatch } from './json-patch.js';
 import {
   isExemptResource,
   matchingResource,
@@ -176,7 +177,7 @@ export class WebhookDispatcher {
  */
 function applyPatch(obj: KubeObject, patch: fastJsonPatch.Operation[]): KubeObject {
   try {
-    return fastJsonPatch.applyPatch(JSON.parse(JSON.stringify(obj)) as KubeObject, patch, true, true).newDocument;
+    return applyWebhookPatch(obj, JSON.parse(JSON.stringify(obj)) as KubeObject, patch);
   } catch (err) {
     if (err instanceof StatusError) throw err;
     throw internalError(err instanceof Error ? err.message : String(err), err);
