@@ -77,6 +77,13 @@ test('Http1Pool: at most max connections, queued calls get freed ones, closed id
     assert.deepEqual(slow.map((r) => r.status), ['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'rejected', 'rejected']);
     assert.match(String((slow[5] as PromiseRejectedResult).reason), /context deadline exceeded/);
     assert.equal(await post('/after'), '/after');
+    // Connections idle longer than maxIdleMs are closed rather than reused.
+    const strict = new Http1Pool({ host: '127.0.0.1', port, servername: 'pool.test', secureContext: secureContextFor({ ca: ca.certPem }) }, 3, -1);
+    const before = sockets.length;
+    for (let i = 0; i < 3; i++) assert.equal((await strict.post('/s', '', Buffer.alloc(0), { maxBody: 1024, timeoutMs: 10_000 })).body.toString(), '/s');
+    assert.equal(sockets.length - before, 3, 'a new connection per call');
+    assert.equal(strict.size, 1, 'the stale ones are closed');
+    strict.close();
   } finally {
     pool.close();
     server.closeAllConnections();

@@ -125,6 +125,9 @@ function parseHead(text: string): { status: number; length?: number; chunked: bo
     const line = lines[i]!;
     const colon = line.indexOf(':');
     if (colon <= 0) throw new Error('Parse Error: Invalid header value char');
+    // Only Content-Length, Transfer-Encoding and Connection matter: skip the rest cheaply.
+    const first = line.charCodeAt(0) | 0x20;
+    if (first !== 0x63 && first !== 0x74) continue;
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
     if (name === 'content-length') {
@@ -140,7 +143,8 @@ function parseHead(text: string): { status: number; length?: number; chunked: bo
   const status = Number(m[2]);
   // Responses without a body.
   if (status === 204 || status === 304) return { status, length: 0, chunked: false, close };
-  return chunked ? { status, chunked, close } : { status, ...(length !== undefined ? { length } : {}), chunked, close };
+  if (chunked || length === undefined) return { status, chunked, close };
+  return { status, length, chunked, close };
 }
 
 /** A request waiting for a connection: given one, or told a slot is free (undefined) to dial itself. */
@@ -150,6 +154,12 @@ interface Waiter {
 }
 
 const ignore = (): void => {};
+
+/**
+ * Idle connections older than this are not reused: well within the 65 s virt-api (and the API
+ * server) keep them, so a call never races the server closing its end of an idle connection.
+ */
+export const MAX_IDLE_MS = 30_000;
 
 /** A call's deadline (a timer and one listener: cheaper than an AbortSignal per call). */
 class Deadline {
@@ -181,13 +191,15 @@ const deadlineExceeded = (): Error => new Error('context deadline exceeded');
 export class Http1Pool {
   private readonly idle: TLSSocket[] = [];
   private readonly waiting: Waiter[] = [];
-  private readonly drops = new WeakMap<TLSSocket, () => void>();
+  /** Per idle connection: what drops it when the server closes it, and since when it is idle. */
+  private readonly idleState = new WeakMap<TLSSocket, { drop: () => void; since: number }>();
   private open = 0;
   private closed = false;
 
   constructor(
     private readonly origin: Origin,
     private readonly max = 16,
+    private readonly maxIdleMs = MAX_IDLE_MS,
   ) {}
 
   /** Connections open now (idle or in use). */
@@ -268,8 +280,10 @@ export class Http1Pool {
       if (deadline.expired) throw deadlineExceeded();
       const idle = this.idle.pop();
       if (idle) {
-        this.unwatchIdle(idle);
-        return idle;
+        const since = this.unwatchIdle(idle);
+        if (performance.now() - since <= this.maxIdleMs) return idle;
+        this.discard(idle);
+        continue;
       }
       if (this.open < this.max) return this.dial(deadline);
       const given = await this.wait(deadline);
@@ -344,20 +358,22 @@ export class Http1Pool {
       if (i >= 0) this.idle.splice(i, 1);
       this.discard(socket);
     };
-    this.drops.set(socket, drop);
+    this.idleState.set(socket, { drop, since: performance.now() });
     socket.on('end', drop);
     socket.on('close', drop);
     socket.on('error', drop);
     this.idle.push(socket);
   }
 
-  private unwatchIdle(socket: TLSSocket): void {
-    const drop = this.drops.get(socket);
-    if (!drop) return;
-    this.drops.delete(socket);
-    socket.off('end', drop);
-    socket.off('close', drop);
-    socket.off('error', drop);
+  /** Stops watching an idle connection; when it became idle. */
+  private unwatchIdle(socket: TLSSocket): number {
+    const state = this.idleState.get(socket);
+    if (!state) return performance.now();
+    this.idleState.delete(socket);
+    socket.off('end', state.drop);
+    socket.off('close', state.drop);
+    socket.off('error', state.drop);
+    return state.since;
   }
 
   /** Closes a connection that may not be reused; the next waiting request may dial in its place. */
