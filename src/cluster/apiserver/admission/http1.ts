@@ -222,6 +222,10 @@ export class Http1Pool {
 
   private exchange(socket: TLSSocket, path: string, headers: string, payload: Buffer, maxBody: number, deadline: Deadline): Promise<Http1Response> {
     return new Promise<Http1Response>((resolve, reject) => {
+      if (deadline.expired) {
+        this.release(socket);
+        return reject(deadlineExceeded());
+      }
       const parser = new ResponseParser(maxBody);
       let done = false;
       const finish = (err: Error | undefined, res?: Http1Response): void => {
