@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import https from 'node:https';
-import { close, createVirtApiServer, listen } from './server.js';
+import { close, createVirtApiServer, listen, requestPath } from './server.js';
 import { selfSignedServingCert } from './serving-cert.js';
 import { WEBHOOK_PATHS } from './handlers.js';
 import { memoryDeps, reviewFor } from './testing.js';
@@ -86,4 +86,12 @@ test("virt-api keeps the API server's webhook connections open between bursts: o
     agent.destroy();
     await close(server);
   }
+});
+
+test('requestPath: the pathname new URL gives, for plain and unusual request targets', () => {
+  const targets = [
+    undefined, '/', '/virtualmachineinstances-mutate?timeout=10s', '/healthz', '/apis/subresources.kubevirt.io/v1?x=1#f', '/a#frag?x',
+    '/a/../b', '/a/./b', '/%2e%2e/x', '/a%20b', '//evil.example/x', '/a\\b', '/a b', '/é', '/a"b<c>`{}', '*', 'x/y', '', '/.well-known/x', '/a?b/../c',
+  ];
+  for (const t of targets) assert.equal(requestPath(t), new URL(t ?? '/', 'https://virt-api').pathname, `target ${String(t)}`);
 });

@@ -26,6 +26,21 @@ export interface ServerOptions {
   readonly subresources?: SubresourceDeps;
 }
 
+/** Characters after which `new URL` would rewrite a path (dot segments, escapes, backslashes, `//host`). */
+const NEEDS_URL_PARSING = /\/\.|[\\%"<>`{}]|^\/\/|[^\x21-\x7e]/;
+
+/**
+ * The pathname of a request target, as `new URL(target, base).pathname` gives it; plain paths (the
+ * API server's webhook calls) are cut at `?`/`#` without building a URL.
+ */
+export function requestPath(target: string | undefined): string {
+  const t = target ?? '/';
+  const end = t.search(/[?#]/);
+  const path = end < 0 ? t : t.slice(0, end);
+  if (path.startsWith('/') && !NEEDS_URL_PARSING.test(path)) return path;
+  return new URL(t, 'https://virt-api').pathname;
+}
+
 function send(res: ServerResponse, code: number, body: unknown): void {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   res.writeHead(code, { 'Content-Type': typeof body === 'string' ? 'text/plain' : 'application/json', 'Content-Length': Buffer.byteLength(text) });
@@ -57,7 +72,7 @@ export function createVirtApiServer(opts: ServerOptions): https.Server {
   const tls = sub ? { requestCert: true, rejectUnauthorized: false, ca: sub.requestHeader.caPem } : {};
   const subresources = sub ? subresourceHandler(sub) : undefined;
   const server = https.createServer({ cert: opts.certPem, key: opts.keyPem, ...tls }, (req, res) => {
-    const path = new URL(req.url ?? '/', 'https://virt-api').pathname;
+    const path = requestPath(req.url);
     if (subresources && isSubresourcePath(path)) return subresources(req, res);
     if (req.method === 'GET' && path === '/healthz') return send(res, 200, 'ok');
     if (req.method === 'GET' && path === '/readyz') return (opts.ready?.() ?? true) ? send(res, 200, 'ok') : send(res, 503, 'cluster configuration not synced');

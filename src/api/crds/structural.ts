@@ -21,7 +21,6 @@ const typeMatches = (want: string, v: unknown): boolean => {
   return got === want || (want === 'number' && got === 'integer');
 };
 
-const join = (path: string, key: string): string => (path ? `${path}.${key}` : key);
 const regexCache = new Map<string, RegExp>();
 const regex = (p: string): RegExp => {
   let r = regexCache.get(p);
@@ -29,64 +28,118 @@ const regex = (p: string): RegExp => {
   return r;
 };
 
-function checkScalar(s: Schema, v: unknown, path: string, out: FieldError[]): void {
+/**
+ * Where the walk is, kept as a stack of keys and indices: the field path string is only built
+ * for an error (most objects have none), so walking allocates nothing per field.
+ */
+class Path {
+  private readonly parts: (string | number)[] = [];
+  /** 0: `.key` (a property), 1: `[i]` (an item or a map key). */
+  private readonly kinds: number[] = [];
+
+  constructor(private readonly prefix: string) {}
+
+  push(part: string | number, kind: 0 | 1): void {
+    this.parts.push(part);
+    this.kinds.push(kind);
+  }
+
+  pop(): void {
+    this.parts.pop();
+    this.kinds.pop();
+  }
+
+  /** The path as apiextensions prints it: `spec.list[0].name`, `spec.map[key]`. */
+  toString(): string {
+    let s = this.prefix;
+    for (let i = 0; i < this.parts.length; i++) {
+      const part = String(this.parts[i]);
+      s = this.kinds[i] === 0 ? (s ? `${s}.${part}` : part) : `${s}[${part}]`;
+    }
+    return s;
+  }
+}
+
+function checkScalar(s: Schema, v: unknown, at: Path, out: FieldError[]): void {
   const enumValues = s['enum'] as unknown[] | undefined;
-  if (enumValues && !enumValues.includes(v)) out.push(notSupported(path, v, enumValues.map(String)));
+  if (enumValues && !enumValues.includes(v)) out.push(notSupported(String(at), v, enumValues.map(String)));
   if (typeof v === 'number') {
-    if (typeof s['minimum'] === 'number' && v < s['minimum']) out.push(invalid(path, v, `${path} in body should be greater than or equal to ${s['minimum']}`));
-    if (typeof s['maximum'] === 'number' && v > s['maximum']) out.push(invalid(path, v, `${path} in body should be less than or equal to ${s['maximum']}`));
+    if (typeof s['minimum'] === 'number' && v < s['minimum']) out.push(invalid(String(at), v, `${String(at)} in body should be greater than or equal to ${s['minimum']}`));
+    if (typeof s['maximum'] === 'number' && v > s['maximum']) out.push(invalid(String(at), v, `${String(at)} in body should be less than or equal to ${s['maximum']}`));
   }
   if (typeof v === 'string') {
-    if (typeof s['minLength'] === 'number' && [...v].length < s['minLength']) out.push(invalid(path, v, `${path} in body should be at least ${s['minLength']} chars long`));
-    if (typeof s['pattern'] === 'string' && !regex(s['pattern']).test(v)) out.push(invalid(path, v, `${path} in body should match '${s['pattern']}'`));
+    if (typeof s['minLength'] === 'number' && [...v].length < s['minLength']) out.push(invalid(String(at), v, `${String(at)} in body should be at least ${s['minLength']} chars long`));
+    if (typeof s['pattern'] === 'string' && !regex(s['pattern']).test(v)) out.push(invalid(String(at), v, `${String(at)} in body should match '${s['pattern']}'`));
   }
 }
 
 /** Field errors of `value` against `schema`; `path` prefixes every field (e.g. '' for an object root). */
 export function validateStructural(schema: Schema, value: unknown, path = ''): FieldError[] {
   const out: FieldError[] = [];
-  walk(schema, value, path, out);
+  walk(schema, value, new Path(path), out);
   return out;
 }
 
-function walk(s: Schema, v: unknown, path: string, out: FieldError[]): void {
+function walk(s: Schema, v: unknown, at: Path, out: FieldError[]): void {
   if (v === null) {
-    if (s['nullable'] !== true) out.push(invalid(path, 'null', `${path} in body must be of type ${typeof s['type'] === 'string' ? s['type'] : 'integer,string'}: "null"`));
+    if (s['nullable'] !== true) out.push(invalid(String(at), 'null', `${String(at)} in body must be of type ${typeof s['type'] === 'string' ? s['type'] : 'integer,string'}: "null"`));
     return;
   }
   if (s['x-kubernetes-int-or-string'] === true) {
     const t = typeOf(v);
-    if (t !== 'integer' && t !== 'string') out.push(invalid(path, t, `${path} in body must be of type integer,string: "${t}"`));
-    else checkScalar(s, v, path, out);
+    if (t !== 'integer' && t !== 'string') out.push(invalid(String(at), t, `${String(at)} in body must be of type integer,string: "${t}"`));
+    else checkScalar(s, v, at, out);
     return;
   }
   const type = s['type'] as string | undefined;
   if (type && !typeMatches(type, v)) {
-    out.push(invalid(path, typeOf(v), `${path} in body must be of type ${type}: "${typeOf(v)}"`));
+    out.push(invalid(String(at), typeOf(v), `${String(at)} in body must be of type ${type}: "${typeOf(v)}"`));
     return;
   }
   if (Array.isArray(v)) {
     if (typeof s['maxItems'] === 'number' && v.length > s['maxItems']) {
-      out.push({ type: 'FieldValueTooMany', field: path, value: v.length, detail: `must have at most ${s['maxItems']} items` });
+      out.push({ type: 'FieldValueTooMany', field: String(at), value: v.length, detail: `must have at most ${s['maxItems']} items` });
     }
     const items = s['items'] as Schema | undefined;
-    if (items) v.forEach((item, i) => walk(items, item, `${path}[${i}]`, out));
+    if (!items) return;
+    for (let i = 0; i < v.length; i++) {
+      at.push(i, 1);
+      walk(items, v[i], at, out);
+      at.pop();
+    }
     return;
   }
   if (typeof v === 'object') {
     const obj = v as Record<string, unknown>;
-    for (const r of (s['required'] as string[] | undefined) ?? []) if (obj[r] === undefined) out.push(required(join(path, r), ''));
+    const req = s['required'] as string[] | undefined;
+    if (req) {
+      for (const r of req) {
+        if (obj[r] !== undefined) continue;
+        at.push(r, 0);
+        out.push(required(String(at), ''));
+        at.pop();
+      }
+    }
     const props = s['properties'] as Record<string, Schema> | undefined;
     const additional = s['additionalProperties'];
-    for (const [k, child] of Object.entries(obj)) {
+    const extra = typeof additional === 'object' && additional !== null ? (additional as Schema) : undefined;
+    for (const k of Object.keys(obj)) {
+      const child = obj[k];
       if (child === undefined) continue;
       const ps = props?.[k];
-      if (ps) walk(ps, child, join(path, k), out);
-      else if (typeof additional === 'object' && additional !== null) walk(additional as Schema, child, `${path}[${k}]`, out);
+      if (ps) {
+        at.push(k, 0);
+        walk(ps, child, at, out);
+        at.pop();
+      } else if (extra) {
+        at.push(k, 1);
+        walk(extra, child, at, out);
+        at.pop();
+      }
     }
     return;
   }
-  checkScalar(s, v, path, out);
+  checkScalar(s, v, at, out);
 }
 
 /**

@@ -2,10 +2,8 @@
  * The HTTPS leg of a webhook call: where clientConfig points (a URL, or a Service resolved through
  * its Endpoints with the TLS name `<svc>.<ns>.svc`), and one JSON POST with a deadline.
  */
-import { request, type Agent } from 'node:https';
-import { isIP } from 'node:net';
 import type { WebhookClientConfig } from './types.js';
-import { secureContextFor } from '../tls-contexts.js';
+import type { Http1Pool, Http1Response } from './http1.js';
 
 /** Resolves a Service port to an address that serves it (the core picks a ready Endpoints address). */
 export type ServiceResolver = (namespace: string, name: string, port: number) => Promise<{ host: string; port: number }>;
@@ -56,67 +54,26 @@ export async function resolveTarget(cc: WebhookClientConfig, timeoutSeconds: num
 }
 
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+const HEADERS = 'Content-Type: application/json\r\nAccept: application/json\r\n';
 
 /**
- * POSTs `body` as JSON and parses the JSON answer. Rejects with Go-like wording:
- * `Post "<url>": context deadline exceeded` on timeout, the status code on a non-2xx answer.
+ * POSTs `body` as JSON over a connection of `pool` (which must lead to `target`) and parses the
+ * JSON answer. Rejects with Go-like wording: `Post "<url>": context deadline exceeded` on timeout,
+ * the status code on a non-2xx answer.
  */
-export function postJson(target: CallTarget, body: unknown, opts: { ca?: string; timeoutMs: number; agent?: Agent }): Promise<unknown> {
+export async function postJson(pool: Http1Pool, target: CallTarget, body: unknown, timeoutMs: number): Promise<unknown> {
   const payload = Buffer.from(JSON.stringify(body));
-  return new Promise((resolvePromise, reject) => {
-    let settled = false;
-    const fail = (why: string, cause?: unknown): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(new Error(`Post "${target.url}": ${why}`, { cause }));
-    };
-    const req = request({
-      host: target.host,
-      port: target.port,
-      path: target.path,
-      method: 'POST',
-      // SNI may not be an IP address; Node then checks the certificate against `host` instead.
-      servername: isIP(target.servername) ? undefined : target.servername,
-      // `ca` stays beside the context so the agent never pools connections of different trust together.
-      ...(opts.ca ? { ca: opts.ca, secureContext: secureContextFor({ ca: opts.ca }) } : {}),
-      agent: opts.agent,
-      headers: { 'content-type': 'application/json', accept: 'application/json', 'content-length': payload.length },
-    });
-    const timer = setTimeout(() => {
-      fail('context deadline exceeded');
-      req.destroy();
-    }, opts.timeoutMs);
-    req.on('error', (err) => fail(err.message, err));
-    req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_RESPONSE_BYTES) {
-          fail('response body too large');
-          req.destroy();
-        } else chunks.push(c);
-      });
-      res.on('error', (err) => fail(err.message, err));
-      res.on('end', () => {
-        if (settled) return;
-        const text = Buffer.concat(chunks).toString('utf8');
-        const code = res.statusCode ?? 0;
-        if (code < 200 || code > 299) {
-          fail(`the server responded with the status code ${code} but did not return more information`);
-          return;
-        }
-        try {
-          const parsed: unknown = JSON.parse(text);
-          settled = true;
-          clearTimeout(timer);
-          resolvePromise(parsed);
-        } catch (err) {
-          fail(`invalid JSON in response: ${(err as Error).message}`, err);
-        }
-      });
-    });
-    req.end(payload);
-  });
+  const fail = (why: string, cause?: unknown): Error => new Error(`Post "${target.url}": ${why}`, { cause });
+  let res: Http1Response;
+  try {
+    res = await pool.post(target.path, HEADERS, payload, { maxBody: MAX_RESPONSE_BYTES, timeoutMs });
+  } catch (err) {
+    throw fail(err instanceof Error ? err.message : String(err), err);
+  }
+  if (res.status < 200 || res.status > 299) throw fail(`the server responded with the status code ${res.status} but did not return more information`);
+  try {
+    return JSON.parse(res.body.toString('utf8')) as unknown;
+  } catch (err) {
+    throw fail(`invalid JSON in response: ${(err as Error).message}`, err);
+  }
 }

@@ -4,14 +4,17 @@
  * at once; failurePolicy, dry-run side effects, timeouts and denials handled as upstream.
  */
 import { randomUUID } from 'node:crypto';
-import { Agent } from 'node:https';
-import fastJsonPatch from 'fast-json-patch';
+import type fastJsonPatch from 'fast-json-patch';
 import { StatusError, badRequest, internalError, type KubeObject } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
-import { decodeCaBundle, postJson, resolveTarget, type ServiceResolver } from './call.js';
+import { postJson, type ServiceResolver } from './call.js';
+import { WebhookEndpoints } from './endpoints.js';
+import { applyWebhookPatch } from './json-patch.js';
 import {
   isExemptResource,
   matchingResource,
+  mayMatch,
+  ruleResources,
   namespaceSelectorMatches,
   objectSelectorMatches,
   type EquivalentResources,
@@ -47,15 +50,30 @@ interface Candidate {
   readonly info: ResourceInfo;
 }
 
-function webhooksOf(configs: readonly KubeObject[]): Webhook[] {
-  return [...configs]
-    .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
-    .flatMap((c) => (Array.isArray(c.webhooks) ? (c.webhooks as Webhook[]) : []));
+/** The webhooks of a configuration list in call order, and the resources their rules name. */
+interface WebhookList {
+  readonly webhooks: readonly Webhook[];
+  readonly resources: ReadonlySet<string> | undefined;
+}
+
+/** Per configuration list: the store hands out the same frozen list until a configuration changes. */
+const webhookLists = new WeakMap<readonly KubeObject[], WebhookList>();
+
+function webhooksOf(configs: readonly KubeObject[]): WebhookList {
+  let list = webhookLists.get(configs);
+  if (!list) {
+    const webhooks = [...configs]
+      .sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''))
+      .flatMap((c) => (Array.isArray(c.webhooks) ? (c.webhooks as Webhook[]) : []));
+    list = { webhooks, resources: ruleResources(webhooks) };
+    if (Object.isFrozen(configs)) webhookLists.set(configs, list);
+  }
+  return list;
 }
 
 /** Sends AdmissionReviews to the webhooks a request matches. */
 export class WebhookDispatcher {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  private readonly endpoints = new WebhookEndpoints();
 
   constructor(private readonly opts: WebhookDispatcherOptions) {}
 
@@ -68,13 +86,15 @@ export class WebhookDispatcher {
     let object = attrs.object;
     let changes = 0;
     const calledAt = new Map<Candidate, number>();
+    // Whether a patch changed the object only matters to reinvocation: skip comparing without it.
+    const reinvoking = candidates.some((c) => c.webhook.reinvocationPolicy === 'IfNeeded');
     const run = async (c: Candidate): Promise<void> => {
       calledAt.set(c, changes);
       const outcome = await this.call(c, { ...attrs, object }, true);
       if (outcome?.allowed && outcome.patch && outcome.patch.length > 0 && object) {
         const patched = applyPatch(atVersion(object, c.info)!, outcome.patch);
         const back = atVersion(patched, attrs.resource)!;
-        if (JSON.stringify(back) !== JSON.stringify(object)) changes++;
+        if (reinvoking && JSON.stringify(back) !== JSON.stringify(object)) changes++;
         object = back;
       }
     };
@@ -96,13 +116,16 @@ export class WebhookDispatcher {
 
   /** Closes kept-alive connections to webhooks. */
   close(): void {
-    this.agent.destroy();
+    this.endpoints.close();
   }
 
   private async candidates(configs: readonly KubeObject[], attrs: AdmissionAttributes): Promise<Candidate[]> {
     if (isExemptResource(attrs.resource)) return [];
+    const list = webhooksOf(configs);
+    // Most requests (events, pods, leases...) are for resources no webhook names.
+    if (!mayMatch(list.resources, attrs, this.opts.equivalentResources)) return [];
     const out: Candidate[] = [];
-    for (const webhook of webhooksOf(configs)) {
+    for (const webhook of list.webhooks) {
       const info = matchingResource(webhook, attrs, this.opts.equivalentResources);
       if (!info) continue;
       if (!(await namespaceSelectorMatches(webhook, attrs, this.opts.namespaceLabels))) continue;
@@ -138,13 +161,9 @@ export class WebhookDispatcher {
     const timeoutSeconds = w.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     let body: unknown;
     try {
-      const target = await resolveTarget(w.clientConfig, timeoutSeconds, this.opts.resolveService);
-      const ca = decodeCaBundle(w.clientConfig.caBundle);
-      body = await postJson(target, buildReview(version, uid, attrs, c.info), {
-        timeoutMs: timeoutSeconds * 1000,
-        agent: this.agent,
-        ...(ca ? { ca } : {}),
-      });
+      const plan = await this.endpoints.plan(w.clientConfig, timeoutSeconds);
+      const target = await this.endpoints.target(plan, this.opts.resolveService);
+      body = await postJson(this.endpoints.pool(plan, target), target, buildReview(version, uid, attrs, c.info), timeoutSeconds * 1000);
     } catch (err) {
       throw new WebhookCallError(w.name, `failed to call webhook: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -152,10 +171,13 @@ export class WebhookDispatcher {
   }
 }
 
-/** Applies a webhook's JSON patch; a patch that does not apply is a 500 as upstream. */
+/**
+ * Applies a webhook's JSON patch to one JSON copy of `obj` (the patch, freshly decoded, is ours to
+ * give away); a patch that does not apply is a 500 as upstream.
+ */
 function applyPatch(obj: KubeObject, patch: fastJsonPatch.Operation[]): KubeObject {
   try {
-    return fastJsonPatch.applyPatch(structuredClone(obj), patch, true, false).newDocument;
+    return applyWebhookPatch(obj, JSON.parse(JSON.stringify(obj)) as KubeObject, patch);
   } catch (err) {
     if (err instanceof StatusError) throw err;
     throw internalError(err instanceof Error ? err.message : String(err), err);

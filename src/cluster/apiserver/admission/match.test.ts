@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
-import { matchingResource, namespaceSelectorMatches, objectSelectorMatches, ruleMatches, isExemptResource, type RuleTarget } from './match.js';
+import { matchingResource, mayMatch, namespaceSelectorMatches, objectSelectorMatches, ruleMatches, ruleResources, isExemptResource, type RuleTarget } from './match.js';
 import type { AdmissionAttributes, Webhook } from './types.js';
 
 function info(group: string, version: string, plural: string, kind: string, namespaced = true): ResourceInfo {
@@ -89,4 +89,20 @@ test('namespaceSelector: stored labels, a namespace\'s own labels, cluster-scope
     (err: unknown) => err instanceof StatusError && err.code === 404 && err.message === 'namespaces "gone" not found',
   );
   assert.ok(await namespaceSelectorMatches({ name: 'w', clientConfig: {} }, { operation: 'CREATE', resource: pods, namespace: 'gone', user }, lookup));
+});
+
+test('ruleResources/mayMatch: a request for a resource no rule names cannot match; `*` and equivalents can', () => {
+  const hook = (resources: string[]): Webhook => ({ name: 'h', clientConfig: {}, rules: [{ operations: ['*'], apiGroups: ['*'], apiVersions: ['*'], resources }] });
+  const attrs = (resource: ResourceInfo): AdmissionAttributes => ({ operation: 'CREATE', resource, namespace: 'ns', user });
+  const vmisOnly = ruleResources([hook(['virtualmachineinstances']), hook(['pods/status'])]);
+  const cases: [string, ReadonlySet<string> | undefined, ResourceInfo, boolean, ((i: ResourceInfo) => readonly ResourceInfo[])?][] = [
+    ['named resource', vmisOnly, vmiV1, true],
+    ['resource named with a subresource', vmisOnly, pods, true],
+    ['unnamed resource', vmisOnly, nodes, false],
+    ['an equivalent is named', vmisOnly, info('example.io', 'v1', 'vmis', 'VMI'), true, () => [vmiAlpha]],
+    ['no equivalent is named', vmisOnly, namespaces, false, () => [nodes]],
+    ['wildcard rule', ruleResources([hook(['virtualmachineinstances']), hook(['*/status'])]), nodes, true],
+    ['no webhooks', ruleResources([]), pods, false],
+  ];
+  for (const [name, resources, resource, want, eq] of cases) assert.equal(mayMatch(resources, attrs(resource), eq), want, name);
 });

@@ -104,6 +104,31 @@ export function matchingResource(webhook: Webhook, attrs: AdmissionAttributes, e
   return equivalents(attrs.resource).find((info) => info !== attrs.resource && matches(info));
 }
 
+/**
+ * The resources (before any `/subresource`) the rules of `webhooks` name, for a quick "can any of
+ * them match?" test; undefined when some rule names `*` (anything may match).
+ */
+export function ruleResources(webhooks: readonly Webhook[]): ReadonlySet<string> | undefined {
+  const out = new Set<string>();
+  for (const w of webhooks) {
+    for (const rule of w.rules ?? []) {
+      for (const p of rule.resources ?? []) {
+        const slash = p.indexOf('/');
+        const res = slash < 0 ? p : p.slice(0, slash);
+        if (res === '*') return undefined;
+        out.add(res);
+      }
+    }
+  }
+  return out;
+}
+
+/** False when no rule of a list with these `ruleResources` can match the request's resource (nor an equivalent). */
+export function mayMatch(resources: ReadonlySet<string> | undefined, attrs: AdmissionAttributes, equivalents?: EquivalentResources): boolean {
+  if (!resources || resources.has(attrs.resource.plural)) return true;
+  return equivalents !== undefined && equivalents(attrs.resource).some((info) => resources.has(info.plural));
+}
+
 function labelsOf(obj: { metadata?: { labels?: Record<string, string> } } | undefined): Record<string, string> | undefined {
   return obj?.metadata?.labels;
 }
