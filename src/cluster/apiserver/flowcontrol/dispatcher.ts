@@ -36,8 +36,12 @@ export interface Admission {
   readonly done: () => void;
 }
 
-/** Defaults: a flow queue of twice upstream's queueLengthLimit (50), as the built-in clients do not retry 429 yet. */
-export const DEFAULT_FLOW_CONTROL: Required<FlowControlOptions> = { seats: 8, queueLengthLimit: 100, maxWaitMs: 1500, retryAfterSeconds: 1 };
+/**
+ * Defaults: 32 seats (8 made controller writes wait ~19 ms on seats held across webhook calls in the
+ * 50-VMI bench; with 32 they waited ~7 ms, docs/benchmarks.md); a flow queue of twice
+ * upstream's queueLengthLimit (50).
+ */
+export const DEFAULT_FLOW_CONTROL: Required<FlowControlOptions> = { seats: 32, queueLengthLimit: 100, maxWaitMs: 1500, retryAfterSeconds: 1 };
 
 const nodeRuntime: DispatcherRuntime = {
   now: () => performance.now(),
