@@ -86,6 +86,18 @@ test('LineSplitter: whole lines in order across chunk boundaries, blank lines sk
   assert.deepEqual(got, ['d']);
 });
 
+/** A kubeconfig for https://127.0.0.1:PORT trusting `caPem`, with bearer token `tok`. */
+function tokenKubeconfig(port: number, caPem: string): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(caPem).toString('base64') }],
+    users: [{ name: 'u', token: 'tok' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return kc;
+}
+
 test('KubeClient: requests carry the kubeconfig headers, JSON bodies and queries as before', async () => {
   const seen: { method?: string; url?: string; headers: Record<string, unknown>; body: string }[] = [];
   const ca = await createCa('test-ca');
@@ -107,13 +119,7 @@ test('KubeClient: requests carry the kubeconfig headers, JSON bodies and queries
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(ca.certPem).toString('base64') }],
-    users: [{ name: 'u', token: 'tok' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = tokenKubeconfig(port, ca.certPem);
   let kube: KubeClient | undefined;
   try {
     kube = await KubeClient.fromConfig(kc);
@@ -170,13 +176,7 @@ test('KubeClient: a 429 is retried after its Retry-After with the same body; oth
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(ca.certPem).toString('base64') }],
-    users: [{ name: 'u', token: 'tok' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kc = tokenKubeconfig(port, ca.certPem);
   let kube: KubeClient | undefined;
   try {
     kube = await KubeClient.fromConfig(kc);
