@@ -115,6 +115,12 @@ function processSteps(c: UpCluster, name: string, t: Track): void {
   t.domainDefined = born(`libvirt/etc/qemu/bench_${name}.xml`, 'birthtimeMs');
 }
 
+/** When each step of a VMI happened, in ms since the batch's first create was sent (to read the pipeline's order). */
+function timesFrom(t: Track, t0: number): Record<string, number> {
+  const keys = ['sent', 'created', 'podCreated', 'podBound', 'containerStarted', 'launcherReady', 'scheduled', 'syncStarted', 'running'] as const;
+  return Object.fromEntries(keys.filter((k) => t[k] !== undefined).map((k) => [k, Math.round((t[k] as number) - t0)]));
+}
+
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(name);
   return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
@@ -245,6 +251,7 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
   abort.abort();
   await Promise.all([watching, podWatch]);
   const ts = [...tracks.values()];
+  const t0 = Math.min(...ts.map((t) => t.sent));
   const ms = (f: (t: Track) => number | undefined) => ts.map((t) => (f(t) ?? NaN) - t.sent);
   const stats = (xs: number[]) => ({ p50: Math.round(pct(xs, 50)), p95: Math.round(pct(xs, 95)) });
   const mem = vmProcesses(c, names[0]!);
@@ -257,7 +264,7 @@ async function batch(c: UpCluster, client: KubeClient, n: number): Promise<Recor
     controlPlaneMs: stats(ts.map((t) => share(t, 'control'))),
     runtimeMs: stats(ts.map((t) => share(t, 'runtime'))),
     socketToScheduledMs: stats(ts.map((t) => stage(t, 'launcherReady', 'scheduled'))),
-    ...(process.argv.includes('--per-vmi') ? { perVMI: ts.map((t) => ({ ...Object.fromEntries(STAGES.map(([label, from, to]) => [label, Math.round(stage(t, from, to))])), 'socket -> Scheduled': Math.round(stage(t, 'launcherReady', 'scheduled')), 'socket -> disk image': Math.round(stage(t, 'launcherReady', 'imageBorn')) })) } : {}),
+    ...(process.argv.includes('--per-vmi') ? { perVMI: ts.map((t) => ({ ...Object.fromEntries(STAGES.map(([label, from, to]) => [label, Math.round(stage(t, from, to))])), 'socket -> Scheduled': Math.round(stage(t, 'launcherReady', 'scheduled')), 'socket -> disk image': Math.round(stage(t, 'launcherReady', 'imageBorn')), at: timesFrom(t, t0) })) } : {}),
     upCpuSeconds: { toReady: +upCpuToReady.toFixed(2), withSettle: +(upCpuSeconds(c) - cpuBefore).toFixed(2) },
     apiWritesPerVMI: { patches: +((writesAfter.patches - writesBefore.patches) / n).toFixed(1), updates: +((writesAfter.updates - writesBefore.updates) / n).toFixed(1) },
     apiRequestsPerVMI: perItem(requestsBefore.series, requestsAfter.series, n),
