@@ -15,6 +15,7 @@ import type { Caller } from '../rest/context.js';
 import { anonymousAllowed, anonymousUser, asksImpersonation, authenticate } from './authn.js';
 import { attributesOf, authorize, forbiddenFor, type StoreRbacSource } from './authz.js';
 import { parseRequestInfo, type RequestInfo } from './request-info.js';
+import { requestUrl, type RequestUrl } from './request-url.js';
 import { serveResource, type ResourceHandlerDeps } from './resources.js';
 import { writeError, writeJson } from './respond.js';
 import { readBody, decodeObject } from './body.js';
@@ -54,14 +55,14 @@ export interface HandlerDeps extends ResourceHandlerDeps {
 
 /** What the pipeline learnt about a request, for its metrics. */
 interface Seen {
-  url?: URL;
+  url?: RequestUrl;
   info?: RequestInfo;
   component?: string;
 }
 
 const notFoundStatus = (): StatusError => new StatusError(404, 'NotFound', 'the server could not find the requested resource');
 
-function fieldManagerOf(req: IncomingMessage, url: URL): string {
+function fieldManagerOf(req: IncomingMessage, url: RequestUrl): string {
   const fm = url.searchParams.get('fieldManager');
   if (fm) return fm;
   const ua = req.headers['user-agent'] ?? 'unknown';
@@ -74,7 +75,7 @@ function serveHealth(res: ServerResponse, ok: boolean): void {
   res.end(body);
 }
 
-function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: URL): void {
+function serveNonResource(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, url: RequestUrl): void {
   const p = url.pathname.replace(/\/+$/, '') || '/';
   if (/^\/(healthz|livez|readyz)(\/.*)?$/.test(p)) {
     serveHealth(res, !p.startsWith('/readyz') || deps.ready());
@@ -144,7 +145,7 @@ async function identify(deps: HandlerDeps, req: IncomingMessage): Promise<UserIn
 
 /** One request, end to end. */
 async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerResponse, seen: Seen): Promise<void> {
-  const url = new URL(req.url ?? '/', 'https://localhost');
+  const url = requestUrl(req.url ?? '/');
   const info = parseRequestInfo(req.method ?? 'GET', url);
   seen.url = url;
   seen.info = info;
@@ -158,7 +159,8 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
   }
   const turn = deps.flowControl && awaitTurn(deps.flowControl, info, user, res);
   if (turn) await turn;
-  if (deps.aggregation?.aggregator.match(url.pathname)) {
+  // Only /apis/{group}/{version}/... paths can belong to an aggregated API.
+  if (info.apiPrefix === 'apis' && deps.aggregation?.aggregator.match(url.pathname)) {
     seen.component = 'aggregator';
     await deps.aggregation.aggregator.proxy(req, res, user);
     return;
@@ -194,7 +196,7 @@ async function handle(deps: HandlerDeps, req: IncomingMessage, res: ServerRespon
 export function createUpgradeHandler(deps: HandlerDeps): (req: IncomingMessage, socket: Duplex, head: Buffer) => void {
   return (req, socket, head) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', 'https://localhost');
+      const url = requestUrl(req.url ?? '/');
       const user = await identify(deps, req);
       const info = parseRequestInfo(req.method ?? 'GET', url);
       if (user && deps.podProxy?.handles(info)) {

@@ -22,13 +22,23 @@ export interface RequestInfo {
 
 const isWatchParam = (v: string | null): boolean => v === 'true' || v === '1';
 
+/** The part of a URL parseRequestInfo reads (URL or http/request-url.ts's RequestUrl). */
+export type RequestTarget = Pick<URL, 'pathname' | 'search' | 'searchParams'>;
+
+/** Path segments, percent-decoded (decoding only when there is something to decode). */
+function segments(path: string): string[] {
+  const parts = path.split('/').filter((p) => p !== '');
+  return path.includes('%') ? parts.map(decodeURIComponent) : parts;
+}
+
 /** Derives RequestInfo from the HTTP method and URL (path + query). */
-export function parseRequestInfo(method: string, url: URL): RequestInfo {
+export function parseRequestInfo(method: string, url: RequestTarget): RequestInfo {
   const path = url.pathname;
-  const nonResource: RequestInfo = {
+  const nonResourceOf = (apiPrefix?: 'api' | 'apis'): RequestInfo => ({
     isResourceRequest: false,
     path,
     verb: method.toLowerCase(),
+    ...(apiPrefix ? { apiPrefix } : {}),
     apiGroup: '',
     apiVersion: '',
     namespace: '',
@@ -36,17 +46,17 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
     subresource: '',
     name: '',
     rest: [],
-  };
-  const parts = path.split('/').filter((p) => p !== '').map(decodeURIComponent);
+  });
+  const parts = segments(path);
   const prefix = parts[0];
-  if (prefix !== 'api' && prefix !== 'apis') return nonResource;
+  if (prefix !== 'api' && prefix !== 'apis') return nonResourceOf();
   let i = 1;
   let apiGroup = '';
   if (prefix === 'apis') {
-    if (parts.length < 4) return { ...nonResource, apiPrefix: prefix };
+    if (parts.length < 4) return nonResourceOf(prefix);
     apiGroup = parts[i++] ?? '';
   } else if (parts.length < 3) {
-    return { ...nonResource, apiPrefix: prefix };
+    return nonResourceOf(prefix);
   }
   const apiVersion = parts[i++] ?? '';
   let rest = parts.slice(i);
@@ -74,7 +84,7 @@ export function parseRequestInfo(method: string, url: URL): RequestInfo {
     case 'GET':
     case 'HEAD':
       verb = name ? 'get' : 'list';
-      if (watchPrefix || isWatchParam(url.searchParams.get('watch'))) verb = 'watch';
+      if (watchPrefix || (url.search !== '' && isWatchParam(url.searchParams.get('watch')))) verb = 'watch';
       break;
     case 'POST':
       verb = 'create';

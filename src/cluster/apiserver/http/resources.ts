@@ -18,7 +18,9 @@ import { decodeBody, decodeObject, readBody } from './body.js';
 import { WatchBatch } from './watch-batch.js';
 import { eventBytes } from './watch-lines.js';
 import type { RequestInfo } from './request-info.js';
-import { wantsPartialMetadata, wantsTable, writeJson } from './respond.js';
+import type { RequestUrl } from './request-url.js';
+import { wantsPartialMetadata, wantsTable, writeJson, writeJsonText } from './respond.js';
+import { mayAskConversion, servedJson } from './served-json.js';
 
 /** What serving resources needs beyond the REST layer. */
 export interface ResourceHandlerDeps extends RestDeps {
@@ -29,15 +31,15 @@ export interface ResourceHandlerDeps extends RestDeps {
 export interface ResourceRequest {
   readonly req: IncomingMessage;
   readonly res: ServerResponse;
-  readonly url: URL;
+  readonly url: RequestUrl;
   readonly info: RequestInfo;
   readonly resource: ServedResource;
   readonly caller: Caller;
 }
 
-const q = (url: URL, k: string): string | undefined => url.searchParams.get(k) ?? undefined;
+const q = (url: RequestUrl, k: string): string | undefined => url.searchParams.get(k) ?? undefined;
 
-function listQuery(url: URL): ListQuery {
+function listQuery(url: RequestUrl): ListQuery {
   return {
     labelSelector: q(url, 'labelSelector'),
     fieldSelector: q(url, 'fieldSelector'),
@@ -48,7 +50,7 @@ function listQuery(url: URL): ListQuery {
   };
 }
 
-function includeObject(url: URL): IncludeObject {
+function includeObject(url: RequestUrl): IncludeObject {
   const v = q(url, 'includeObject');
   return v === 'None' || v === 'Object' ? v : 'Metadata';
 }
@@ -74,7 +76,7 @@ function render(deps: RestDeps, rr: ResourceRequest, body: KubeObject | { metada
   return body;
 }
 
-function deleteOptions(url: URL, body: unknown): DeleteOptions {
+function deleteOptions(url: RequestUrl, body: unknown): DeleteOptions {
   const b = (body ?? {}) as DeleteOptions & { dryRun?: string[] };
   const grace = q(url, 'gracePeriodSeconds');
   const orphan = q(url, 'orphanDependents');
@@ -173,10 +175,14 @@ export async function serveResource(deps: ResourceHandlerDeps, rr: ResourceReque
   const dryRunParam = url.searchParams.getAll('dryRun');
   if (dryRunParam.some((v) => v !== 'All')) throw badRequest(`dryRun: Unsupported value: "${dryRunParam.join(',')}": supported values: "All"`);
   switch (info.verb) {
-    case 'get':
+    case 'get': {
       requireVerb(r, 'get');
-      writeJson(res, 200, render(deps, rr, getObject(deps, r, ns, info.name)));
+      // The stored text goes out as is when it is the served object (served-json.ts).
+      const json = mayAskConversion(req.headers.accept) ? undefined : servedJson(r, deps.store.storedJson(storageGr(r), ns, info.name));
+      if (json !== undefined) writeJsonText(res, 200, json);
+      else writeJson(res, 200, render(deps, rr, getObject(deps, r, ns, info.name)));
       return;
+    }
     case 'list':
       requireVerb(r, 'list');
       writeJson(res, 200, render(deps, rr, listObjects(deps, r, ns, listQuery(url))));

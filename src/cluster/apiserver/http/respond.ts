@@ -12,7 +12,11 @@ import { toJson } from '../store/json-memo.js';
  * again), once the store's open write batch is committed; if that commit fails, a 500 instead.
  */
 export function writeJson(res: ServerResponse, code: number, body: unknown): void {
-  const data = toJson(body);
+  writeJsonText(res, code, toJson(body));
+}
+
+/** writeJson for a body already serialised (`data` is JSON text), with the same wait for the open write batch. */
+export function writeJsonText(res: ServerResponse, code: number, data: string): void {
   afterCommit((err) => {
     if (res.destroyed) return;
     try {

@@ -184,6 +184,11 @@ export class Store {
     return e ? parse(e.data) : undefined;
   }
 
+  /** The stored JSON text of one object (what get() would parse), or undefined: for answers that send it as is. */
+  storedJson(gr: GroupResource, namespace: string, name: string): string | undefined {
+    return this.entry(resourceKey(gr), objectKey(namespace, name))?.data;
+  }
+
   /** Reads one object without copying it: the result is frozen and shared, for readers that only look. */
   peek(gr: GroupResource, namespace: string, name: string): KubeObject | undefined {
     const e = this.entry(resourceKey(gr), objectKey(namespace, name));
