@@ -94,3 +94,32 @@ test('an answer that throws does not hold back the others', async () => {
     assert.equal(ran.join(','), 'second');
   });
 });
+
+test('a failed first write of a turn (no savepoint) undoes only itself; the turn goes on in a new batch', async () => {
+  await withStore(async (s, path) => {
+    const rv = s.currentRv();
+    const events: string[] = [];
+    s.subscribe((ev) => events.push(`${ev.type} ${ev.name} ${ev.rv}`));
+    // It wrote a row before it failed: the rolled-back batch must take the row with it.
+    assert.throws(() => s.write(() => {
+      s.create(cms, cm('half'));
+      throw new Error('admission said no');
+    }), /admission said no/);
+    assert.equal(s.currentRv(), rv);
+    assert.equal(s.get(cms, 'ns', 'half'), undefined);
+    let answered = false;
+    afterCommit(() => (answered = true));
+    assert.ok(answered, 'no batch is left open by the failed write');
+    // A failure before any SQL (409) leaves nothing open either.
+    s.create(cms, cm('dup'));
+    await nextTurn();
+    assert.throws(() => s.create(cms, cm('dup')), (e: unknown) => e instanceof StatusError && e.code === 409);
+    s.create(cms, cm('after'));
+    assert.equal(s.get(cms, 'ns', 'after')?.metadata?.resourceVersion, String(rv + 2));
+    const outcome = new Promise<unknown>((resolve) => afterCommit(resolve));
+    await nextTurn();
+    assert.equal(await outcome, undefined);
+    assert.deepEqual(committedNames(path), ['ns/after', 'ns/dup']);
+    assert.deepEqual(events, [`ADDED dup ${rv + 1}`, `ADDED after ${rv + 2}`]);
+  });
+});

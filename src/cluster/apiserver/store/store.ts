@@ -369,13 +369,26 @@ export class Store {
   /** True while this turn's SQLite transaction is open (committed by commitBatch). */
   private batchOpen = false;
 
-  /** Opens this turn's transaction, to be committed once the turn's callbacks are done. */
-  private openBatch(): void {
-    if (this.batchOpen) return;
+  /** Opens this turn's transaction, to be committed once the turn's callbacks are done; false when it was open already. */
+  private openBatch(): boolean {
+    if (this.batchOpen) return false;
     this.st.begin.run();
     this.batchOpen = true;
     batchOpened();
     setImmediate(() => this.commitBatch());
+    return true;
+  }
+
+  /** Rolls back the batch that only a failed write was in (nothing else to keep); answers waiting for it go. */
+  private abandonBatch(): void {
+    if (!this.batchOpen) return;
+    this.batchOpen = false;
+    try {
+      if (this.db.inTransaction) this.st.rollback.run();
+    } catch {
+      // the transaction is gone already
+    }
+    batchClosed();
   }
 
   /**
@@ -409,11 +422,14 @@ export class Store {
     const startRv = this.rv;
     this.depth++;
     let result: T;
+    let first = false;
     try {
-      this.openBatch();
-      // Inside the open batch, better-sqlite3 runs this as a savepoint: a failed write undoes only itself.
-      result = (this.transaction ??= this.db.transaction((f: () => unknown) => f()))(fn) as T;
+      first = this.openBatch();
+      // The batch's first write needs no savepoint: if it fails, the whole batch goes. Later ones run in
+      // a savepoint (better-sqlite3's transaction inside the open one), so a failed write undoes only itself.
+      result = first ? fn() : ((this.transaction ??= this.db.transaction((f: () => unknown) => f()))(fn) as T);
     } catch (err) {
+      if (first) this.abandonBatch();
       this.rv = startRv;
       this.pending = [];
       // A resource first loaded inside the failed transaction may hold its rolled-back rows.
