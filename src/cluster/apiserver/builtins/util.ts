@@ -39,19 +39,26 @@ export function child(o: Obj, key: string): Obj {
   return created;
 }
 
-/** Deep equality of JSON values (key order ignored). */
+/** Deep equality of JSON values (key order ignored; a key set to undefined counts as absent). Allocates nothing. */
 export function jsonEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
+    return true;
   }
-  const ra = rec(a);
-  const rb = rec(b);
-  if (!ra || !rb) return false;
-  const ka = Object.keys(ra).filter((k) => ra[k] !== undefined);
-  const kb = Object.keys(rb).filter((k) => rb[k] !== undefined);
-  return ka.length === kb.length && ka.every((k) => jsonEqual(ra[k], rb[k]));
+  const ra = a as Obj;
+  const rb = b as Obj;
+  let defined = 0;
+  for (const k in ra) {
+    const v = ra[k];
+    if (v === undefined) continue;
+    defined++;
+    if (!jsonEqual(v, rb[k])) return false;
+  }
+  for (const k in rb) if (rb[k] !== undefined) defined--;
+  return defined === 0;
 }
 
 /** A value as text: strings as they are, anything else as JSON (numbers, booleans, objects). */

@@ -177,3 +177,39 @@ test('patch content types map to patch types', () => {
   assert.equal(patchTypeOf('application/apply-patch+yaml'), 'apply');
   assert.equal(patchTypeOf('application/json'), undefined);
 });
+
+const deepFreeze = <T>(v: T): T => {
+  if (v !== null && typeof v === 'object') {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+};
+
+test('strategic merge reads frozen inputs without changing them (the store hands out frozen objects; retries reuse the patch)', () => {
+  const patches: unknown[] = [
+    { status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'Initialized', status: 'True' }] } },
+    { metadata: { labels: { tier: null, new: 'x' }, '$deleteFromPrimitiveList/finalizers': ['a/x'] } },
+    { spec: { '$setElementOrder/containers': [{ name: 'b' }, { name: 'c' }, { name: 'a' }], containers: [{ name: 'c', image: 'w', env: [{ name: 'X', $patch: 'delete' }] }] } },
+    { spec: { containers: [{ $patch: 'delete', name: 'a' }], volumes: [{ name: 'v', hostPath: { path: '/x' }, $retainKeys: ['hostPath', 'name'] }] } },
+    { spec: { newList: [{ $patch: 'delete', x: 1 }], newMap: { '$setElementOrder/a': [], deep: { $patch: 'replace', k: 1 } } } },
+    { metadata: { labels: { $patch: 'replace', only: 'me' } } },
+  ];
+  for (const patch of patches) {
+    const want = smp(livePod(), structuredClone(patch));
+    const live = deepFreeze(livePod());
+    const frozenPatch = deepFreeze(structuredClone(patch));
+    const before = JSON.stringify([live, frozenPatch]);
+    const got = smp(live, frozenPatch);
+    assert.deepEqual(got, want, JSON.stringify(patch));
+    assert.equal(JSON.stringify([live, frozenPatch]), before, `inputs unchanged: ${JSON.stringify(patch)}`);
+    assert.equal(JSON.stringify(got).includes('$'), false, `no directive left: ${JSON.stringify(patch)}`);
+    // Applying the same patch again (a conflict retry) gives the same answer.
+    assert.deepEqual(smp(live, frozenPatch), want);
+  }
+});
+
+test('a directive already in the original is dropped as typed decoding drops it', () => {
+  const live: KubeObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { nodeSelector: { $patch: 'x', a: 'b' } } };
+  assert.deepEqual(spec(smp(live, { metadata: { labels: { l: 'v' } } })).nodeSelector, { a: 'b' });
+});

@@ -234,24 +234,49 @@ function mergeMap(original: Obj | undefined, patchIn: Obj, schema: StructSchema 
   return out;
 }
 
-/** Drops directive keys that upstream's typed decoding would discard (e.g. inside newly added values). */
+const isDirectiveKey = (k: string): boolean =>
+  k === directiveMarker || k === retainKeysDirective || k.startsWith(setElementOrderPrefix) || k.startsWith(deleteFromPrimitiveListPrefix);
+
+/**
+ * Drops directive keys that upstream's typed decoding would discard (e.g. inside newly added
+ * values). Copy on write: a value without directives is returned as it is (no copy).
+ */
 function stripDirectives(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(stripDirectives);
-  if (!isObject(v)) return v;
-  const out: Obj = {};
-  for (const [k, x] of Object.entries(v)) {
-    if (k === directiveMarker || k === retainKeysDirective || k.startsWith(setElementOrderPrefix) || k.startsWith(deleteFromPrimitiveListPrefix)) continue;
-    out[k] = stripDirectives(x);
+  if (Array.isArray(v)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < v.length; i++) {
+      const x: unknown = v[i];
+      const y = stripDirectives(x);
+      if (y !== x) (out ??= v.slice())[i] = y;
+    }
+    return out ?? v;
   }
-  return out;
+  if (!isObject(v)) return v;
+  let out: Obj | undefined;
+  for (const k in v) {
+    if (isDirectiveKey(k)) {
+      out ??= { ...v };
+      delete out[k];
+      continue;
+    }
+    const x = v[k];
+    const y = stripDirectives(x);
+    if (y !== x) (out ??= { ...v })[k] = y;
+  }
+  return out ?? v;
 }
 
-/** StrategicMergeMapPatch: a new object; throws the StatusError kube-apiserver answers with. */
+/**
+ * StrategicMergeMapPatch: a new object; throws the StatusError kube-apiserver answers with.
+ * Neither argument is changed; the result shares the values the patch leaves alone with
+ * `original` (and values it adds with `patch`), so callers copy before changing it (the server's
+ * update loop does), as they may be frozen.
+ */
 export function applyStrategicMergePatch<T extends object>(original: T, patch: unknown, schema: StructSchema): T {
   if (patch === null) return structuredClone(original);
   if (!isObject(patch)) {
     throw patchUndecodable(`json: cannot unmarshal ${Array.isArray(patch) ? 'array' : typeof patch} into Go value of type map[string]interface {}`);
   }
-  const merged = mergeMap(structuredClone(original) as Obj, structuredClone(patch), schema);
+  const merged = mergeMap(original as Obj, patch, schema);
   return stripDirectives(merged) as T;
 }

@@ -138,13 +138,14 @@ const jsonClone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.string
 
 /** Applies update rules to `next` given the live object; returns the object to store (built on `nextIn` itself when owned). */
 function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, nextIn: KubeObject, caller: Caller, subresource: string | undefined, owned: boolean): KubeObject {
-  let next = owned ? nextIn : structuredClone(nextIn);
+  // A status write keeps only the status of what it is given (below): only that is worth copying.
+  let next = owned ? nextIn : subresource === 'status' ? { ...nextIn, metadata: { ...nextIn.metadata }, status: jsonClone(nextIn.status) } : structuredClone(nextIn);
   checkTypeMeta(r, next);
   next.metadata ??= {};
   next.metadata.namespace = live.metadata?.namespace;
   if (!r.info.namespaced) delete next.metadata.namespace;
   if (subresource === 'status') {
-    next = { ...jsonClone(live), status: next.status };
+    next = { ...jsonClone({ ...live, status: undefined }), status: next.status };
     if (next.status === undefined) delete next.status;
   } else if (hasStatus(r)) {
     next.status = jsonClone(live.status);

@@ -10,10 +10,10 @@ type Extract = (obj: KubeObject) => string;
 
 const meta = ['metadata.name', 'metadata.namespace'] as const;
 
-/** Reads a dotted path; scalars become strings as Go's formatting prints them, anything else "". */
-export function readPath(obj: unknown, path: string): string {
+/** Reads a path split at its dots; scalars become strings as Go's formatting prints them, anything else "". */
+function readParts(obj: unknown, parts: readonly string[]): string {
   let cur: unknown = obj;
-  for (const part of path.split('.')) {
+  for (const part of parts) {
     if (cur === null || typeof cur !== 'object' || Array.isArray(cur)) return '';
     cur = (cur as Record<string, unknown>)[part];
   }
@@ -22,10 +22,16 @@ export function readPath(obj: unknown, path: string): string {
   return '';
 }
 
-const at =
-  (path: string): Extract =>
-  (o) =>
-    readPath(o, path);
+/** Reads a dotted path; scalars become strings as Go's formatting prints them, anything else "". */
+export function readPath(obj: unknown, path: string): string {
+  return readParts(obj, path.split('.'));
+}
+
+/** An extractor of one dotted path (split once, not per object). */
+const at = (path: string): Extract => {
+  const parts = path.split('.');
+  return (o) => readParts(o, parts);
+};
 
 interface KindFields {
   /** Every label accepted, in the order upstream lists them (metadata first). */
@@ -173,14 +179,19 @@ export function convertFieldLabel(info: ResourceInfo, label: string): string | u
   return kf.supported.includes(label) ? label : undefined;
 }
 
+/** Each kind's [label, extractor] pairs, listed once per KindFields. */
+const valueEntries = new WeakMap<KindFields, readonly (readonly [string, Extract])[]>();
+
 /** The selectable field values of one object: metadata.name, metadata.namespace and the kind's own. */
 export function selectableFields(info: ResourceInfo, obj: KubeObject): Record<string, string> {
   const kf = kindFields(info);
+  let entries = valueEntries.get(kf);
+  if (!entries) valueEntries.set(kf, (entries = Object.entries(kf.values)));
   const out: Record<string, string> = {
     'metadata.name': obj.metadata?.name ?? '',
     'metadata.namespace': obj.metadata?.namespace ?? '',
   };
-  for (const [label, get] of Object.entries(kf.values)) out[label] = get(obj);
+  for (const [label, get] of entries) out[label] = get(obj);
   return out;
 }
 

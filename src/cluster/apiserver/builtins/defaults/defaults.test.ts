@@ -35,6 +35,10 @@ test('a minimal pod gets the fields kubectl get -o yaml shows', () => {
     ],
   });
   assert.deepEqual(pod.status, { phase: 'Pending', qosClass: 'BestEffort' });
+  // Defaulting again (every later write does) keeps the class the pod has, as the status strategy keeps it.
+  (pod.status as Record<string, unknown>).qosClass = 'Guaranteed';
+  run('', 'Pod', pod);
+  assert.deepEqual(pod.status, { phase: 'Pending', qosClass: 'Guaranteed' });
 });
 
 test('pod defaults keep what the user set', () => {

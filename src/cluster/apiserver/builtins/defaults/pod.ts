@@ -117,7 +117,8 @@ export function defaultPod(pod: Obj): void {
   addDefaultTolerations(spec);
   const status = child(pod, 'status');
   setDefault(status, 'phase', 'Pending');
-  setDefault(status, 'qosClass', podQOSClass(spec));
+  // Computed only when missing: every status write defaults the pod again.
+  if (status.qosClass === undefined || status.qosClass === null) status.qosClass = podQOSClass(spec);
 }
 
 /** Defaults of a PodTemplateSpec (Deployment, ReplicaSet, DaemonSet, StatefulSet, Job templates). */

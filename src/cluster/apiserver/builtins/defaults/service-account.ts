@@ -3,7 +3,6 @@
  * projected volume (token, cluster CA, namespace) mounted read-only at the well-known path in
  * every container, so in-cluster clients find their credentials.
  */
-import { randomInt } from 'node:crypto';
 import { child, rec, recs, str, type Obj } from '../util.js';
 
 /** Where in-cluster clients read token, ca.crt and namespace. */
@@ -15,9 +14,10 @@ export const TOKEN_EXPIRATION_SECONDS = 3607;
 
 const SUFFIX_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
+/** Five random characters, as upstream's utilrand.String(5) (math/rand: not a secret, so no crypto source). */
 function randomSuffix(): string {
   let s = '';
-  for (let i = 0; i < 5; i++) s += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
+  for (let i = 0; i < 5; i++) s += SUFFIX_ALPHABET[Math.floor(Math.random() * SUFFIX_ALPHABET.length)];
   return s;
 }
 

@@ -150,6 +150,17 @@ test('pod updates change only what Kubernetes allows', () => {
   assert.deepEqual(check('', 'Pod', pod({ containers: [ctr()], terminationGracePeriodSeconds: 1 }), neg), []);
 });
 
+test('a pod update that keeps the spec (a status update) checks no spec rules; a changed spec is checked in full', () => {
+  const withStatus = (o: KubeObject, status: Record<string, unknown>): KubeObject => ({ ...structuredClone(o), status });
+  const live = pod({ containers: [ctr()], activeDeadlineSeconds: 100 });
+  assert.deepEqual(check('', 'Pod', withStatus(live, { phase: 'Running', conditions: [{ type: 'Ready', status: 'True' }] }), live), []);
+  // Changing the spec as well brings back both the spec rules and the update rules.
+  const bad = withStatus(pod({ containers: [ctr({ name: 'Bad_Name' })], activeDeadlineSeconds: 100 }), { phase: 'Running' });
+  const errs = check('', 'Pod', bad, live);
+  assert.ok(errs.some((e) => e.startsWith('spec.containers[0].name: Invalid value: "Bad_Name"')), errs.join('\n'));
+  assert.ok(errs.some((e) => e.startsWith('spec: Forbidden: pod updates may not change fields other than')), errs.join('\n'));
+});
+
 test('service validation', () => {
   const svc = (spec: Record<string, unknown>): KubeObject => ({ metadata: meta('web'), spec });
   const cases: [string, Record<string, unknown>, string[]][] = [

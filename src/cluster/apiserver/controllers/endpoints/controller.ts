@@ -84,8 +84,29 @@ async function reconcile(deps: RestDeps, key: string): Promise<void> {
   }
 }
 
+/** Managed Services by namespace, per store snapshot of Services (rebuilt only when a Service changes). */
+const managedByNamespace = new WeakMap<readonly KubeObject[], Map<string, KubeObject[]>>();
+
+/** The Services of one namespace whose endpoints the controllers manage, in key order, without reading SQLite. */
+function managedServicesIn(deps: Pick<RestDeps, 'store'>, namespace: string): readonly KubeObject[] {
+  const all = deps.store.snapshot(svcGr);
+  let index = managedByNamespace.get(all);
+  if (!index) {
+    index = new Map();
+    for (const s of all) {
+      if (!managesEndpoints(s)) continue;
+      const ns = s.metadata?.namespace ?? '';
+      const list = index.get(ns);
+      if (list) list.push(s);
+      else index.set(ns, [s]);
+    }
+    managedByNamespace.set(all, index);
+  }
+  return index.get(namespace) ?? [];
+}
+
 /** Service keys an event touches: the Service itself, the owner of Endpoints/slices, or the Services selecting a pod. */
-function keysOf(deps: RestDeps, ev: StoreEvent): string[] {
+export function serviceKeysOf(deps: Pick<RestDeps, 'store'>, ev: StoreEvent): string[] {
   switch (ev.resource) {
     case '/services':
       return [`${ev.namespace}/${ev.name}`];
@@ -96,10 +117,12 @@ function keysOf(deps: RestDeps, ev: StoreEvent): string[] {
       return svc ? [`${ev.namespace}/${svc}`] : [];
     }
     case '/pods': {
+      const services = managedServicesIn(deps, ev.namespace);
+      if (services.length === 0) return [];
       const labels = [ev.object.metadata?.labels, ev.prev?.metadata?.labels];
-      return deps.store
-        .list(svcGr, { namespace: ev.namespace, filter: (s) => managesEndpoints(s) && labels.some((l) => l !== undefined && selectorMatches(serviceSpec(s).selector ?? {}, l)) })
-        .items.map((s) => `${ev.namespace}/${s.metadata?.name ?? ''}`);
+      return services
+        .filter((s) => labels.some((l) => l !== undefined && selectorMatches(serviceSpec(s).selector ?? {}, l)))
+        .map((s) => `${ev.namespace}/${s.metadata?.name ?? ''}`);
     }
     default:
       return [];
@@ -112,5 +135,5 @@ export function startEndpointsController(deps: RestDeps): RunningController {
   // Managed Endpoints too, so those whose Service went away while the server was down are removed.
   const leftover = deps.store.snapshot({ group: '', resource: 'endpoints' }).filter((e) => e.metadata?.labels?.[ENDPOINTS_MANAGED_BY] === ENDPOINTS_CONTROLLER);
   const initial = [...new Set([...deps.store.snapshot(svcGr), ...leftover].map(key))];
-  return runController(deps, 'endpoints', (ev) => keysOf(deps, ev), (key) => reconcile(deps, key), initial);
+  return runController(deps, 'endpoints', (ev) => serviceKeysOf(deps, ev), (key) => reconcile(deps, key), initial);
 }
