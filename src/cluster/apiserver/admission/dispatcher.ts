@@ -186,12 +186,12 @@ export class WebhookDispatcher {
 }
 
 /**
- * Applies a webhook's JSON patch to one JSON copy of `obj` (the patch, freshly decoded, is ours to
- * give away); a patch that does not apply is a 500 as upstream.
+ * Applies a webhook's JSON patch (freshly decoded: ours to give away) copy-on-write: the result
+ * shares untouched subtrees with `obj`; a patch that does not apply is a 500 as upstream.
  */
 function applyPatch(obj: KubeObject, patch: fastJsonPatch.Operation[]): KubeObject {
   try {
-    return applyWebhookPatch(obj, JSON.parse(JSON.stringify(obj)) as KubeObject, patch);
+    return applyWebhookPatch(obj, patch);
   } catch (err) {
     if (err instanceof StatusError) throw err;
     throw internalError(err instanceof Error ? err.message : String(err), err);

@@ -17,6 +17,7 @@ import {
 import type { PatchType } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
 import { apiVersionOf } from '../registry/registry.js';
+import { withCheckedReference } from '../crd/reference.js';
 import { asServed, asServedOnce, asStored, storageGr, type Caller, type RestDeps } from './context.js';
 import { initMetaForCreate, preserveMetaOnUpdate, sameObject, sameSpec, validateMeta, type NameRule } from './objectmeta.js';
 
@@ -67,8 +68,12 @@ async function admit(deps: RestDeps, r: ServedResource, caller: Caller, op: 'CRE
   const mutated = (await chain.admit({ ...base, object: obj, phase: 'mutating' })) ?? obj;
   if (mutated !== obj) {
     // What webhooks changed is defaulted and validated again, as kube-apiserver validates after mutation.
-    r.hooks.defaults?.(mutated);
-    ensureValid(r, mutated, [...validateMeta(mutated.metadata ?? {}, nameRule(r)), ...(r.hooks.validate?.(mutated, old) ?? [])]);
+    // Their patches are copy-on-write: custom resources skip the subtrees still shared with `obj` (checked already).
+    const errs = withCheckedReference(mutated, obj, () => {
+      r.hooks.defaults?.(mutated);
+      return [...validateMeta(mutated.metadata ?? {}, nameRule(r)), ...(r.hooks.validate?.(mutated, old) ?? [])];
+    });
+    ensureValid(r, mutated, errs);
   }
   await chain.admit({ ...base, object: mutated, phase: 'validating' });
   return mutated;
