@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
+import { rememberJson } from '../store/json-memo.js';
 import { WebhookCallError, buildReview, denialError, parseReviewResponse, reviewText, reviewVersionFor } from './review.js';
 
 function info(group: string, version: string, plural: string, kind: string): ResourceInfo {
@@ -65,6 +66,10 @@ test('reviewText is the JSON of buildReview, objects serialised once per texts c
   const attrs = { operation: 'UPDATE' as const, resource: vmiV1, namespace: 'ns', name: 'vm', object, oldObject, user };
   assert.deepEqual((JSON.parse(reviewText('v1', 'u', attrs, vmiV1, texts)) as { request: { object: unknown } }).request.object, { kept: true });
   assert.equal(texts.get(oldObject), JSON.stringify(oldObject));
+  // The store's JSON of an object (an update's old object) is used as it is.
+  const stored = { ...oldObject };
+  rememberJson(stored, '{"stored":true}');
+  assert.deepEqual((JSON.parse(reviewText('v1', 'u', { ...attrs, oldObject: stored }, vmiV1)) as { request: { oldObject: unknown } }).request.oldObject, { stored: true });
   assert.equal((JSON.parse(reviewText('v1', 'u', attrs, vmiAlpha, texts)) as { request: { object: { apiVersion: string } } }).request.object.apiVersion, 'kubevirt.io/v1alpha3');
 });
 

@@ -6,6 +6,7 @@ import type { Operation } from 'fast-json-patch';
 import { StatusError, internalError, type KubeObject, type Status } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
 import { toApiUserInfo } from '../authn/token-review.js';
+import { knownJson } from '../store/json-memo.js';
 import type { AdmissionAttributes } from './types.js';
 
 export type ReviewVersion = 'v1' | 'v1beta1';
@@ -84,12 +85,13 @@ export function buildReview(version: ReviewVersion, uid: string, attrs: Admissio
 
 /**
  * `obj` at the matched version as JSON text; objects already at that version are serialised once
- * per `texts` (the dispatcher's cache: the same object goes to several webhooks of a request).
+ * per `texts` (the dispatcher's cache: the same object goes to several webhooks of a request), or
+ * not at all when the store knows their JSON (the old object of an update).
  */
 export function objectText(obj: KubeObject | undefined, info: ResourceInfo, texts?: WeakMap<object, string>): string {
   if (!obj) return 'null';
   if (obj.apiVersion !== (info.group ? `${info.group}/${info.version}` : info.version)) return JSON.stringify(atVersion(obj, info));
-  let text = texts?.get(obj);
+  let text = knownJson(obj) ?? texts?.get(obj);
   if (text === undefined) {
     text = JSON.stringify(obj);
     texts?.set(obj, text);

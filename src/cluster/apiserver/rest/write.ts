@@ -23,6 +23,9 @@ import { initMetaForCreate, preserveMetaOnUpdate, sameObject, sameSpec, validate
 
 const namespacesGr = { group: '', resource: 'namespaces' };
 
+/** A deep copy of a JSON value (what the store holds): about twice as fast as structuredClone. */
+const jsonClone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
+
 function nameRule(r: ServedResource): NameRule {
   if (r.info.group === '' && r.info.plural === 'namespaces') return 'label';
   if (r.info.group === 'rbac.authorization.k8s.io') return 'path';
@@ -87,7 +90,7 @@ function managedFieldsFor(deps: RestDeps, r: ServedResource, old: KubeObject | u
 
 /** Prepares a new object: defaults, validation, metadata; returns it ready to store (`body` itself when owned). */
 function prepareCreate(deps: RestDeps, r: ServedResource, namespace: string, body: KubeObject, caller: Caller, owned: boolean): KubeObject {
-  const obj = owned ? body : structuredClone(body);
+  const obj = owned ? body : jsonClone(body);
   checkTypeMeta(r, obj);
   checkNamespace(r, obj, namespace);
   if (obj.metadata?.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
@@ -138,12 +141,10 @@ export interface UpdateOptions {
   readonly bodyOwned?: boolean;
 }
 
-/** A deep copy of a JSON value (what the store holds): about twice as fast as structuredClone. */
-const jsonClone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
 /** Applies update rules to `next` given the live object; returns the object to store (built on `nextIn` itself when owned). */
 function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, nextIn: KubeObject, caller: Caller, subresource: string | undefined, owned: boolean): KubeObject {
-  let next = owned ? nextIn : structuredClone(nextIn);
+  let next = owned ? nextIn : jsonClone(nextIn);
   checkTypeMeta(r, next);
   next.metadata ??= {};
   next.metadata.namespace = live.metadata?.namespace;
@@ -188,7 +189,8 @@ export async function updateLoop(
     const stored = deps.store.peek(gr, namespace, name);
     if (!stored) throw notFound(gr, name);
     // `live` shares the stored object's frozen parts: mutators copy what they change (prepareUpdate clones `desired`).
-    const live = asServed(r, stored);
+    // Nobody changes it, so it keeps the stored JSON (admission sends it as the old object without serialising it).
+    const live = asServedOnce(r, stored);
     const desired = mutate(live);
     const pinned = desired.metadata?.resourceVersion;
     if (pinned && pinned !== live.metadata?.resourceVersion) {
