@@ -83,14 +83,14 @@ function compileVersion(spec: CrdSpec, v: CrdVersion): CompiledCrdVersion {
       : {}),
     pruneAndDefault(obj: KubeObject): void {
       if (!schema) return;
-      const ref = referenceOf(obj);
+      const ref = referenceOf(obj, 'default');
       if (spec.preserveUnknownFields !== true) prune(obj, schema, true, ref);
       pruneNonNullableNulls(obj, schema, ref);
       applyDefaults(obj, schema, ref);
     },
     validate(obj: KubeObject): FieldError[] {
       if (!schema) return [];
-      const ref = referenceOf(obj);
+      const ref = referenceOf(obj, 'validate');
       return [...validateValue(obj, schema, '', ref), ...validateEmbeddedResources(obj, schema, ref), ...validateListTypes(obj, schema, '', ref)];
     },
     unknownFieldPaths(obj: KubeObject): string[] {

@@ -83,15 +83,43 @@ test('shared subtrees are skipped, root metadata and anything else not the same 
   const fields = (got.errs as { field: string }[]).map((e) => e.field);
   assert.deepEqual(fields, ['spec.replicas']);
   // Outside withCheckedReference (or for another object) nothing is skipped.
-  assert.equal(referenceOf(mutated), undefined);
+  assert.equal(referenceOf(mutated, 'validate'), undefined);
   assert.deepEqual((v.validate(mutated) as { field: string }[]).map((e) => e.field).sort(), ['spec.items[0].name', 'spec.nested.deep.x', 'spec.replicas']);
-  withCheckedReference(mutated, checked, () => assert.equal(referenceOf(structuredClone(mutated)), undefined));
+  withCheckedReference(mutated, checked, () => assert.equal(referenceOf(structuredClone(mutated), 'validate'), undefined));
   assert.throws(() => withCheckedReference(mutated, checked, () => { throw new Error('boom'); }), /boom/);
-  assert.equal(referenceOf(mutated), undefined);
+  assert.equal(referenceOf(mutated, 'validate'), undefined);
   // Root metadata is always checked: the schema's metadata rules apply even when it is shared.
   const metaSchema: JSONSchemaProps = { type: 'object', properties: { metadata: { type: 'object', properties: { name: { type: 'string', maxLength: 1 } } } } };
   const m = compileCrd(newCrd(metaSchema))[0]!;
   const checkedMeta: KubeObject = { ...checked, metadata: { name: 'long' } };
   const withMeta: KubeObject = { ...checkedMeta };
   assert.deepEqual(withCheckedReference(withMeta, checkedMeta, () => (m.validate(withMeta) as { field: string }[]).map((e) => e.field)), ['metadata.name']);
+});
+
+test('updates: validation skips what equals the old object (ratcheting), list items are not correlated, pruning and defaulting stay whole', () => {
+  // The old object is invalid under the schema (written before a schema change, say).
+  const old: KubeObject = { ...base(), spec: { replicas: -1, mode: 'z', items: [{ name: 'toolong', port: 1 }], nested: { deep: { x: 'BAD' } } } };
+  const check = (next: KubeObject): string[] =>
+    withCheckedReference(next, old, () => {
+      v.pruneAndDefault(next);
+      return (v.validate(next) as { field: string }[]).map((e) => e.field).sort();
+    }, 'equal');
+  // Unchanged fields keep their errors to themselves; a changed one is checked.
+  assert.deepEqual(check(structuredClone(old)), []);
+  const changed = structuredClone(old);
+  (changed.spec as Record<string, unknown>).mode = 'y';
+  assert.deepEqual(check(changed), ['spec.mode']);
+  // A changed list is checked item by item, unchanged items included.
+  const listChanged = structuredClone(old);
+  ((listChanged.spec as { items: unknown[] }).items).push({ name: 'two', port: 2 });
+  assert.deepEqual(check(listChanged), ['spec.items[0].name']);
+  // Defaults and pruning apply to equal subtrees too.
+  const pruned = structuredClone(old);
+  ((pruned.spec as { items: Record<string, unknown>[] }).items[0]!).junk = 1;
+  delete ((pruned.spec as { items: Record<string, unknown>[] }).items[0]!).port;
+  assert.deepEqual(check(pruned), ['spec.items[0].name']);
+  assert.deepEqual((pruned.spec as { items: unknown[] }).items, [{ name: 'toolong', port: 80 }]);
+  // Without the reference everything is checked.
+  const plain = structuredClone(old);
+  assert.deepEqual((v.validate(plain) as { field: string }[]).map((e) => e.field).sort(), ['spec.items[0].name', 'spec.mode', 'spec.nested.deep.x', 'spec.replicas']);
 });

@@ -6,7 +6,7 @@
 import { duplicate, invalid, notSupported, required, type FieldError } from '../../../api/meta/index.js';
 import { matchesFormat } from './formats.js';
 import { isChecked, refAt } from './reference.js';
-import { isObject, itemsSchema, jsonTypeOf, type JSONSchemaProps } from './schema.js';
+import { isObject, itemsSchema, jsonEqual, jsonTypeOf, type JSONSchemaProps } from './schema.js';
 
 const regexCache = new Map<string, RegExp | null>();
 
@@ -43,16 +43,6 @@ function expectedTypes(s: JSONSchemaProps): string[] {
 
 function typeMatches(types: readonly string[], actual: string): boolean {
   return types.includes(actual) || (actual === 'integer' && types.includes('number'));
-}
-
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
 }
 
 function validateString(v: string, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
@@ -143,7 +133,7 @@ function validateNode(v: unknown, s: JSONSchemaProps, path: string, errs: FieldE
   if (typeof v === 'string') validateString(v, s, path, errs);
   else if (typeof v === 'number') validateNumber(v, s, path, errs);
   else if (Array.isArray(v)) validateArray(v, s, path, errs, ref);
-  if (s.enum && !s.enum.some((e) => deepEqual(e, v))) {
+  if (s.enum && !s.enum.some((e) => jsonEqual(e, v))) {
     errs.push(notSupported(path, v, s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
   }
   if (isObject(v)) validateObject(v, s, path, errs, ref);

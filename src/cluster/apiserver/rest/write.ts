@@ -160,9 +160,18 @@ function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, next
   if (tracksGeneration(r) && subresource !== 'status' && !sameSpec(next, live)) {
     next.metadata = { ...next.metadata, generation: (live.metadata?.generation ?? 0) + 1 };
   }
-  r.hooks.defaults?.(next);
-  r.hooks.prepareForUpdate?.(next, live);
-  ensureValid(r, next, [...errs, ...validateMeta(next.metadata ?? {}, nameRule(r)), ...(r.hooks.validate?.(next, live) ?? [])]);
+  // Custom resources: schema validation skips what equals the live object (upstream's CRD validation ratcheting).
+  const schemaErrs = withCheckedReference(
+    next,
+    live,
+    () => {
+      r.hooks.defaults?.(next);
+      r.hooks.prepareForUpdate?.(next, live);
+      return r.hooks.validate?.(next, live) ?? [];
+    },
+    'equal',
+  );
+  ensureValid(r, next, [...errs, ...validateMeta(next.metadata ?? {}, nameRule(r)), ...schemaErrs]);
   return next;
 }
 
