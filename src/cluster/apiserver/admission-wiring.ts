@@ -92,7 +92,12 @@ export function wireAdmission(store: Store): AdmissionChain & { close(): void } 
         user: req.user,
         dryRun: req.dryRun,
       };
-      if (req.phase === 'mutating') return d.mutate(attrs);
+      if (req.phase === 'mutating') {
+        const out = await d.mutate(attrs);
+        // The validating phase keeps using the texts of unchanged objects; without one, they go now.
+        if (!matches(validating(), req)) d.forget(attrs);
+        return out;
+      }
       await d.validate(attrs);
       return undefined;
     },

@@ -62,7 +62,12 @@ const HEADERS = 'Content-Type: application/json\r\nAccept: application/json\r\n'
  * the status code on a non-2xx answer.
  */
 export async function postJson(pool: Http1Pool, target: CallTarget, body: unknown, timeoutMs: number): Promise<unknown> {
-  const payload = Buffer.from(JSON.stringify(body));
+  return postJsonText(pool, target, JSON.stringify(body), timeoutMs);
+}
+
+/** postJson with the body already serialised. */
+export async function postJsonText(pool: Http1Pool, target: CallTarget, text: string, timeoutMs: number): Promise<unknown> {
+  const payload = Buffer.from(text);
   const fail = (why: string, cause?: unknown): Error => new Error(`Post "${target.url}": ${why}`, { cause });
   let res: Http1Response;
   try {

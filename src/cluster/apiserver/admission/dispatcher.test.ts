@@ -166,6 +166,38 @@ test('mutating webhooks run in configuration-name order and their patches accumu
   }
 });
 
+test('validating webhooks see the object as the caller left it after mutation, and the unchanged object as mutating ones did', async () => {
+  received.length = 0;
+  const d = dispatcher(
+    [config('MutatingWebhookConfiguration', 'a-config', [hook('a.example.com', '/label-a'), hook('allow.example.com', '/allow')])],
+    [config('ValidatingWebhookConfiguration', 'v', [hook('allow.example.com', '/allow')])],
+  );
+  const plain = dispatcher([config('MutatingWebhookConfiguration', 'm', [hook('allow.example.com', '/allow')])], [config('ValidatingWebhookConfiguration', 'v', [hook('allow.example.com', '/allow')])]);
+  try {
+    // The patched object went to the second mutating webhook; the caller then defaults it in place.
+    const attrs = create();
+    const out = (await d.mutate(attrs))!;
+    assert.notEqual(out, attrs.object);
+    (out.metadata!.labels as Record<string, string>).defaulted = 'yes';
+    await d.validate({ ...attrs, object: out });
+    assert.deepEqual(received.map((r) => (r.review.request.object as KubeObject).metadata?.labels), [undefined, { a: 'set' }, { a: 'set', defaulted: 'yes' }]);
+    // Unchanged by mutation: the same object (and old object) reach every webhook.
+    received.length = 0;
+    const update = create({ operation: 'UPDATE', oldObject: { ...pod(), metadata: { name: 'p1', namespace: 'ns1', resourceVersion: '3' } } });
+    assert.equal(await plain.mutate(update), update.object);
+    await plain.validate(update);
+    assert.equal(received.length, 2);
+    for (const r of received) assert.deepEqual([r.review.request.object, r.review.request.oldObject], [update.object, update.oldObject]);
+    // A changed object handed to admission again is sent as it is now.
+    (update.object!.metadata as Record<string, unknown>).labels = { later: 'x' };
+    await plain.validate(update);
+    assert.deepEqual((received[2]!.review.request.object as KubeObject).metadata?.labels, { later: 'x' });
+  } finally {
+    d.close();
+    plain.close();
+  }
+});
+
 test('validating webhooks: allow, deny with the webhook status, warnings, non-matching rules skipped', async () => {
   received.length = 0;
   const warnings: string[] = [];

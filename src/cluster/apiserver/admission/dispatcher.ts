@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type fastJsonPatch from 'fast-json-patch';
 import { StatusError, badRequest, internalError, type KubeObject } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
-import { postJson, type ServiceResolver } from './call.js';
+import { postJsonText, type ServiceResolver } from './call.js';
 import { WebhookEndpoints } from './endpoints.js';
 import { applyWebhookPatch } from './json-patch.js';
 import {
@@ -23,9 +23,9 @@ import {
 import {
   WebhookCallError,
   atVersion,
-  buildReview,
   denialError,
   parseReviewResponse,
+  reviewText,
   reviewVersionFor,
   type ReviewOutcome,
 } from './review.js';
@@ -74,6 +74,12 @@ function webhooksOf(configs: readonly KubeObject[]): WebhookList {
 /** Sends AdmissionReviews to the webhooks a request matches. */
 export class WebhookDispatcher {
   private readonly endpoints = new WebhookEndpoints();
+  /**
+   * JSON text of the objects under admission, sent to every webhook of the request (mutating and
+   * validating) without serialising them again. Callers do not change an object they handed to
+   * admission, except the new one mutate returns (whose text is not kept); validate drops the texts.
+   */
+  private readonly texts = new WeakMap<object, string>();
 
   constructor(private readonly opts: WebhookDispatcherOptions) {}
 
@@ -103,6 +109,7 @@ export class WebhookDispatcher {
     for (const c of candidates) {
       if (c.webhook.reinvocationPolicy === 'IfNeeded' && (calledAt.get(c) ?? changes) < changes) await run(c);
     }
+    if (object && object !== attrs.object) this.texts.delete(object);
     return object;
   }
 
@@ -110,8 +117,15 @@ export class WebhookDispatcher {
   async validate(attrs: AdmissionAttributes): Promise<void> {
     const candidates = await this.candidates(this.opts.validatingConfigurations(), attrs);
     const results = await Promise.allSettled(candidates.map((c) => this.call(c, attrs, false)));
+    this.forget(attrs);
     const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
     if (failed) throw failed.reason;
+  }
+
+  /** Drops the kept JSON text of a request's objects (its admission is over). */
+  forget(attrs: Pick<AdmissionAttributes, 'object' | 'oldObject'>): void {
+    if (attrs.object) this.texts.delete(attrs.object);
+    if (attrs.oldObject) this.texts.delete(attrs.oldObject);
   }
 
   /** Closes kept-alive connections to webhooks. */
@@ -163,7 +177,7 @@ export class WebhookDispatcher {
     try {
       const plan = await this.endpoints.plan(w.clientConfig, timeoutSeconds);
       const target = await this.endpoints.target(plan, this.opts.resolveService);
-      body = await postJson(this.endpoints.pool(plan, target), target, buildReview(version, uid, attrs, c.info), timeoutSeconds * 1000);
+      body = await postJsonText(this.endpoints.pool(plan, target), target, reviewText(version, uid, attrs, c.info, this.texts), timeoutSeconds * 1000);
     } catch (err) {
       throw new WebhookCallError(w.name, `failed to call webhook: ${err instanceof Error ? err.message : String(err)}`);
     }
@@ -172,12 +186,12 @@ export class WebhookDispatcher {
 }
 
 /**
- * Applies a webhook's JSON patch to one JSON copy of `obj` (the patch, freshly decoded, is ours to
- * give away); a patch that does not apply is a 500 as upstream.
+ * Applies a webhook's JSON patch (freshly decoded: ours to give away) copy-on-write: the result
+ * shares untouched subtrees with `obj`; a patch that does not apply is a 500 as upstream.
  */
 function applyPatch(obj: KubeObject, patch: fastJsonPatch.Operation[]): KubeObject {
   try {
-    return applyWebhookPatch(obj, JSON.parse(JSON.stringify(obj)) as KubeObject, patch);
+    return applyWebhookPatch(obj, patch);
   } catch (err) {
     if (err instanceof StatusError) throw err;
     throw internalError(err instanceof Error ? err.message : String(err), err);

@@ -150,7 +150,39 @@ function parseHead(text: string): { status: number; length?: number; chunked: bo
 /** A request waiting for a connection: given one, or told a slot is free (undefined) to dial itself. */
 interface Waiter {
   /** False when the request stopped waiting (aborted) before. */
-  give(s: TLSSocket | undefined | Error): boolean;
+  give(c: Conn | undefined | Error): boolean;
+}
+
+/** What the request using a connection is told of the socket's events. */
+interface ConnHandler {
+  data(d: Buffer): void;
+  end(): void;
+  error(err: Error): void;
+}
+
+/**
+ * One kept-alive connection. Its socket listeners are added once, when it is dialled, and pass
+ * events to the request using it (or drop it while it is idle): adding and removing listeners per
+ * call costs a TLS socket more than the call's own parsing.
+ */
+class Conn {
+  /** The request using the connection; undefined while idle. */
+  handler: ConnHandler | undefined;
+  /** Since when it is idle (performance.now()). */
+  idleSince = 0;
+  /** Destroyed and no longer counted in the pool. */
+  dead = false;
+
+  constructor(
+    readonly socket: TLSSocket,
+    onIdleEvent: (c: Conn) => void,
+  ) {
+    socket.on('data', (d: Buffer) => (this.handler ? this.handler.data(d) : onIdleEvent(this)));
+    const ended = (): void => (this.handler ? this.handler.end() : onIdleEvent(this));
+    socket.on('end', ended);
+    socket.on('close', ended);
+    socket.on('error', (err: Error) => (this.handler ? this.handler.error(err) : onIdleEvent(this)));
+  }
 }
 
 const ignore = (): void => {};
@@ -189,10 +221,8 @@ const deadlineExceeded = (): Error => new Error('context deadline exceeded');
 
 /** Kept-alive connections to one origin, at most `max` at once; further requests wait their turn. */
 export class Http1Pool {
-  private readonly idle: TLSSocket[] = [];
+  private readonly idle: Conn[] = [];
   private readonly waiting: Waiter[] = [];
-  /** Per idle connection: what drops it when the server closes it, and since when it is idle. */
-  private readonly idleState = new WeakMap<TLSSocket, { drop: () => void; since: number }>();
   private open = 0;
   private closed = false;
 
@@ -220,72 +250,68 @@ export class Http1Pool {
     }
   }
 
-  private exchange(socket: TLSSocket, path: string, headers: string, payload: Buffer, maxBody: number, deadline: Deadline): Promise<Http1Response> {
+  private exchange(conn: Conn, path: string, headers: string, payload: Buffer, maxBody: number, deadline: Deadline): Promise<Http1Response> {
     return new Promise<Http1Response>((resolve, reject) => {
       if (deadline.expired) {
-        this.release(socket);
+        this.release(conn);
         return reject(deadlineExceeded());
       }
+      // Closed by the server while being handed over from another request.
+      if (conn.dead) return reject(new Error('socket hang up'));
       const parser = new ResponseParser(maxBody);
       let done = false;
       const finish = (err: Error | undefined, res?: Http1Response): void => {
         if (done) return;
         done = true;
-        socket.off('data', onData);
-        socket.off('end', onEnd);
-        socket.off('close', onEnd);
-        socket.off('error', onError);
+        conn.handler = undefined;
         deadline.listen(undefined);
-        if (err || !parser.keepAlive) this.discard(socket);
-        else this.release(socket);
+        if (err || !parser.keepAlive) this.discard(conn);
+        else this.release(conn);
         if (err) reject(err);
         else resolve(res!);
       };
-      const onData = (d: Buffer): void => {
-        try {
-          const res = parser.push(d);
-          if (res) finish(undefined, res);
-        } catch (err) {
-          finish(err as Error);
-        }
+      conn.handler = {
+        data: (d) => {
+          try {
+            const res = parser.push(d);
+            if (res) finish(undefined, res);
+          } catch (err) {
+            finish(err as Error);
+          }
+        },
+        end: () => {
+          try {
+            const res = parser.end();
+            parser.keepAlive = false;
+            finish(undefined, res);
+          } catch (err) {
+            finish(err as Error);
+          }
+        },
+        error: (err) => finish(err),
       };
-      const onEnd = (): void => {
-        try {
-          const res = parser.end();
-          parser.keepAlive = false;
-          finish(undefined, res);
-        } catch (err) {
-          finish(err as Error);
-        }
-      };
-      const onError = (err: Error): void => finish(err);
-      socket.on('data', onData);
-      socket.on('end', onEnd);
-      socket.on('close', onEnd);
-      socket.on('error', onError);
       deadline.listen(() => finish(deadlineExceeded()));
       const host = this.origin.host.includes(':') ? `[${this.origin.host}]` : this.origin.host;
       const hostHeader = this.origin.port === 443 ? host : `${host}:${this.origin.port}`;
       const head = `POST ${path} HTTP/1.1\r\nHost: ${hostHeader}\r\n${headers}Content-Length: ${payload.length}\r\nConnection: keep-alive\r\n\r\n`;
-      socket.write(Buffer.concat([Buffer.from(head, 'latin1'), payload]));
+      conn.socket.write(Buffer.concat([Buffer.from(head, 'latin1'), payload]));
     });
   }
 
   /** Closes every connection; waiting requests fail. */
   close(): void {
     this.closed = true;
-    for (const s of this.idle.splice(0)) this.discard(s);
+    for (const c of this.idle.splice(0)) this.discard(c);
     for (const w of this.waiting.splice(0)) w.give(new Error('connection pool closed'));
   }
 
-  private async acquire(deadline: Deadline): Promise<TLSSocket> {
+  private async acquire(deadline: Deadline): Promise<Conn> {
     for (;;) {
       if (this.closed) throw new Error('connection pool closed');
       if (deadline.expired) throw deadlineExceeded();
       const idle = this.idle.pop();
       if (idle) {
-        const since = this.unwatchIdle(idle);
-        if (performance.now() - since <= this.maxIdleMs) return idle;
+        if (performance.now() - idle.idleSince <= this.maxIdleMs) return idle;
         this.discard(idle);
         continue;
       }
@@ -296,16 +322,16 @@ export class Http1Pool {
   }
 
   /** Waits for a connection handed over, or for a free slot (undefined). */
-  private wait(deadline: Deadline): Promise<TLSSocket | undefined> {
+  private wait(deadline: Deadline): Promise<Conn | undefined> {
     return new Promise((resolve, reject) => {
       let settled = false;
       const waiter: Waiter = {
-        give: (s) => {
+        give: (c) => {
           if (settled) return false;
           settled = true;
           deadline.listen(undefined);
-          if (s instanceof Error) reject(s);
-          else resolve(s);
+          if (c instanceof Error) reject(c);
+          else resolve(c);
           return true;
         },
       };
@@ -319,7 +345,7 @@ export class Http1Pool {
   }
 
   /** Opens a connection (counted at once, so concurrent requests never exceed `max`). */
-  private dial(deadline: Deadline): Promise<TLSSocket> {
+  private dial(deadline: Deadline): Promise<Conn> {
     this.open++;
     return new Promise((resolve, reject) => {
       const o = this.origin;
@@ -337,13 +363,14 @@ export class Http1Pool {
         deadline.listen(undefined);
         socket.off('secureConnect', ready);
         socket.off('error', fail);
-        this.discard(socket);
+        socket.destroy();
+        this.closedOne();
         reject(err);
       };
       const ready = (): void => {
         deadline.listen(undefined);
         socket.off('error', fail);
-        resolve(socket);
+        resolve(new Conn(socket, this.dropIdle));
       };
       socket.once('secureConnect', ready);
       socket.once('error', fail);
@@ -352,37 +379,31 @@ export class Http1Pool {
   }
 
   /** Hands a reusable connection to the next waiting request, or keeps it idle. */
-  private release(socket: TLSSocket): void {
-    for (let w = this.waiting.shift(); w; w = this.waiting.shift()) if (w.give(socket)) return;
-    if (this.closed) return this.discard(socket);
-    // An idle connection the server closes is dropped at once.
-    const drop = (): void => {
-      this.unwatchIdle(socket);
-      const i = this.idle.indexOf(socket);
-      if (i >= 0) this.idle.splice(i, 1);
-      this.discard(socket);
-    };
-    this.idleState.set(socket, { drop, since: performance.now() });
-    socket.on('end', drop);
-    socket.on('close', drop);
-    socket.on('error', drop);
-    this.idle.push(socket);
+  private release(conn: Conn): void {
+    for (let w = this.waiting.shift(); w; w = this.waiting.shift()) if (w.give(conn)) return;
+    if (this.closed) return this.discard(conn);
+    conn.idleSince = performance.now();
+    this.idle.push(conn);
   }
 
-  /** Stops watching an idle connection; when it became idle. */
-  private unwatchIdle(socket: TLSSocket): number {
-    const state = this.idleState.get(socket);
-    if (!state) return performance.now();
-    this.idleState.delete(socket);
-    socket.off('end', state.drop);
-    socket.off('close', state.drop);
-    socket.off('error', state.drop);
-    return state.since;
-  }
+  /** An idle connection the server closed (or sent something on) is dropped at once. */
+  private readonly dropIdle = (conn: Conn): void => {
+    const i = this.idle.indexOf(conn);
+    if (i >= 0) this.idle.splice(i, 1);
+    this.discard(conn);
+  };
 
   /** Closes a connection that may not be reused; the next waiting request may dial in its place. */
-  private discard(socket: TLSSocket): void {
-    socket.destroy();
+  private discard(conn: Conn): void {
+    if (conn.dead) return;
+    conn.dead = true;
+    conn.handler = undefined;
+    conn.socket.destroy();
+    this.closedOne();
+  }
+
+  /** A connection slot is free: the next waiting request may dial. */
+  private closedOne(): void {
     this.open--;
     for (let w = this.waiting.shift(); w; w = this.waiting.shift()) if (w.give(undefined)) return;
   }

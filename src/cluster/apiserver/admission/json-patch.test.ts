@@ -45,9 +45,19 @@ test('applyWebhookPatch answers what fast-json-patch answers, and never changes 
   for (const [name, patch] of cases) {
     const original = doc();
     const want = run(() => fastJsonPatch.applyPatch(structuredClone(original), structuredClone(patch) as fastJsonPatch.Operation[], true, false).newDocument);
-    const got = run(() => applyWebhookPatch(original, structuredClone(original), structuredClone(patch) as fastJsonPatch.Operation[]));
+    const got = run(() => applyWebhookPatch(original, structuredClone(patch) as fastJsonPatch.Operation[]));
     assert.deepEqual(got, want, name);
     assert.deepEqual(original, doc(), `${name}: original untouched`);
   }
+  // Copy-on-write: what no operation touched is the original's own object.
+  const original = doc();
+  const got = applyWebhookPatch(original, [{ op: 'add', path: '/metadata/labels/y', value: '2' }, { op: 'replace', path: '/spec/list/1/n', value: 5 }]);
+  assert.deepEqual(got, { ...doc(), metadata: { name: 'a', labels: { x: '1', y: '2' } }, spec: { ...doc().spec, list: [{ n: 0 }, { n: 5 }] } });
+  assert.deepEqual(original, doc());
+  assert.equal(got.status, original.status);
+  assert.equal(got.spec['a/b'], original.spec['a/b']);
+  assert.equal(got.spec.list[0], original.spec.list[0]);
+  assert.notEqual(got.spec.list[1], original.spec.list[1]);
+  assert.notEqual(got.metadata.labels, original.metadata.labels);
   assert.equal(({} as Record<string, unknown>)['polluted'], undefined);
 });

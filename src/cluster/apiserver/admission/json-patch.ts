@@ -1,8 +1,9 @@
 /**
- * Applies a webhook's JSON patch in place on a document the caller owns. The usual operations
- * (add, replace, remove on existing containers) are applied directly; anything else, and any
- * operation that would fail, is left to fast-json-patch on a fresh copy of the original, so
- * results and error messages stay exactly fast-json-patch's.
+ * Applies a webhook's JSON patch copy-on-write: the usual operations (add, replace, remove on
+ * existing containers) copy only the containers on their paths, so the result shares every
+ * untouched subtree with the original (which is never changed). Anything else, and any operation
+ * that would fail, is left to fast-json-patch on a fresh copy of the original, so results and
+ * error messages stay exactly fast-json-patch's.
  */
 import fastJsonPatch from 'fast-json-patch';
 
@@ -13,8 +14,13 @@ const isContainer = (v: unknown): v is Container => typeof v === 'object' && v !
 const isIndex = (k: string): boolean => /^(0|[1-9]\d*)$/.test(k);
 const unescape = (k: string): string => (k.includes('~') ? k.replace(/~1/g, '/').replace(/~0/g, '~') : k);
 
-/** Applies one plain operation; false (document untouched) when it needs fast-json-patch. */
-function applyPlain(doc: Container, op: fastJsonPatch.Operation): boolean {
+const shallowCopy = (c: Container): Container => (Array.isArray(c) ? c.slice() : { ...c });
+
+/**
+ * Applies one plain operation to `doc` (owned), copying the containers it passes through that are
+ * not in `owned` yet; false when it needs fast-json-patch (the original is untouched either way).
+ */
+function applyPlain(doc: Container, op: fastJsonPatch.Operation, owned: Set<Container>): boolean {
   if ((op.op !== 'add' && op.op !== 'replace' && op.op !== 'remove') || typeof op.path !== 'string' || !op.path.startsWith('/')) return false;
   if (op.op !== 'remove' && (op as { value?: unknown }).value === undefined) return false;
   const keys = op.path.slice(1).split('/').map(unescape);
@@ -24,7 +30,15 @@ function applyPlain(doc: Container, op: fastJsonPatch.Operation): boolean {
     if (k === '__proto__' || k === 'constructor' || k === 'prototype') return false;
     const child: unknown = Array.isArray(parent) ? (isIndex(k) ? parent[Number(k)] : undefined) : hasOwn(parent, k) ? parent[k] : undefined;
     if (!isContainer(child)) return false;
-    parent = child;
+    if (owned.has(child)) {
+      parent = child;
+      continue;
+    }
+    const copy = shallowCopy(child);
+    owned.add(copy);
+    if (Array.isArray(parent)) parent[Number(k)] = copy;
+    else parent[k] = copy;
+    parent = copy;
   }
   const last = keys[keys.length - 1]!;
   if (last === '__proto__' || last === 'constructor' || last === 'prototype') return false;
@@ -50,15 +64,18 @@ function applyPlain(doc: Container, op: fastJsonPatch.Operation): boolean {
 }
 
 /**
- * `original` with `patch` applied, built on `copy` (a deep copy of `original` the caller gives
- * away). Throws fast-json-patch's errors when the patch does not apply.
+ * `original` with `patch` applied; untouched subtrees of the result are `original`'s own (shared,
+ * not copied), and `original` is never changed. Throws fast-json-patch's errors when the patch
+ * does not apply.
  */
-export function applyWebhookPatch<T extends object>(original: T, copy: T, patch: fastJsonPatch.Operation[]): T {
+export function applyWebhookPatch<T extends object>(original: T, patch: fastJsonPatch.Operation[]): T {
+  const root = shallowCopy(original as Container);
+  const owned = new Set<Container>([root]);
   for (const op of patch) {
-    if (!isContainer(op) || !applyPlain(copy as Container, op)) {
+    if (!isContainer(op) || !applyPlain(root, op, owned)) {
       // Some operation needs the general path: redo the whole patch there (nothing above touched `original`).
       return fastJsonPatch.applyPatch(JSON.parse(JSON.stringify(original)) as T, patch, true, true).newDocument;
     }
   }
-  return copy;
+  return root as T;
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { StatusError } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
-import { WebhookCallError, buildReview, denialError, parseReviewResponse, reviewVersionFor } from './review.js';
+import { rememberJson } from '../store/json-memo.js';
+import { WebhookCallError, buildReview, denialError, parseReviewResponse, reviewText, reviewVersionFor } from './review.js';
 
 function info(group: string, version: string, plural: string, kind: string): ResourceInfo {
   return { group, version, kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), namespaced: true, shortNames: [], categories: [], verbs: [], subresources: [] };
@@ -40,6 +41,36 @@ test('buildReview carries the request as admission.k8s.io/v1 defines it, convert
   assert.deepEqual(req.kind, { group: '', version: 'v1', kind: 'Binding' });
   assert.equal(req.subResource, 'binding');
   assert.equal(req.requestSubResource, 'binding');
+});
+
+test('reviewText is the JSON of buildReview, objects serialised once per texts cache and not at another version', () => {
+  const object = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'vm', namespace: 'ns', labels: { a: 'b' } }, spec: { x: [1, 'two', null] } };
+  const oldObject = { ...object, metadata: { ...object.metadata, resourceVersion: '7' } };
+  const pods = info('', 'v1', 'pods', 'Pod');
+  const cases: [string, Parameters<typeof buildReview>[2], ResourceInfo][] = [
+    ['create', { operation: 'CREATE', resource: vmiV1, namespace: 'ns', name: 'vm', object, user }, vmiV1],
+    ['create, dry run, options', { operation: 'CREATE', resource: vmiV1, namespace: 'ns', name: 'vm', object, user, dryRun: true, options: { apiVersion: 'meta.k8s.io/v1', kind: 'CreateOptions', fieldManager: 'm' } }, vmiV1],
+    ['update at an equivalent version', { operation: 'UPDATE', resource: vmiV1, namespace: 'ns', name: 'vm', object, oldObject, user }, vmiAlpha],
+    ['update status', { operation: 'UPDATE', resource: vmiV1, subresource: 'status', namespace: 'ns', name: 'vm', object, oldObject, user, dryRun: false }, vmiV1],
+    ['delete', { operation: 'DELETE', resource: vmiV1, namespace: 'ns', name: 'vm', oldObject, user }, vmiV1],
+    ['binding', { operation: 'CREATE', resource: pods, subresource: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, namespace: 'ns', name: 'p', user }, pods],
+    ['connect, cluster-scoped', { operation: 'CONNECT', resource: info('', 'v1', 'nodes', 'Node'), name: 'n', user }, info('', 'v1', 'nodes', 'Node')],
+  ];
+  for (const [name, attrs, matched] of cases) {
+    const texts = new WeakMap<object, string>();
+    assert.equal(reviewText('v1', 'u-1', attrs, matched, texts), JSON.stringify(buildReview('v1', 'u-1', attrs, matched)), name);
+    assert.equal(reviewText('v1beta1', 'u-2', attrs, matched), JSON.stringify(buildReview('v1beta1', 'u-2', attrs, matched)), `${name} (no cache)`);
+  }
+  // A kept text stands for its object (at the object's own version only).
+  const texts = new WeakMap<object, string>([[object, '{"kept":true}']]);
+  const attrs = { operation: 'UPDATE' as const, resource: vmiV1, namespace: 'ns', name: 'vm', object, oldObject, user };
+  assert.deepEqual((JSON.parse(reviewText('v1', 'u', attrs, vmiV1, texts)) as { request: { object: unknown } }).request.object, { kept: true });
+  assert.equal(texts.get(oldObject), JSON.stringify(oldObject));
+  // The store's JSON of an object (an update's old object) is used as it is.
+  const stored = { ...oldObject };
+  rememberJson(stored, '{"stored":true}');
+  assert.deepEqual((JSON.parse(reviewText('v1', 'u', { ...attrs, oldObject: stored }, vmiV1)) as { request: { oldObject: unknown } }).request.oldObject, { stored: true });
+  assert.equal((JSON.parse(reviewText('v1', 'u', attrs, vmiAlpha, texts)) as { request: { object: { apiVersion: string } } }).request.object.apiVersion, 'kubevirt.io/v1alpha3');
 });
 
 test('parseReviewResponse checks kind, uid and patch fields as kube-apiserver does', () => {

@@ -6,6 +6,7 @@ import type { Operation } from 'fast-json-patch';
 import { StatusError, internalError, type KubeObject, type Status } from '../../../api/meta/index.js';
 import type { ResourceInfo } from '../contracts.js';
 import { toApiUserInfo } from '../authn/token-review.js';
+import { knownJson } from '../store/json-memo.js';
 import type { AdmissionAttributes } from './types.js';
 
 export type ReviewVersion = 'v1' | 'v1beta1';
@@ -49,13 +50,13 @@ function defaultOptions(attrs: AdmissionAttributes): Record<string, unknown> | n
   return { apiVersion: 'meta.k8s.io/v1', kind, ...(attrs.dryRun ? { dryRun: ['All'] } : {}) };
 }
 
-/** The AdmissionReview body for one call; `info` is the resource the webhook matched (maybe an equivalent). */
-export function buildReview(version: ReviewVersion, uid: string, attrs: AdmissionAttributes, info: ResourceInfo): Record<string, unknown> {
+/** The request fields before object/oldObject (kube-apiserver's order); `info` is the resource the webhook matched. */
+function requestHead(uid: string, attrs: AdmissionAttributes, info: ResourceInfo): Record<string, unknown> {
   const requested = attrs.resource;
   const kindOf = (r: ResourceInfo) =>
     attrs.kind && r === requested ? attrs.kind : { group: r.group, version: r.version, kind: attrs.kind?.kind ?? r.kind };
   const sub = attrs.subresource ?? '';
-  const request: Record<string, unknown> = {
+  return {
     uid,
     kind: kindOf(info),
     resource: { group: info.group, version: info.version, resource: info.plural },
@@ -67,12 +68,44 @@ export function buildReview(version: ReviewVersion, uid: string, attrs: Admissio
     ...(attrs.namespace ? { namespace: attrs.namespace } : {}),
     operation: attrs.operation,
     userInfo: toApiUserInfo(attrs.user),
+  };
+}
+
+/** The AdmissionReview body for one call; `info` is the resource the webhook matched (maybe an equivalent). */
+export function buildReview(version: ReviewVersion, uid: string, attrs: AdmissionAttributes, info: ResourceInfo): Record<string, unknown> {
+  const request: Record<string, unknown> = {
+    ...requestHead(uid, attrs, info),
     object: atVersion(attrs.object, info) ?? null,
     oldObject: atVersion(attrs.oldObject, info) ?? null,
     dryRun: attrs.dryRun ?? false,
     options: attrs.options ?? defaultOptions(attrs),
   };
   return { apiVersion: `admission.k8s.io/${version}`, kind: 'AdmissionReview', request };
+}
+
+/**
+ * `obj` at the matched version as JSON text; objects already at that version are serialised once
+ * per `texts` (the dispatcher's cache: the same object goes to several webhooks of a request), or
+ * not at all when the store knows their JSON (the old object of an update).
+ */
+export function objectText(obj: KubeObject | undefined, info: ResourceInfo, texts?: WeakMap<object, string>): string {
+  if (!obj) return 'null';
+  if (obj.apiVersion !== (info.group ? `${info.group}/${info.version}` : info.version)) return JSON.stringify(atVersion(obj, info));
+  let text = knownJson(obj) ?? texts?.get(obj);
+  if (text === undefined) {
+    text = JSON.stringify(obj);
+    texts?.set(obj, text);
+  }
+  return text;
+}
+
+/** JSON.stringify(buildReview(...)), with object and oldObject taken from (or put in) `texts`. */
+export function reviewText(version: ReviewVersion, uid: string, attrs: AdmissionAttributes, info: ResourceInfo, texts?: WeakMap<object, string>): string {
+  const head = JSON.stringify(requestHead(uid, attrs, info));
+  const object = objectText(attrs.object, info, texts);
+  const oldObject = objectText(attrs.oldObject, info, texts);
+  const tail = `"dryRun":${attrs.dryRun === true},"options":${JSON.stringify(attrs.options ?? defaultOptions(attrs))}`;
+  return `{"apiVersion":"admission.k8s.io/${version}","kind":"AdmissionReview","request":${head.slice(0, -1)},"object":${object},"oldObject":${oldObject},${tail}}}`;
 }
 
 export type ReviewOutcome =

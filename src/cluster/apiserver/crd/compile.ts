@@ -10,6 +10,7 @@ import { applyDefaults } from './defaults.js';
 import { validateEmbeddedResources } from './embedded.js';
 import { openAPIV2For, openAPIV3For } from './openapi.js';
 import { prune, pruneNonNullableNulls } from './prune.js';
+import { referenceOf } from './reference.js';
 import { cloneJSON, type JSONSchemaProps } from './schema.js';
 import { validateListTypes, validateValue } from './validate-value.js';
 
@@ -82,13 +83,15 @@ function compileVersion(spec: CrdSpec, v: CrdVersion): CompiledCrdVersion {
       : {}),
     pruneAndDefault(obj: KubeObject): void {
       if (!schema) return;
-      if (spec.preserveUnknownFields !== true) prune(obj, schema, true);
-      pruneNonNullableNulls(obj, schema);
-      applyDefaults(obj, schema);
+      const ref = referenceOf(obj, 'default');
+      if (spec.preserveUnknownFields !== true) prune(obj, schema, true, ref);
+      pruneNonNullableNulls(obj, schema, ref);
+      applyDefaults(obj, schema, ref);
     },
     validate(obj: KubeObject): FieldError[] {
       if (!schema) return [];
-      return [...validateValue(obj, schema), ...validateEmbeddedResources(obj, schema), ...validateListTypes(obj, schema)];
+      const ref = referenceOf(obj, 'validate');
+      return [...validateValue(obj, schema, '', ref), ...validateEmbeddedResources(obj, schema, ref), ...validateListTypes(obj, schema, '', ref)];
     },
     unknownFieldPaths(obj: KubeObject): string[] {
       if (!schema || spec.preserveUnknownFields === true) return [];

@@ -3,14 +3,15 @@
  * absent (or null while not nullable) gets a copy of the default; defaulting then descends into
  * every value, including freshly defaulted ones, array items and additionalProperties values.
  */
+import { isChecked, refAt } from './reference.js';
 import { cloneJSON, isObject, itemsSchema, schemaForKey, type JSONSchemaProps } from './schema.js';
 
-/** Applies defaults in place. */
-export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined): void {
-  if (!s) return;
+/** Applies defaults in place; `ref`'s own subtrees (defaulted already) are skipped. */
+export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined, ref?: unknown): void {
+  if (!s || isChecked(x, ref)) return;
   if (Array.isArray(x)) {
     const items = itemsSchema(s);
-    if (items) for (const item of x) applyDefaults(item, items);
+    if (items) x.forEach((item, i) => applyDefaults(item, items, refAt(ref, i)));
     return;
   }
   if (!isObject(x)) return;
@@ -19,5 +20,5 @@ export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined): void 
     const v = x[k];
     if (!(k in x) || (v === null && prop.nullable !== true)) x[k] = cloneJSON(prop.default);
   }
-  for (const k of Object.keys(x)) applyDefaults(x[k], schemaForKey(s, k));
+  for (const k of Object.keys(x)) applyDefaults(x[k], schemaForKey(s, k), refAt(ref, k));
 }

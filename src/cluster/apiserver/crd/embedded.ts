@@ -3,6 +3,7 @@
  * apiVersion and kind are required strings, kind a mixed-case DNS-1035 label.
  */
 import { invalid, required, type FieldError } from '../../../api/meta/index.js';
+import { isChecked, refAt } from './reference.js';
 import { isObject, itemsSchema, type JSONSchemaProps } from './schema.js';
 import { isDNS1035Label as dns1035Errors } from '../builtins/validation/names.js';
 
@@ -21,26 +22,26 @@ function typeMeta(x: Record<string, unknown>, path: string): FieldError[] {
   return errs;
 }
 
-function walk(x: unknown, s: JSONSchemaProps | undefined, path: string, errs: FieldError[]): void {
-  if (!s) return;
+function walk(x: unknown, s: JSONSchemaProps | undefined, path: string, errs: FieldError[], ref: unknown): void {
+  if (!s || isChecked(x, ref)) return;
   if (Array.isArray(x)) {
     const items = itemsSchema(s);
-    x.forEach((v, i) => walk(v, items, `${path}[${i}]`, errs));
+    x.forEach((v, i) => walk(v, items, `${path}[${i}]`, errs, refAt(ref, i)));
     return;
   }
   if (!isObject(x)) return;
   if (s['x-kubernetes-embedded-resource'] === true) errs.push(...typeMeta(x, path));
   for (const [k, v] of Object.entries(x)) {
     const prop = s.properties?.[k];
-    if (prop) walk(v, prop, path ? `${path}.${k}` : k, errs);
-    else if (isObject(s.additionalProperties)) walk(v, s.additionalProperties, `${path}[${k}]`, errs);
+    if (prop) walk(v, prop, path ? `${path}.${k}` : k, errs, refAt(ref, k));
+    else if (isObject(s.additionalProperties)) walk(v, s.additionalProperties, `${path}[${k}]`, errs, refAt(ref, k));
   }
 }
 
-/** Errors of every embedded resource below the root of `obj`. */
-export function validateEmbeddedResources(obj: unknown, schema: JSONSchemaProps): FieldError[] {
+/** Errors of every embedded resource below the root of `obj` (none looked for in `ref`'s own subtrees). */
+export function validateEmbeddedResources(obj: unknown, schema: JSONSchemaProps, ref?: unknown): FieldError[] {
   const errs: FieldError[] = [];
   if (!isObject(obj)) return errs;
-  for (const [k, v] of Object.entries(obj)) walk(v, schema.properties?.[k], k, errs);
+  for (const [k, v] of Object.entries(obj)) walk(v, schema.properties?.[k], k, errs, refAt(ref, k));
   return errs;
 }

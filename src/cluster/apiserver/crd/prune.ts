@@ -3,14 +3,18 @@
  * declare are dropped, except under x-kubernetes-preserve-unknown-fields; apiVersion, kind and
  * metadata survive at the resource root and in embedded resources.
  */
+import { isChecked, refAt } from './reference.js';
 import { isObject, itemsSchema, type JSONSchemaProps } from './schema.js';
 
 const metaFields = new Set(['apiVersion', 'kind', 'metadata']);
 
-/** Prunes `obj` in place; returns the paths of the dropped fields (for warnings / strict mode). */
-export function prune(obj: unknown, schema: JSONSchemaProps | undefined, isResourceRoot: boolean): string[] {
+/**
+ * Prunes `obj` in place; returns the paths of the dropped fields (for warnings / strict mode).
+ * Subtrees that are `ref`'s own at the same path (pruned already) are skipped.
+ */
+export function prune(obj: unknown, schema: JSONSchemaProps | undefined, isResourceRoot: boolean, ref?: unknown): string[] {
   const dropped: string[] = [];
-  pruneNode(obj, schema, isResourceRoot, '', dropped);
+  pruneNode(obj, schema, isResourceRoot, '', dropped, ref);
   return dropped;
 }
 
@@ -18,10 +22,11 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function pruneNode(x: unknown, s: JSONSchemaProps | undefined, isRoot: boolean, path: string, dropped: string[]): void {
+function pruneNode(x: unknown, s: JSONSchemaProps | undefined, isRoot: boolean, path: string, dropped: string[], ref: unknown): void {
+  if (isChecked(x, ref)) return;
   if (Array.isArray(x)) {
     const items = itemsSchema(s);
-    x.forEach((item, i) => pruneNode(item, items, false, `${path}[${i}]`, dropped));
+    x.forEach((item, i) => pruneNode(item, items, false, `${path}[${i}]`, dropped, refAt(ref, i)));
     return;
   }
   if (!isObject(x)) return;
@@ -35,12 +40,12 @@ function pruneNode(x: unknown, s: JSONSchemaProps | undefined, isRoot: boolean, 
     }
     const prop = s?.properties?.[k];
     if (prop) {
-      pruneNode(x[k], prop, false, join(path, k), dropped);
+      pruneNode(x[k], prop, false, join(path, k), dropped, refAt(ref, k));
       continue;
     }
     const additional = s?.additionalProperties;
     if (isObject(additional)) {
-      pruneNode(x[k], additional, false, join(path, k), dropped);
+      pruneNode(x[k], additional, false, join(path, k), dropped, refAt(ref, k));
       continue;
     }
     if (preserve || additional === true) continue;
@@ -64,11 +69,15 @@ function pruneEmbeddedMetadata(meta: Record<string, unknown>, path: string, drop
   }
 }
 
-/** Removes `null` values whose schema is neither nullable nor has a default (they are defaulted later otherwise). */
-export function pruneNonNullableNulls(x: unknown, s: JSONSchemaProps | undefined): void {
+/**
+ * Removes `null` values whose schema is neither nullable nor has a default (they are defaulted later
+ * otherwise); skips `ref`'s own subtrees.
+ */
+export function pruneNonNullableNulls(x: unknown, s: JSONSchemaProps | undefined, ref?: unknown): void {
+  if (isChecked(x, ref)) return;
   if (Array.isArray(x)) {
     const items = itemsSchema(s);
-    for (const item of x) pruneNonNullableNulls(item, items);
+    x.forEach((item, i) => pruneNonNullableNulls(item, items, refAt(ref, i)));
     return;
   }
   if (!isObject(x)) return;
@@ -76,6 +85,6 @@ export function pruneNonNullableNulls(x: unknown, s: JSONSchemaProps | undefined
     const sub = s?.properties?.[k] ?? (isObject(s?.additionalProperties) ? (s.additionalProperties) : undefined);
     const v = x[k];
     if (v === null && sub && sub.nullable !== true && sub.default === undefined) delete x[k];
-    else pruneNonNullableNulls(v, sub);
+    else pruneNonNullableNulls(v, sub, refAt(ref, k));
   }
 }

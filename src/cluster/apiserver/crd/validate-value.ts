@@ -5,7 +5,8 @@
  */
 import { duplicate, invalid, notSupported, required, type FieldError } from '../../../api/meta/index.js';
 import { matchesFormat } from './formats.js';
-import { isObject, itemsSchema, jsonTypeOf, type JSONSchemaProps } from './schema.js';
+import { isChecked, refAt } from './reference.js';
+import { isObject, itemsSchema, jsonEqual, jsonTypeOf, type JSONSchemaProps } from './schema.js';
 
 const regexCache = new Map<string, RegExp | null>();
 
@@ -44,16 +45,6 @@ function typeMatches(types: readonly string[], actual: string): boolean {
   return types.includes(actual) || (actual === 'integer' && types.includes('number'));
 }
 
-function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  const ka = Object.keys(a);
-  const kb = Object.keys(b);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
-}
-
 function validateString(v: string, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
   const len = [...v].length;
   if (s.maxLength !== undefined && len > s.maxLength) errs.push(tooLong(path, s.maxLength));
@@ -87,9 +78,9 @@ function validateNumber(v: number, s: JSONSchemaProps, path: string, errs: Field
   }
 }
 
-function validateArray(v: unknown[], s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+function validateArray(v: unknown[], s: JSONSchemaProps, path: string, errs: FieldError[], ref: unknown): void {
   const items = itemsSchema(s);
-  if (items) v.forEach((item, i) => validateNode(item, items, `${path}[${i}]`, errs));
+  if (items) v.forEach((item, i) => validateNode(item, items, `${path}[${i}]`, errs, refAt(ref, i)));
   if (s.minItems !== undefined && v.length < s.minItems)
     errs.push(invalid(path, v.length, `${path} in body should have at least ${s.minItems} items`));
   if (s.maxItems !== undefined && v.length > s.maxItems) errs.push(tooMany(path, v.length, s.maxItems));
@@ -99,26 +90,26 @@ function child(path: string, k: string): string {
   return path ? `${path}.${k}` : k;
 }
 
-function validateObject(v: Record<string, unknown>, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+function validateObject(v: Record<string, unknown>, s: JSONSchemaProps, path: string, errs: FieldError[], ref: unknown): void {
   const n = Object.keys(v).length;
   if (s.maxProperties !== undefined && n > s.maxProperties) errs.push(tooMany(path, n, s.maxProperties));
   if (s.minProperties !== undefined && n < s.minProperties)
     errs.push(invalid(path, n, `${path} in body should have at least ${s.minProperties} properties`));
   for (const k of s.required ?? []) if (!(k in v)) errs.push(required(child(path, k)));
   const props = s.properties ?? {};
-  for (const [k, ps] of Object.entries(props)) if (k in v) validateNode(v[k], ps, child(path, k), errs);
+  for (const [k, ps] of Object.entries(props)) if (k in v) validateNode(v[k], ps, child(path, k), errs, refAt(ref, k));
   const additional = s.additionalProperties;
   if (isObject(additional)) {
-    for (const k of Object.keys(v)) if (!(k in props)) validateNode(v[k], additional, child(path, k), errs);
+    for (const k of Object.keys(v)) if (!(k in props)) validateNode(v[k], additional, child(path, k), errs, refAt(ref, k));
   }
 }
 
-function validateJunctors(v: unknown, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+function validateJunctors(v: unknown, s: JSONSchemaProps, path: string, errs: FieldError[], ref: unknown): void {
   const passes = (sub: JSONSchemaProps): boolean => validateValue(v, sub, path).length === 0;
-  for (const sub of s.allOf ?? []) validateNode(v, sub, path, errs);
+  for (const sub of s.allOf ?? []) validateNode(v, sub, path, errs, ref);
   if (s.anyOf && s.anyOf.length > 0 && !s.anyOf.some(passes)) {
     errs.push(invalid(path, '', `"${path}" must validate at least one schema (anyOf)`));
-    validateNode(v, s.anyOf[0]!, path, errs);
+    validateNode(v, s.anyOf[0]!, path, errs, undefined);
   }
   if (s.oneOf && s.oneOf.length > 0 && s.oneOf.filter(passes).length !== 1) {
     errs.push(invalid(path, '', `"${path}" must validate one and only one schema (oneOf)`));
@@ -126,7 +117,8 @@ function validateJunctors(v: unknown, s: JSONSchemaProps, path: string, errs: Fi
   if (s.not && passes(s.not)) errs.push(invalid(path, '', `"${path}" must not validate the schema (not)`));
 }
 
-function validateNode(v: unknown, s: JSONSchemaProps, path: string, errs: FieldError[]): void {
+function validateNode(v: unknown, s: JSONSchemaProps, path: string, errs: FieldError[], ref: unknown): void {
+  if (isChecked(v, ref)) return;
   const types = expectedTypes(s);
   if (v === null || v === undefined) {
     if (types.length > 0 && s.nullable !== true) errs.push(typeError(path, types.join(','), 'null'));
@@ -137,20 +129,23 @@ function validateNode(v: unknown, s: JSONSchemaProps, path: string, errs: FieldE
     errs.push(typeError(path, types.join(','), actual));
     return;
   }
-  validateJunctors(v, s, path, errs);
+  validateJunctors(v, s, path, errs, ref);
   if (typeof v === 'string') validateString(v, s, path, errs);
   else if (typeof v === 'number') validateNumber(v, s, path, errs);
-  else if (Array.isArray(v)) validateArray(v, s, path, errs);
-  if (s.enum && !s.enum.some((e) => deepEqual(e, v))) {
+  else if (Array.isArray(v)) validateArray(v, s, path, errs, ref);
+  if (s.enum && !s.enum.some((e) => jsonEqual(e, v))) {
     errs.push(notSupported(path, v, s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
   }
-  if (isObject(v)) validateObject(v, s, path, errs);
+  if (isObject(v)) validateObject(v, s, path, errs, ref);
 }
 
-/** Schema errors for `v` (kube-openapi's part of CR validation). `path` prefixes every field. */
-export function validateValue(v: unknown, s: JSONSchemaProps, path = ''): FieldError[] {
+/**
+ * Schema errors for `v` (kube-openapi's part of CR validation). `path` prefixes every field;
+ * subtrees that are `ref`'s own at the same path (found valid already) are not checked again.
+ */
+export function validateValue(v: unknown, s: JSONSchemaProps, path = '', ref?: unknown): FieldError[] {
   const errs: FieldError[] = [];
-  validateNode(v, s, path, errs);
+  validateNode(v, s, path, errs, ref);
   return errs;
 }
 
@@ -180,27 +175,27 @@ function listMapErrors(v: unknown[], s: JSONSchemaProps, path: string): FieldErr
   return firstDuplicates(keys).map((i) => duplicate(`${path}[${i}]`, keys[i]));
 }
 
-function listTypeNode(v: unknown, s: JSONSchemaProps | undefined, path: string, errs: FieldError[]): void {
-  if (!s) return;
+function listTypeNode(v: unknown, s: JSONSchemaProps | undefined, path: string, errs: FieldError[], ref: unknown): void {
+  if (!s || isChecked(v, ref)) return;
   if (Array.isArray(v)) {
     const listType = s['x-kubernetes-list-type'];
     if (listType === 'set') for (const i of firstDuplicates(v)) errs.push(duplicate(`${path}[${i}]`, v[i]));
     if (listType === 'map') errs.push(...listMapErrors(v, s, path));
     const items = itemsSchema(s);
-    v.forEach((x, i) => listTypeNode(x, items, `${path}[${i}]`, errs));
+    v.forEach((x, i) => listTypeNode(x, items, `${path}[${i}]`, errs, refAt(ref, i)));
     return;
   }
   if (!isObject(v)) return;
   for (const [k, x] of Object.entries(v)) {
     const prop = s.properties?.[k];
-    if (prop) listTypeNode(x, prop, child(path, k), errs);
-    else if (isObject(s.additionalProperties)) listTypeNode(x, s.additionalProperties, `${path}[${k}]`, errs);
+    if (prop) listTypeNode(x, prop, child(path, k), errs, refAt(ref, k));
+    else if (isObject(s.additionalProperties)) listTypeNode(x, s.additionalProperties, `${path}[${k}]`, errs, refAt(ref, k));
   }
 }
 
-/** Uniqueness errors of x-kubernetes-list-type set and map lists: `Duplicate value` at the second occurrence. */
-export function validateListTypes(v: unknown, s: JSONSchemaProps, path = ''): FieldError[] {
+/** Uniqueness errors of x-kubernetes-list-type set and map lists: `Duplicate value` at the second occurrence (`ref`'s own subtrees skipped). */
+export function validateListTypes(v: unknown, s: JSONSchemaProps, path = '', ref?: unknown): FieldError[] {
   const errs: FieldError[] = [];
-  listTypeNode(v, s, path, errs);
+  listTypeNode(v, s, path, errs, ref);
   return errs;
 }

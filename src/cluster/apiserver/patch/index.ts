@@ -59,7 +59,8 @@ export function acceptedPatchTypes(info: ResourceInfo): string[] {
 }
 
 /**
- * Applies a JSON, merge or strategic merge patch to `live`, returning a new object. Strategic merge
+ * Applies a JSON, merge or strategic merge patch to `live`, returning a new object (a merge patch's
+ * shares the subtrees it leaves alone with `live`: copy before changing it). Strategic merge
  * on a custom resource is 415 UnsupportedMediaType, as apiextensions-apiserver answers.
  */
 export function applyPatch(type: Exclude<PatchType, 'apply'>, info: ResourceInfo, live: KubeObject, patch: unknown): KubeObject {

@@ -36,10 +36,11 @@ function mergeDocs(doc: Obj, patch: Obj): Obj {
 }
 
 /**
- * Applies a merge patch to an object, returning a new object. A patch that is not a JSON object
- * is refused with 400 "Invalid JSON Patch" (jsonpatch.ErrBadJSONPatch).
+ * Applies a merge patch to an object, returning a new object: the objects on merged paths are
+ * copies, the rest is `doc`'s own (shared, never changed), and nothing is the patch's. A patch that
+ * is not a JSON object is refused with 400 "Invalid JSON Patch" (jsonpatch.ErrBadJSONPatch).
  */
 export function applyMergePatch<T extends object>(doc: T, patch: unknown): T {
   if (!isObject(patch)) throw patchUndecodable('Invalid JSON Patch');
-  return mergeDocs(structuredClone(doc) as Obj, structuredClone(patch)) as T;
+  return mergeDocs(doc as Obj, structuredClone(patch)) as T;
 }
