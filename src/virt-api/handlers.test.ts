@@ -28,6 +28,19 @@ test('the VMI mutator answers a base64 JSONPatch that defaults the VMI, which th
   assert.deepEqual(validated, { uid: validated.uid, allowed: true });
 });
 
+test('the VMI mutator changes nothing on UPDATE, whoever changes spec, status or labels (so it is registered for CREATE only)', async () => {
+  const old = validVMI((v) => (v.status = { phase: 'Pending' }));
+  const changed = validVMI((v) => {
+    v.spec.hostname = 'other';
+    v.status = { phase: 'Running' };
+    v.metadata!.labels = { 'kubevirt.io/nodeName': 'n1' };
+  });
+  for (const user of ['alice', 'system:serviceaccount:kubevirt:kubevirt-controller']) {
+    const res = (await reviewAdmission(WEBHOOK_PATHS.vmiMutate, reviewFor(changed, 'UPDATE', old, user), memoryDeps())).response!;
+    assert.deepEqual(res, { uid: res.uid, allowed: true }, user);
+  }
+});
+
 test('a denial carries 422 Invalid, the joined message and one cause per problem with its field', async () => {
   const vmi = validVMI((v) => {
     v.spec.domain.devices.disks!.push({ name: 'rootdisk' });
