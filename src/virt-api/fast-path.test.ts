@@ -28,6 +28,8 @@ test('parseHead takes plain webhook POSTs with a Content-Length and leaves every
     ['Connection: close', `${ok}\r\nConnection: close`],
     ['a header line without a colon', `${ok}\r\nbroken`],
     ['whitespace before a colon', `${ok}\r\nX-A : b`],
+    ['a folded header line', `${ok}\r\n  folded: x`],
+    ['no Host', ok.replace('\r\nHost: x', '')],
   ];
   for (const [name, head] of table) assert.equal(parseHead(head, webhook), undefined, name);
 });

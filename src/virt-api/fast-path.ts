@@ -59,20 +59,23 @@ export function parseHead(head: string, webhookPath: (target: string) => string 
   if (!path) return undefined;
   let length: number | undefined;
   let contentType = '';
+  let host = false;
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i]!;
     const colon = line.indexOf(':');
-    if (colon <= 0 || /[\s]/.test(line[colon - 1]!)) return undefined;
+    if (colon <= 0 || /\s/.test(line[0]!) || /\s/.test(line[colon - 1]!)) return undefined;
     const name = line.slice(0, colon).toLowerCase();
     const value = line.slice(colon + 1).trim();
     if (name === 'content-length') {
       if (length !== undefined || !/^\d{1,9}$/.test(value)) return undefined;
       length = Number(value);
     } else if (name === 'content-type') contentType = value;
+    else if (name === 'host') host = true;
     else if (name === 'transfer-encoding' || name === 'expect' || name === 'upgrade') return undefined;
     else if (name === 'connection' && !/^keep-alive$/i.test(value)) return undefined;
   }
-  return length === undefined ? undefined : { path, contentType, length };
+  // Node's server answers an HTTP/1.1 request without Host with 400: leave it that.
+  return length === undefined || !host ? undefined : { path, contentType, length };
 }
 
 /** Serves one TLS connection on the fast path until a request needs Node's server. */
