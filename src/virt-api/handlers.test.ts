@@ -28,6 +28,38 @@ test('the VMI mutator answers a base64 JSONPatch that defaults the VMI, which th
   assert.deepEqual(validated, { uid: validated.uid, allowed: true });
 });
 
+test('the VMI mutator changes nothing on UPDATE, whoever changes spec, status or labels (so it is registered for CREATE only)', async () => {
+  const old = validVMI((v) => (v.status = { phase: 'Pending' }));
+  const changed = validVMI((v) => {
+    v.spec.hostname = 'other';
+    v.status = { phase: 'Running' };
+    v.metadata!.labels = { 'kubevirt.io/nodeName': 'n1' };
+  });
+  for (const user of ['alice', 'system:serviceaccount:kubevirt:kubevirt-controller']) {
+    const res = (await reviewAdmission(WEBHOOK_PATHS.vmiMutate, reviewFor(changed, 'UPDATE', old, user), memoryDeps())).response!;
+    assert.deepEqual(res, { uid: res.uid, allowed: true }, user);
+  }
+});
+
+test("a VMI update's new object is checked against the schema, its old one only decoded (the API server stored it after that check)", async () => {
+  const controller = 'system:serviceaccount:kubevirt:kubevirt-controller';
+  const badDisk = (v: VirtualMachineInstance) => ((v.spec.domain.devices.disks![0] as unknown as Record<string, unknown>).bootOrder = 'first');
+  const table: [string, Record<string, unknown>, boolean, (string | undefined)?][] = [
+    ['old object off-schema', reviewFor(validVMI(), 'UPDATE', validVMI(badDisk), controller), true],
+    ['new object off-schema', reviewFor(validVMI(badDisk), 'UPDATE', validVMI(), controller), false, 'spec.domain.devices.disks[0].bootOrder'],
+    ['new off-schema, old of another kind: the schema comes first', reviewFor(validVMI(badDisk), 'UPDATE', { kind: 'VirtualMachine' }, controller), false, 'spec.domain.devices.disks[0].bootOrder'],
+  ];
+  for (const [name, body, allowed, field] of table) {
+    const res = (await reviewAdmission(WEBHOOK_PATHS.vmiUpdate, body, memoryDeps())).response!;
+    assert.equal(res.allowed, allowed, `${name}: ${res.status?.message ?? ''}`);
+    assert.equal(res.status?.details?.causes?.[0]?.field, field, name);
+  }
+  const noOld = (await reviewAdmission(WEBHOOK_PATHS.vmiUpdate, reviewFor(validVMI(), 'UPDATE', undefined, controller), memoryDeps())).response!;
+  assert.deepEqual(noOld.status, { metadata: {}, code: 400, message: 'admission request has no oldObject' });
+  const wrongOld = (await reviewAdmission(WEBHOOK_PATHS.vmiUpdate, reviewFor(validVMI(), 'UPDATE', { kind: 'VirtualMachine' }, controller), memoryDeps())).response!;
+  assert.equal(wrongOld.status?.message, `expect kind to be 'VirtualMachineInstance', got "VirtualMachine"`);
+});
+
 test('a denial carries 422 Invalid, the joined message and one cause per problem with its field', async () => {
   const vmi = validVMI((v) => {
     v.spec.domain.devices.disks!.push({ name: 'rootdisk' });

@@ -57,7 +57,10 @@ function metadataError(meta: unknown): string | undefined {
   return undefined;
 }
 
-/** The request's object, checked against its CRD schema first (upstream ValidateSchema). */
+/**
+ * The request's object, checked against its CRD schema first (upstream ValidateSchema). The old
+ * object of an update is only decoded, as upstream does: the API server stored it after the same check.
+ */
 function objectOf<T>(req: AdmissionRequest, kind: string, which: 'object' | 'oldObject' = 'object'): { obj: T } | { errs: FieldError[] } | { error: string } {
   const raw = req[which];
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return { error: `admission request has no ${which}` };
@@ -66,6 +69,7 @@ function objectOf<T>(req: AdmissionRequest, kind: string, which: 'object' | 'old
   const withKind: Record<string, unknown> & { kind: string } = { ...(raw as Record<string, unknown>), kind };
   const metaErr = metadataError(withKind.metadata);
   if (metaErr) return { error: metaErr };
+  if (which === 'oldObject') return { obj: withKind as T };
   const errs = checkAgainstCrd(withKind);
   return errs.length > 0 ? { errs } : { obj: withKind as T };
 }
@@ -119,11 +123,14 @@ function validateVMICreate(req: AdmissionRequest, deps: AdmissionDeps): Admissio
   return withObject<VirtualMachineInstance>(req, 'VirtualMachineInstance', (vmi) => verdict(req.uid, validateVMI(vmi, deps.config(), requesterOf(req, deps))));
 }
 
+/** Upstream's order: the new object's schema, then both objects decoded, then the update rules. */
 function validateVMIUpdateReq(req: AdmissionRequest, deps: AdmissionDeps): AdmissionResponse | Promise<AdmissionResponse> {
-  const old = objectOf<VirtualMachineInstance>(req, 'VirtualMachineInstance', 'oldObject');
-  if ('error' in old) return requestError(req.uid, old.error);
-  if ('errs' in old) return deny(req.uid, old.errs);
-  return withObject<VirtualMachineInstance>(req, 'VirtualMachineInstance', (vmi) => verdict(req.uid, validateVMIUpdate(old.obj, vmi, requesterOf(req, deps))));
+  return withObject<VirtualMachineInstance>(req, 'VirtualMachineInstance', (vmi) => {
+    const old = objectOf<VirtualMachineInstance>(req, 'VirtualMachineInstance', 'oldObject');
+    if ('error' in old) return requestError(req.uid, old.error);
+    if ('errs' in old) return deny(req.uid, old.errs);
+    return verdict(req.uid, validateVMIUpdate(old.obj, vmi, requesterOf(req, deps)));
+  });
 }
 
 function validateVMReq(req: AdmissionRequest, deps: AdmissionDeps): AdmissionResponse | Promise<AdmissionResponse> {

@@ -21,6 +21,9 @@ test('webhook configurations route each kind and operation to a served path, fai
   const rule = (name: string) => hooks.find((h) => h.name === name)!.rules[0]!;
   assert.deepEqual(rule('virtualmachineinstances-create-validator.kubevirt.io'), { operations: ['CREATE'], apiGroups: ['kubevirt.io'], apiVersions: ['v1', 'v1alpha3'], resources: ['virtualmachineinstances'], scope: '*' });
   assert.deepEqual(rule('virtualmachineinstances-update-validator.kubevirt.io').operations, ['UPDATE']);
+  // virt-api's VMI mutator changes nothing on UPDATE (handlers.test.ts): updates skip the call.
+  assert.deepEqual(rule('virtualmachineinstances-mutator.kubevirt.io').operations, ['CREATE']);
+  assert.deepEqual(rule('virtualmachines-mutator.kubevirt.io').operations, ['CREATE', 'UPDATE']);
   assert.deepEqual(rule('migration-create-validator.kubevirt.io').resources, ['virtualmachineinstancemigrations']);
   const [, bySvc] = webhookConfigurations('Q0E=', { service: { namespace: 'kubevirt', name: 'virt-api' } });
   assert.deepEqual((bySvc.webhooks as Hook[])[0]!.clientConfig.service, { namespace: 'kubevirt', name: 'virt-api', path: '/virtualmachineinstances-validate-create', port: 443 });

@@ -18,7 +18,10 @@ interface Spec {
 
 const MUTATING: readonly Spec[] = [
   { name: 'virtualmachines-mutator.kubevirt.io', path: WEBHOOK_PATHS.vmMutate, resource: 'virtualmachines', operations: ['CREATE', 'UPDATE'] },
-  { name: 'virtualmachineinstances-mutator.kubevirt.io', path: WEBHOOK_PATHS.vmiMutate, resource: 'virtualmachineinstances', operations: ['CREATE', 'UPDATE'] },
+  // Upstream also routes VMI UPDATEs here (its mutator resets status a user changed); virt-api's
+  // mutator leaves updates alone (the update validator refuses such changes instead), so a call per
+  // status write of virt-controller and virt-handler would change nothing: CREATE only.
+  { name: 'virtualmachineinstances-mutator.kubevirt.io', path: WEBHOOK_PATHS.vmiMutate, resource: 'virtualmachineinstances', operations: ['CREATE'] },
   { name: 'migrations-mutator.kubevirt.io', path: WEBHOOK_PATHS.migrationMutate, resource: 'virtualmachineinstancemigrations', operations: ['CREATE'] },
 ];
 const VALIDATING: readonly Spec[] = [

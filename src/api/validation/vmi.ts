@@ -3,8 +3,7 @@
  * replica sets), validateVMI (create: spec, VMI-only rules and metadata) and validateVMIUpdate.
  * Pure: the cluster configuration and the requesting user come in as arguments.
  */
-import { isDeepStrictEqual } from 'node:util';
-import { FieldPath, type FieldError, type ObjectMeta } from '../meta/index.js';
+import { FieldPath, jsonDeepEqual, type FieldError, type ObjectMeta } from '../meta/index.js';
 import type { VirtualMachineInstance } from '../kubevirt/vmi.js';
 import type { VirtualMachineInstanceSpec } from '../kubevirt/vmi-spec.js';
 import { IGNITION_ANNOTATION } from '../kubevirt/constants.js';
@@ -127,9 +126,9 @@ const restrictedLabels = (meta: ObjectMeta | undefined): Record<string, string> 
  */
 export function validateVMIUpdate(oldVMI: VirtualMachineInstance, newVMI: VirtualMachineInstance, requester?: Requester): FieldError[] {
   if (isKubevirtComponent(requester)) return [];
-  if (!isDeepStrictEqual(oldVMI.spec, newVMI.spec)) return [cause('FieldValueNotSupported', '', 'update of VMI object is restricted')];
-  if (!isDeepStrictEqual(oldVMI.status ?? {}, newVMI.status ?? {})) return [cause('FieldValueNotSupported', 'status', 'update of VMI status is restricted')];
-  if (!isDeepStrictEqual(restrictedLabels(oldVMI.metadata), restrictedLabels(newVMI.metadata))) {
+  if (!jsonDeepEqual(oldVMI.spec, newVMI.spec)) return [cause('FieldValueNotSupported', '', 'update of VMI object is restricted')];
+  if (!jsonDeepEqual(oldVMI.status ?? {}, newVMI.status ?? {})) return [cause('FieldValueNotSupported', 'status', 'update of VMI status is restricted')];
+  if (!jsonDeepEqual(restrictedLabels(oldVMI.metadata), restrictedLabels(newVMI.metadata))) {
     return [cause('FieldValueNotSupported', '', 'modification of kubevirt.io/ labels on a VMI object is restricted')];
   }
   return [];

@@ -4,6 +4,7 @@
  * Pure: returns a defaulted copy; applying it to its own output changes nothing.
  */
 import { randomUUID } from 'node:crypto';
+import { copyJson } from '../../meta/json.js';
 import type { VirtualMachineInstance } from '../vmi.js';
 import type { VirtualMachineInstanceSpec } from '../vmi-spec.js';
 import { DEFAULT_GRACE_PERIOD_SECONDS, VMI_FINALIZER } from '../constants.js';
@@ -90,7 +91,7 @@ function addNodeSelector(spec: VirtualMachineInstanceSpec, label: string): void 
  * rejects while defaulting (conflicting presets: 422; a disallowed default binding: 400).
  */
 export function defaultVMI(vmi: VirtualMachineInstance, config: ClusterConfig, opts: DefaultVMIOptions = {}): DefaultingResult<VirtualMachineInstance> {
-  const out = structuredClone(vmi);
+  const out = copyJson(vmi);
   out.spec ??= { domain: { devices: {} } };
   out.spec.domain ??= { devices: {} };
   out.spec.domain.devices ??= {};
