@@ -6,6 +6,15 @@
 import { isChecked, refAt } from './reference.js';
 import { cloneJSON, isObject, itemsSchema, schemaForKey, type JSONSchemaProps } from './schema.js';
 
+/** Per schema node: its properties that have a default (schemas are large: most have none). */
+const withDefaults = new WeakMap<JSONSchemaProps, [string, JSONSchemaProps][]>();
+
+function defaultedProperties(s: JSONSchemaProps): [string, JSONSchemaProps][] {
+  let list = withDefaults.get(s);
+  if (!list) withDefaults.set(s, (list = Object.entries(s.properties ?? {}).filter(([, p]) => p.default !== undefined)));
+  return list;
+}
+
 /** Applies defaults in place; `ref`'s own subtrees (defaulted already) are skipped. */
 export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined, ref?: unknown): void {
   if (!s || isChecked(x, ref)) return;
@@ -15,8 +24,7 @@ export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined, ref?: 
     return;
   }
   if (!isObject(x)) return;
-  for (const [k, prop] of Object.entries(s.properties ?? {})) {
-    if (prop.default === undefined) continue;
+  for (const [k, prop] of defaultedProperties(s)) {
     const v = x[k];
     if (!(k in x) || (v === null && prop.nullable !== true)) x[k] = cloneJSON(prop.default);
   }

@@ -90,6 +90,18 @@ function child(path: string, k: string): string {
   return path ? `${path}.${k}` : k;
 }
 
+/** Per schema node: the position of each property (schemas are large, objects small: walk the object's keys). */
+const propertyOrder = new WeakMap<JSONSchemaProps, Map<string, number>>();
+
+/** The object's keys that are schema properties, in the schema's property order (the order errors come in). */
+function declaredKeys(v: Record<string, unknown>, s: JSONSchemaProps, props: Record<string, JSONSchemaProps>): string[] {
+  let order = propertyOrder.get(s);
+  if (!order) propertyOrder.set(s, (order = new Map(Object.keys(props).map((k, i) => [k, i]))));
+  const keys = Object.keys(v).filter((k) => order.has(k));
+  if (keys.length > 1) keys.sort((a, b) => order.get(a)! - order.get(b)!);
+  return keys;
+}
+
 function validateObject(v: Record<string, unknown>, s: JSONSchemaProps, path: string, errs: FieldError[], ref: unknown): void {
   const n = Object.keys(v).length;
   if (s.maxProperties !== undefined && n > s.maxProperties) errs.push(tooMany(path, n, s.maxProperties));
@@ -97,7 +109,7 @@ function validateObject(v: Record<string, unknown>, s: JSONSchemaProps, path: st
     errs.push(invalid(path, n, `${path} in body should have at least ${s.minProperties} properties`));
   for (const k of s.required ?? []) if (!(k in v)) errs.push(required(child(path, k)));
   const props = s.properties ?? {};
-  for (const [k, ps] of Object.entries(props)) if (k in v) validateNode(v[k], ps, child(path, k), errs, refAt(ref, k));
+  for (const k of declaredKeys(v, s, props)) validateNode(v[k], props[k]!, child(path, k), errs, refAt(ref, k));
   const additional = s.additionalProperties;
   if (isObject(additional)) {
     for (const k of Object.keys(v)) if (!(k in props)) validateNode(v[k], additional, child(path, k), errs, refAt(ref, k));
