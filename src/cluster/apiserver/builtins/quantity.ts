@@ -8,10 +8,25 @@ const decimal: Record<string, number> = { n: 1e-9, u: 1e-6, m: 1e-3, '': 1, k: 1
 
 const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(?:(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE])|[eE]([+-]?\d+))?$/;
 
+/**
+ * Parsed strings (a pod's few distinct quantities recur on every write of it): bounded, and
+ * emptied when full rather than tracking recency, since the working set is tiny.
+ */
+const parsed = new Map<string, number | undefined>();
+const MAX_PARSED = 1024;
+
 /** The numeric value of a quantity string or number, or undefined when it does not parse. */
 export function parseQuantity(q: unknown): number | undefined {
   if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
   if (typeof q !== 'string') return undefined;
+  if (parsed.has(q)) return parsed.get(q);
+  const v = parseString(q);
+  if (parsed.size >= MAX_PARSED) parsed.clear();
+  parsed.set(q, v);
+  return v;
+}
+
+function parseString(q: string): number | undefined {
   const m = QUANTITY.exec(q);
   if (!m) return undefined;
   const n = Number(m[1]);
