@@ -39,28 +39,6 @@ export function child(o: Obj, key: string): Obj {
   return created;
 }
 
-/** Deep equality of JSON values (key order ignored; a key set to undefined counts as absent). Allocates nothing. */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) if (!jsonEqual(a[i], b[i])) return false;
-    return true;
-  }
-  const ra = a as Obj;
-  const rb = b as Obj;
-  let defined = 0;
-  for (const k in ra) {
-    const v = ra[k];
-    if (v === undefined) continue;
-    defined++;
-    if (!jsonEqual(v, rb[k])) return false;
-  }
-  for (const k in rb) if (rb[k] !== undefined) defined--;
-  return defined === 0;
-}
-
 /** A value as text: strings as they are, anything else as JSON (numbers, booleans, objects). */
 export function text(v: unknown): string {
   if (typeof v === 'string') return v;

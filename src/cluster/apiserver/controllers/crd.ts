@@ -6,7 +6,7 @@
 import { StatusError, type KubeObject } from '../../../api/meta/index.js';
 import type { CompiledCrdVersion } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
-import { canonical } from '../rest/objectmeta.js';
+import { canonical } from '../../../api/meta/json.js';
 import { crdPrinter } from '../rest/table.js';
 import type { RestDeps } from '../rest/context.js';
 import { deleteObject } from '../rest/delete.js';

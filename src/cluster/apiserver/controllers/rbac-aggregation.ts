@@ -2,7 +2,7 @@
  * ClusterRole aggregation: ClusterRoles with an aggregationRule get the rules of every ClusterRole
  * their selectors match, recomputed by the RBAC module whenever any ClusterRole changes.
  */
-import { canonical } from '../rest/objectmeta.js';
+import { canonical } from '../../../api/meta/json.js';
 import type { RestDeps } from '../rest/context.js';
 import { runController, type RunningController } from './controller.js';
 

@@ -11,7 +11,8 @@ import { validateEmbeddedResources } from './embedded.js';
 import { openAPIV2For, openAPIV3For } from './openapi.js';
 import { prune, pruneNonNullableNulls } from './prune.js';
 import { referenceOf } from './reference.js';
-import { cloneJSON, type JSONSchemaProps } from './schema.js';
+import { jsonRoundTrip } from '../../../api/meta/json.js';
+import { type JSONSchemaProps } from './schema.js';
 import { validateListTypes, validateValue } from './validate-value.js';
 
 const allVerbs: readonly Verb[] = ['delete', 'deletecollection', 'get', 'list', 'patch', 'create', 'update', 'watch'];
@@ -95,7 +96,7 @@ function compileVersion(spec: CrdSpec, v: CrdVersion): CompiledCrdVersion {
     },
     unknownFieldPaths(obj: KubeObject): string[] {
       if (!schema || spec.preserveUnknownFields === true) return [];
-      return prune(cloneJSON(obj), schema, true);
+      return prune(jsonRoundTrip(obj), schema, true);
     },
     openAPIV3Schema: openAPIV3For(schema, { group: info.group, version: info.version, kind: info.kind }),
     openAPIV2Schema: openAPIV2For(schema, { group: info.group, version: info.version, kind: info.kind }),

@@ -4,7 +4,8 @@
  * every value, including freshly defaulted ones, array items and additionalProperties values.
  */
 import { isChecked, refAt } from './reference.js';
-import { cloneJSON, isObject, itemsSchema, schemaForKey, type JSONSchemaProps } from './schema.js';
+import { jsonRoundTrip } from '../../../api/meta/json.js';
+import { isObject, itemsSchema, schemaForKey, type JSONSchemaProps } from './schema.js';
 
 /** Per schema node: its properties that have a default (schemas are large: most have none). */
 const withDefaults = new WeakMap<JSONSchemaProps, [string, JSONSchemaProps][]>();
@@ -26,7 +27,7 @@ export function applyDefaults(x: unknown, s: JSONSchemaProps | undefined, ref?: 
   if (!isObject(x)) return;
   for (const [k, prop] of defaultedProperties(s)) {
     const v = x[k];
-    if (!(k in x) || (v === null && prop.nullable !== true)) x[k] = cloneJSON(prop.default);
+    if (!(k in x) || (v === null && prop.nullable !== true)) x[k] = jsonRoundTrip(prop.default);
   }
   for (const k of Object.keys(x)) applyDefaults(x[k], schemaForKey(s, k), refAt(ref, k));
 }

@@ -2,7 +2,8 @@
  * The OpenAPI v3 schema of one CRD version as kube-apiserver publishes it under /openapi/v3:
  * the structural schema with apiVersion, kind and metadata (a reference to ObjectMeta) added.
  */
-import { cloneJSON, type JSONSchemaProps } from './schema.js';
+import { jsonRoundTrip } from '../../../api/meta/json.js';
+import { type JSONSchemaProps } from './schema.js';
 
 /** The components key the metadata property refers to; the core must publish ObjectMeta under it. */
 export const objectMetaRef = '#/components/schemas/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta';
@@ -16,7 +17,7 @@ const metadataDescription =
 
 /** Builds the published schema for group/version/kind from the version's openAPIV3Schema. */
 export function openAPIV3For(schema: JSONSchemaProps | undefined, gvk: { group: string; version: string; kind: string }): JSONSchemaProps {
-  const out: JSONSchemaProps = schema ? cloneJSON(schema) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
+  const out: JSONSchemaProps = schema ? jsonRoundTrip(schema) : { type: 'object', 'x-kubernetes-preserve-unknown-fields': true };
   out.type ??= 'object';
   const props = { ...(out.properties ?? {}) };
   props['apiVersion'] = { description: apiVersionDescription, type: 'string' };

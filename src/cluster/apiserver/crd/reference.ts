@@ -4,7 +4,7 @@
  * patch of an object checked already); and on updates, validation skips subtrees equal to the old
  * object's, as upstream's CRD validation ratcheting ignores errors of unchanged fields.
  */
-import { jsonEqual } from './schema.js';
+import { jsonDeepEqual } from '../../../api/meta/json.js';
 
 /**
  * `same`: the reference passed pruneAndDefault and validate of the same schema and its shared
@@ -50,5 +50,5 @@ export function refAt(ref: unknown, k: string | number): unknown {
 export function isChecked(x: unknown, ref: unknown): boolean {
   if (ref === undefined) return false;
   if (x === ref) return true;
-  return current?.kind === 'equal' && typeof x === 'object' && x !== null && jsonEqual(x, ref);
+  return current?.kind === 'equal' && typeof x === 'object' && x !== null && jsonDeepEqual(x, ref);
 }

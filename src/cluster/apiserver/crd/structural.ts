@@ -6,7 +6,8 @@
  */
 import { forbidden, invalid, notSupported, required, type FieldError, FieldPath } from '../../../api/meta/index.js';
 import { prune } from './prune.js';
-import { cloneJSON, isObject, type JSONSchemaProps } from './schema.js';
+import { jsonRoundTrip } from '../../../api/meta/json.js';
+import { isObject, type JSONSchemaProps } from './schema.js';
 import { validateValue } from './validate-value.js';
 
 type Level = 'root' | 'item' | 'field';
@@ -181,7 +182,7 @@ function checkDefault(s: JSONSchemaProps, p: FieldPath, e: FieldError[]): void {
   if (s.default === undefined) return;
   const dp = String(p.child('default'));
   if (isObject(s.default) || Array.isArray(s.default)) {
-    const pruned = cloneJSON(s.default);
+    const pruned = jsonRoundTrip(s.default);
     prune(pruned, s, s['x-kubernetes-embedded-resource'] === true);
     if (JSON.stringify(pruned) !== JSON.stringify(s.default)) e.push(invalid(dp, s.default, 'must not have unknown fields'));
   }

@@ -6,7 +6,8 @@
 import { duplicate, invalid, notSupported, required, type FieldError } from '../../../api/meta/index.js';
 import { matchesFormat } from './formats.js';
 import { isChecked, refAt } from './reference.js';
-import { isObject, itemsSchema, jsonEqual, jsonTypeOf, type JSONSchemaProps } from './schema.js';
+import { jsonDeepEqual } from '../../../api/meta/json.js';
+import { isObject, itemsSchema, jsonTypeOf, type JSONSchemaProps } from './schema.js';
 
 const regexCache = new Map<string, RegExp | null>();
 
@@ -145,7 +146,7 @@ function validateNode(v: unknown, s: JSONSchemaProps, path: string, errs: FieldE
   if (typeof v === 'string') validateString(v, s, path, errs);
   else if (typeof v === 'number') validateNumber(v, s, path, errs);
   else if (Array.isArray(v)) validateArray(v, s, path, errs, ref);
-  if (s.enum && !s.enum.some((e) => jsonEqual(e, v))) {
+  if (s.enum && !s.enum.some((e) => jsonDeepEqual(e, v))) {
     errs.push(notSupported(path, v, s.enum.map((e) => (typeof e === 'string' ? e : JSON.stringify(e)))));
   }
   if (isObject(v)) validateObject(v, s, path, errs, ref);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { canonical, jsonEqual, sameObject, sameSpec } from './objectmeta.js';
+import { canonical, jsonEqual } from '../../../api/meta/json.js';
+import { sameObject, sameSpec } from './objectmeta.js';
 
 test('jsonEqual agrees with comparing canonical JSON', () => {
   const cases: [string, unknown, unknown][] = [

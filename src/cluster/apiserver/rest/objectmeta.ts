@@ -4,6 +4,7 @@
  */
 import { randomUUID, randomInt } from 'node:crypto';
 import { rfc3339 } from '../patch/managed-fields.js';
+import { canonical, jsonEqual } from '../../../api/meta/json.js';
 import { FieldPath, invalid, required, forbidden, type FieldError, type KubeObject, type ObjectMeta } from '../../../api/meta/index.js';
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -146,50 +147,4 @@ export function sameObject(a: KubeObject, b: KubeObject): boolean {
     return { ...o, metadata: meta };
   };
   return jsonEqual(strip(a), strip(b));
-}
-
-/** A value JSON.stringify leaves out of objects (and writes as null in arrays). */
-const omitted = (v: unknown): boolean => v === undefined || typeof v === 'function' || typeof v === 'symbol';
-
-const hasToJson = (v: object): boolean => typeof (v as { toJSON?: unknown }).toJSON === 'function';
-
-/**
- * canonical(a) === canonical(b), without building either string: JSON values equal whatever their
- * key order, stopping at the first difference (no-op update detection runs on every write).
- */
-export function jsonEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || hasToJson(a) || hasToJson(b)) {
-    return canonical(a) === canonical(b);
-  }
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    for (let i = 0; i < a.length; i++) {
-      const x: unknown = a[i];
-      const y: unknown = b[i];
-      if (!jsonEqual(omitted(x) ? null : x, omitted(y) ? null : y)) return false;
-    }
-    return true;
-  }
-  const ao = a as Record<string, unknown>;
-  const bo = b as Record<string, unknown>;
-  let n = 0;
-  for (const k of Object.keys(ao)) {
-    const x = ao[k];
-    if (omitted(x)) continue;
-    n++;
-    const y = Object.prototype.hasOwnProperty.call(bo, k) ? bo[k] : undefined;
-    if (omitted(y) || !jsonEqual(x, y)) return false;
-  }
-  for (const k of Object.keys(bo)) if (!omitted(bo[k])) n--;
-  return n === 0;
-}
-
-/** JSON with object keys sorted, so equal objects compare equal whatever their key order. */
-export function canonical(v: unknown): string {
-  return JSON.stringify(v, (_k, val: unknown) =>
-    val && typeof val === 'object' && !Array.isArray(val)
-      ? Object.fromEntries(Object.entries(val as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
-      : val,
-  );
 }

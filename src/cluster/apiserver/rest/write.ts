@@ -14,6 +14,7 @@ import {
   type KubeObject,
   type ManagedFieldsEntry,
 } from '../../../api/meta/index.js';
+import { jsonRoundTrip } from '../../../api/meta/json.js';
 import type { PatchType } from '../contracts.js';
 import type { ServedResource } from '../registry/registry.js';
 import { apiVersionOf } from '../registry/registry.js';
@@ -24,7 +25,6 @@ import { initMetaForCreate, preserveMetaOnUpdate, sameObject, sameSpec, validate
 const namespacesGr = { group: '', resource: 'namespaces' };
 
 /** A deep copy of a JSON value (what the store holds): about twice as fast as structuredClone. */
-const jsonClone = <T>(v: T): T => (v === undefined ? v : (JSON.parse(JSON.stringify(v)) as T));
 
 function nameRule(r: ServedResource): NameRule {
   if (r.info.group === '' && r.info.plural === 'namespaces') return 'label';
@@ -90,7 +90,7 @@ function managedFieldsFor(deps: RestDeps, r: ServedResource, old: KubeObject | u
 
 /** Prepares a new object: defaults, validation, metadata; returns it ready to store (`body` itself when owned). */
 function prepareCreate(deps: RestDeps, r: ServedResource, namespace: string, body: KubeObject, caller: Caller, owned: boolean): KubeObject {
-  const obj = owned ? body : jsonClone(body);
+  const obj = owned ? body : jsonRoundTrip(body);
   checkTypeMeta(r, obj);
   checkNamespace(r, obj, namespace);
   if (obj.metadata?.resourceVersion) throw badRequest('resourceVersion should not be set on objects to be created');
@@ -145,16 +145,16 @@ export interface UpdateOptions {
 /** Applies update rules to `next` given the live object; returns the object to store (built on `nextIn` itself when owned). */
 function prepareUpdate(deps: RestDeps, r: ServedResource, live: KubeObject, nextIn: KubeObject, caller: Caller, subresource: string | undefined, owned: boolean): KubeObject {
   // A status write keeps only the status of what it is given (below): only that is worth copying.
-  let next = owned ? nextIn : subresource === 'status' ? { ...nextIn, metadata: { ...nextIn.metadata }, status: jsonClone(nextIn.status) } : jsonClone(nextIn);
+  let next = owned ? nextIn : subresource === 'status' ? { ...nextIn, metadata: { ...nextIn.metadata }, status: jsonRoundTrip(nextIn.status) } : jsonRoundTrip(nextIn);
   checkTypeMeta(r, next);
   next.metadata ??= {};
   next.metadata.namespace = live.metadata?.namespace;
   if (!r.info.namespaced) delete next.metadata.namespace;
   if (subresource === 'status') {
-    next = { ...jsonClone({ ...live, status: undefined }), status: next.status };
+    next = { ...jsonRoundTrip({ ...live, status: undefined }), status: next.status };
     if (next.status === undefined) delete next.status;
   } else if (hasStatus(r)) {
-    next.status = jsonClone(live.status);
+    next.status = jsonRoundTrip(live.status);
     if (next.status === undefined) delete next.status;
   }
   const errs = preserveMetaOnUpdate(next, live);

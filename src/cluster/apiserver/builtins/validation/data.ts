@@ -3,7 +3,8 @@
  * data/binaryData, typed-secret required keys, and `immutable`.
  */
 import { FieldPath, forbidden, invalid, required, tooLong, type FieldError } from '../../../../api/meta/index.js';
-import { jsonEqual, rec, str, type Obj } from '../util.js';
+import { jsonEqual } from '../../../../api/meta/json.js';
+import { rec, str, type Obj } from '../util.js';
 import { goJsonObjectError } from './docker-config.js';
 import { FIELD_IMMUTABLE, isConfigMapKey } from './names.js';
 

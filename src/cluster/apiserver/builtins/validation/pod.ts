@@ -3,7 +3,8 @@
  * activeDeadlineSeconds, added tolerations and a negative grace period set to 1 may change.
  */
 import { duplicate, FieldPath, forbidden, invalid, notSupported, required, type FieldError } from '../../../../api/meta/index.js';
-import { arr, jsonEqual, rec, recs, str, type Obj, text } from '../util.js';
+import { jsonEqual } from '../../../../api/meta/json.js';
+import { arr, rec, recs, str, type Obj, text } from '../util.js';
 import { validateContainers } from './containers.js';
 import { validateLabels } from './meta.js';
 import { inclusiveRangeError, isDNS1123Label, isDNS1123Subdomain } from './names.js';

@@ -2,7 +2,8 @@
  * rbac.authorization.k8s.io/v1: rule shapes, roleRef (valid and immutable) and subjects.
  */
 import { FieldPath, invalid, notSupported, required, type FieldError } from '../../../../api/meta/index.js';
-import { arr, jsonEqual, rec, recs, str, type Obj, text } from '../util.js';
+import { jsonEqual } from '../../../../api/meta/json.js';
+import { arr, rec, recs, str, type Obj, text } from '../util.js';
 import { validateLabelSelector } from './meta.js';
 import { isDNS1123Subdomain, isValidPathSegmentName } from './names.js';
 

@@ -4,7 +4,8 @@
  */
 import { FieldPath, forbidden, invalid, notSupported, required, type FieldError } from '../../../../api/meta/index.js';
 import { parseQuantity, QUANTITY_FORMAT_MESSAGE } from '../quantity.js';
-import { arr, jsonEqual, rec, str, type Obj, text } from '../util.js';
+import { jsonEqual } from '../../../../api/meta/json.js';
+import { arr, rec, str, type Obj, text } from '../util.js';
 import { validateLabelSelector } from './meta.js';
 import { FIELD_IMMUTABLE, isQualifiedName } from './names.js';
 

@@ -3,7 +3,8 @@
  * required, match the template labels and never change, template restart policies, strategies.
  */
 import { FieldPath, forbidden, invalid, notSupported, required, type FieldError } from '../../../../api/meta/index.js';
-import { jsonEqual, rec, recs, str, type Obj, text } from '../util.js';
+import { jsonEqual } from '../../../../api/meta/json.js';
+import { rec, recs, str, type Obj, text } from '../util.js';
 import { validateLabels, validateLabelSelector } from './meta.js';
 import { FIELD_IMMUTABLE, IS_NEGATIVE_ERROR } from './names.js';
 import { validatePodSpec } from './pod.js';
