@@ -52,6 +52,27 @@ test('foreground deletion deletes dependents first, the owner last', async () =>
   await waitFor('both gone', async () => !(await exists('fg-child')) && !(await exists('fg-owner')));
 });
 
+test('a dependent created with an absent owner is collected; one with a live owner stays', async () => {
+  const owner = await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'nx-owner' } } });
+  const ref = (name: string, uid: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', name, uid });
+  await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'nx-orphan', ownerReferences: [ref('nx-missing', 'no-such-uid')] } } });
+  // The owner's name with another uid is another (absent) object.
+  await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'nx-stale', ownerReferences: [ref('nx-owner', 'stale-uid')] } } });
+  await core.createNamespacedConfigMap({ namespace: 'gc', body: { metadata: { name: 'nx-kept', ownerReferences: [ref('nx-owner', owner.metadata!.uid!)] } } });
+  await core.createNamespacedConfigMap({
+    namespace: 'gc',
+    body: { metadata: { name: 'nx-mixed', ownerReferences: [ref('nx-owner', owner.metadata!.uid!), ref('nx-missing', 'no-such-uid')] } },
+  });
+  await waitFor('dependents of absent owners collected', async () => !(await exists('nx-orphan')) && !(await exists('nx-stale')));
+  await waitFor('dangling reference dropped', async () => {
+    const mixed = await core.readNamespacedConfigMap({ name: 'nx-mixed', namespace: 'gc' });
+    return mixed.metadata?.ownerReferences?.length === 1;
+  });
+  const mixed = await core.readNamespacedConfigMap({ name: 'nx-mixed', namespace: 'gc' });
+  assert.equal(mixed.metadata?.ownerReferences?.[0]?.uid, owner.metadata!.uid);
+  assert.equal(await exists('nx-kept'), true);
+});
+
 test('deleting a namespace deletes its contents; creating in it meanwhile is forbidden', async () => {
   await core.createNamespace({ body: { metadata: { name: 'doomed' } } });
   await core.createNamespacedConfigMap({ namespace: 'doomed', body: { metadata: { name: 'held', finalizers: ['example.com/hold'] } } });

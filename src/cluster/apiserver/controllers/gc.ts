@@ -48,6 +48,30 @@ class OwnerIndex {
   }
 }
 
+/**
+ * The objects that exist and are not being deleted, as `resource|namespace|name|uid`: an owner
+ * reference found here needs no check, so a new dependent whose owners are all here (a launcher
+ * pod of a live VMI) costs the collector no reads. An owner's deletion still reaches its
+ * dependents through OwnerIndex.
+ */
+class LiveObjects {
+  private readonly keys = new Set<string>();
+
+  /** Records an object's state from a store event (or the initial list). */
+  observe(resource: string, namespace: string, name: string, obj: KubeObject, deleted: boolean): void {
+    const key = `${resource}|${namespace}|${name}|${obj.metadata?.uid ?? ''}`;
+    if (deleted || obj.metadata?.deletionTimestamp) this.keys.delete(key);
+    else this.keys.add(key);
+  }
+
+  /** Whether the owner a reference of a dependent in `dependentNs` names exists and is not being deleted. */
+  has(deps: RestDeps, dependentNs: string, ref: OwnerReference): boolean {
+    const r = deps.registry.lookupKind(ref.apiVersion, ref.kind);
+    if (!r) return false;
+    return this.keys.has(`${resourceKey(storageGr(r))}|${r.info.namespaced ? dependentNs : ''}|${ref.name}|${ref.uid}`);
+  }
+}
+
 /** The resource of a storage key `group/plural`. */
 function resourceOf(deps: RestDeps, key: string): ServedResource | undefined {
   return deps.registry.storedResources().find((r) => resourceKey(storageGr(r)) === key);
@@ -165,11 +189,13 @@ async function reconcileOwner(deps: RestDeps, index: OwnerIndex, ref: Ref, reque
 /** Starts the garbage collector. */
 export function startGarbageCollector(deps: RestDeps): RunningController {
   const index = new OwnerIndex();
+  const live = new LiveObjects();
   const initial: string[] = [];
   for (const r of deps.registry.storedResources()) {
     for (const o of deps.store.list(storageGr(r)).items) {
       const ref = { resource: resourceKey(storageGr(r)), namespace: o.metadata?.namespace ?? '', name: o.metadata?.name ?? '' };
       index.add(ref, o);
+      live.observe(ref.resource, ref.namespace, ref.name, o, false);
       if (o.metadata?.ownerReferences?.length) initial.push(`dep|${refKey(ref)}`);
       if (o.metadata?.deletionTimestamp) initial.push(`own|${refKey(ref)}`);
     }
@@ -178,13 +204,16 @@ export function startGarbageCollector(deps: RestDeps): RunningController {
     const ref: Ref = { resource: ev.resource, namespace: ev.namespace, name: ev.name };
     index.remove(ref, ev.prev);
     if (ev.type !== 'DELETED') index.add(ref, ev.object);
+    live.observe(ev.resource, ev.namespace, ev.name, ev.object, ev.type === 'DELETED');
     const keys: string[] = [];
     const uid = ev.object.metadata?.uid ?? '';
     if (ev.type === 'DELETED' || ev.object.metadata?.deletionTimestamp) {
       for (const d of index.dependents(uid)) keys.push(`dep|${refKey(d)}`);
     }
     if (ev.type !== 'DELETED' && ev.object.metadata?.deletionTimestamp) keys.push(`own|${refKey(ref)}`);
-    if (ev.type === 'ADDED' && ev.object.metadata?.ownerReferences?.length) keys.push(`dep|${refKey(ref)}`);
+    const owners = ev.object.metadata?.ownerReferences ?? [];
+    // A new dependent is checked unless every owner is known to be live (then the check is a no-op).
+    if (ev.type === 'ADDED' && owners.length > 0 && !owners.every((o) => live.has(deps, ev.namespace, o))) keys.push(`dep|${refKey(ref)}`);
     if (ev.type === 'DELETED') {
       // A blocking dependent went away: its owners waiting in foreground deletion may finish.
       for (const o of ev.object.metadata?.ownerReferences ?? []) {
