@@ -55,6 +55,11 @@ export interface StoreOptions {
 export const resourceKey = (gr: GroupResource): string => `${gr.group}/${gr.resource}`;
 const objectKey = (namespace: string, name: string): string => `${namespace}/${name}`;
 
+/** An object row's JSON: its own `data` (databases written before objects were stored once), else its event's. */
+const objectData = "CASE WHEN o.data = '' THEN e.data ELSE o.data END AS data";
+/** Joins an object row to the event row of its resourceVersion. */
+const eventOf = 'LEFT JOIN events e ON e.rv = o.rv';
+
 function parse(data: string): KubeObject {
   return JSON.parse(data) as KubeObject;
 }
@@ -67,9 +72,10 @@ function deepFreeze<T>(v: T): T {
   return v;
 }
 
-/** One current object in the memory cache: its stored JSON, and its parsed (frozen) form once read. */
+/** One current object in the memory cache: its stored JSON and resourceVersion, and its parsed (frozen) form once read. */
 interface Entry {
   readonly data: string;
+  readonly rv: number;
   obj?: KubeObject;
 }
 /** Per resource: key -> entry; in a transaction's overlay, null marks a deletion. */
@@ -113,6 +119,9 @@ export class Store {
       const r = (this.db.pragma('wal_checkpoint(PASSIVE)') as { busy: number; log: number; checkpointed: number }[])[0];
       return r ?? { busy: 1, log: 0, checkpointed: 0 };
     });
+    // An object's JSON is stored once, in the event row of its resourceVersion: `objects.data` is ''
+    // (databases written before keep their objects' JSON there; reads take whichever is set), and
+    // compaction keeps the event rows of current objects. See docs/adr/0002-apiserver-storage.md.
     this.db.exec(`
       CREATE TABLE IF NOT EXISTS objects (resource TEXT NOT NULL, key TEXT NOT NULL, namespace TEXT NOT NULL,
         rv INTEGER NOT NULL, data TEXT NOT NULL, PRIMARY KEY (resource, key)) WITHOUT ROWID;
@@ -135,15 +144,18 @@ export class Store {
       getMeta: db.prepare('SELECT v FROM meta WHERE k = ?'),
       setMeta: db.prepare('UPDATE meta SET v = ? WHERE k = ?'),
       maxEventRv: db.prepare('SELECT max(rv) AS v FROM events'),
-      load: db.prepare('SELECT key, data FROM objects WHERE resource = ?'),
-      upsert: db.prepare('INSERT OR REPLACE INTO objects (resource, key, namespace, rv, data) VALUES (?, ?, ?, ?, ?)'),
+      load: db.prepare(`SELECT o.key, o.rv, ${objectData} FROM objects o ${eventOf} WHERE o.resource = ?`),
+      upsert: db.prepare("INSERT OR REPLACE INTO objects (resource, key, namespace, rv, data) VALUES (?, ?, ?, ?, '')"),
       del: db.prepare('DELETE FROM objects WHERE resource = ? AND key = ?'),
       event: db.prepare('INSERT INTO events (rv, type, resource, namespace, name, data) VALUES (?, ?, ?, ?, ?, ?)'),
-      listAll: db.prepare('SELECT key, data FROM objects WHERE resource = ? AND key > ? ORDER BY key'),
-      listNs: db.prepare('SELECT key, data FROM objects WHERE resource = ? AND key > ? AND key < ? ORDER BY key'),
+      listAll: db.prepare(`SELECT o.key, ${objectData} FROM objects o ${eventOf} WHERE o.resource = ? AND o.key > ? ORDER BY o.key`),
+      listNs: db.prepare(`SELECT o.key, ${objectData} FROM objects o ${eventOf} WHERE o.resource = ? AND o.key > ? AND o.key < ? ORDER BY o.key`),
       count: db.prepare('SELECT count(*) AS n FROM objects WHERE resource = ?'),
       since: db.prepare('SELECT rv, type, resource, namespace, name, data FROM events WHERE rv > ? AND resource = ? ORDER BY rv'),
-      compact: db.prepare('DELETE FROM events WHERE rv <= ?'),
+      // The events in (compacted, upTo] but those holding a current object's JSON (looked up by the object's key).
+      compact: db.prepare(`DELETE FROM events WHERE rv > ? AND rv <= ? AND NOT EXISTS (SELECT 1 FROM objects o
+        WHERE o.resource = events.resource AND o.key = events.namespace || '/' || events.name AND o.rv = events.rv)`),
+      dropEvent: db.prepare('DELETE FROM events WHERE rv = ?'),
       resources: db.prepare('SELECT DISTINCT resource FROM objects'),
       begin: db.prepare('BEGIN'),
       commit: db.prepare('COMMIT'),
@@ -166,7 +178,7 @@ export class Store {
     let m = this.cache.get(res);
     if (!m) {
       m = new Map();
-      for (const row of this.st.load.iterate(res) as IterableIterator<{ key: string; data: string }>) m.set(row.key, { data: row.data });
+      for (const row of this.st.load.iterate(res) as IterableIterator<{ key: string; rv: number; data: string }>) m.set(row.key, { data: row.data, rv: row.rv });
       this.cache.set(res, m);
     }
     return m;
@@ -412,6 +424,7 @@ export class Store {
       this.cache.clear();
       this.snapshots.clear();
       this.rv = Math.max((this.st.getMeta.get('rv') as { v: number }).v, (this.st.maxEventRv.get() as { v: number | null }).v ?? 0);
+      this.compacted = (this.st.getMeta.get('compacted') as { v: number }).v;
     }
     batchClosed(failed);
   }
@@ -469,13 +482,16 @@ export class Store {
     rememberJson(stored, data);
     const res = resourceKey(gr);
     const key = objectKey(namespace, name);
+    // The replaced object's event row, kept past compaction only because it held that object's JSON, goes now.
+    const before = type === 'ADDED' ? undefined : this.entry(res, key);
+    if (before && before.rv <= this.compacted) this.st.dropEvent.run(before.rv);
     if (type === 'DELETED') this.st.del.run(res, key);
-    else this.st.upsert.run(res, key, namespace, rv, data);
+    else this.st.upsert.run(res, key, namespace, rv);
     this.st.event.run(rv, type, res, namespace, name, data);
     this.rv = rv;
     let writes = this.overlay.get(res);
     if (!writes) this.overlay.set(res, (writes = new Map()));
-    writes.set(key, type === 'DELETED' ? null : { data });
+    writes.set(key, type === 'DELETED' ? null : { data, rv });
     this.pending.push({ type, resource: res, namespace, name, rv, object: stored, prev });
     return stored;
   }
@@ -487,7 +503,7 @@ export class Store {
     const upTo = this.rv - this.historySize;
     if (upTo <= this.compacted) return;
     this.db.transaction(() => {
-      this.st.compact.run(upTo);
+      this.st.compact.run(this.compacted, upTo);
       this.st.setMeta.run(upTo, 'compacted');
       this.st.setMeta.run(this.rv, 'rv');
     })();
