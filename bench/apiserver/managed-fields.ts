@@ -174,7 +174,7 @@ const statusEdit = edit(running, (o) => { (o.status as { conditions: { status: s
 const labelEdit = edit(running, (o) => { o.metadata!.labels!.extra = 'x'; });
 const sameEdit = edit(running, () => {});
 cases.push(
-  { name: 'mf vmi create', run: () => mf(vmiInfo, undefined, clone(v0), 'kubectl-create') },
+  { name: 'mf vmi create', run: () => mf(vmiInfo, undefined, v0, 'kubectl-create') },
   { name: 'mf vmi update status (virt-handler, owned field)', run: () => mf(vmiInfo, running, statusEdit, 'virt-handler') },
   { name: 'mf vmi update status (virt-controller, new owner)', run: () => mf(vmiInfo, running, statusEdit, 'virt-controller') },
   { name: 'mf vmi update label (virt-controller)', run: () => mf(vmiInfo, running, labelEdit, 'virt-controller') },
@@ -191,7 +191,7 @@ const pStarted = store(st1, mf(podInfo, pBound, st1, 'kubelet', 'status'));
 clock += 1000;
 const st2 = edit(pStarted, (o) => { o.status = podStatus(7, true); });
 cases.push(
-  { name: 'mf pod create', run: () => mf(podInfo, undefined, clone(p0), 'virt-controller') },
+  { name: 'mf pod create', run: () => mf(podInfo, undefined, p0, 'virt-controller') },
   { name: 'mf pod binding', run: () => mf(podInfo, pCreated, bound, 'kube-scheduler', 'binding') },
   { name: 'mf pod status (first)', run: () => mf(podInfo, pBound, st1, 'kubelet', 'status') },
   { name: 'mf pod status (ready)', run: () => mf(podInfo, pStarted, st2, 'kubelet', 'status') },

@@ -18,7 +18,20 @@ export interface Manager {
 
 /** BuildManagerIdentifier: what makes two entries the same manager (appliers ignore apiVersion). */
 export function identity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  // The JSON of { manager, operation, apiVersion?, subresource? }, written out: every write computes it per entry.
+  // Every write computes it per entry, for the same few managers: remembered by their fields.
+  const key = `${m.operation}\u0000${m.manager}\u0000${m.apiVersion}\u0000${m.subresource ?? ''}`;
+  let id = identities.get(key);
+  if (id === undefined) {
+    if (identities.size >= 1000) identities.clear();
+    identities.set(key, (id = identityOf(m)));
+  }
+  return id;
+}
+
+const identities = new Map<string, string>();
+
+function identityOf(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  // The JSON of { manager, operation, apiVersion?, subresource? }, written out.
   let id = `{"manager":${JSON.stringify(m.manager)},"operation":${JSON.stringify(m.operation)}`;
   if (m.operation === 'Update' && m.apiVersion) id += `,"apiVersion":${JSON.stringify(m.apiVersion)}`;
   if (m.subresource) id += `,"subresource":${JSON.stringify(m.subresource)}`;
@@ -155,7 +168,18 @@ export function decodeManagers(entries: readonly ManagedFieldsEntry[] | undefine
   return out;
 }
 
-const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+const secondsOf = new Map<string, number>();
+
+/** A manager's time in whole seconds (remembered: the same few times are parsed on every write). */
+function seconds(t?: string): number {
+  if (!t) return 0;
+  let s = secondsOf.get(t);
+  if (s === undefined) {
+    if (secondsOf.size >= 1000) secondsOf.clear();
+    secondsOf.set(t, (s = Math.floor(Date.parse(t) / 1000)));
+  }
+  return s;
+}
 const cmpText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Entries for metadata.managedFields: empty sets dropped; Apply before Update, then by time, manager, apiVersion, subresource. */
