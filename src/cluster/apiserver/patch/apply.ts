@@ -36,9 +36,19 @@ const groupVersion = (info: ResourceInfo): string => (info.group ? `${info.group
 function ignoredFields(info: ResourceInfo, subresource: string | undefined, ...objs: (Obj | undefined)[]): FieldSet {
   if (!subresource) return info.subresources.includes('status') ? FieldSet.of([field('status')]) : new FieldSet();
   if (subresource !== 'status') return new FieldSet();
-  const keys = new Set(objs.flatMap((o) => Object.keys(o ?? {})));
-  return FieldSet.of(...[...keys].filter((k) => k !== 'status' && k !== 'metadata').map((k) => [field(k)]));
+  const keys: string[] = [];
+  for (const o of objs) for (const k in o) if (k !== 'status' && k !== 'metadata' && !keys.includes(k)) keys.push(k);
+  // The same few top-level keys on every status write of a kind: one set per list of them (sets are not changed once built).
+  const key = keys.join('\u0000');
+  let set = statusIgnored.get(key);
+  if (!set) {
+    if (statusIgnored.size >= 100) statusIgnored.clear();
+    statusIgnored.set(key, (set = FieldSet.of(...keys.map((k) => [field(k)]))));
+  }
+  return set;
 }
+
+const statusIgnored = new Map<string, FieldSet>();
 
 /** A copy without metadata.managedFields, which no comparison may see. */
 function withoutManagedFields(obj: KubeObject | undefined): Obj {
