@@ -39,7 +39,7 @@ function ignoredFields(info: ResourceInfo, subresource: string | undefined, ...o
   const keys: string[] = [];
   for (const o of objs) for (const k in o) if (k !== 'status' && k !== 'metadata' && !keys.includes(k)) keys.push(k);
   // The same few top-level keys on every status write of a kind: one set per list of them (sets are not changed once built).
-  const key = keys.join('\u0000');
+  const key = JSON.stringify(keys);
   let set = statusIgnored.get(key);
   if (!set) {
     if (statusIgnored.size >= 100) statusIgnored.clear();

@@ -19,7 +19,7 @@ export interface Manager {
 /** BuildManagerIdentifier: what makes two entries the same manager (appliers ignore apiVersion). */
 export function identity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
   // Every write computes it per entry, for the same few managers: remembered by their fields.
-  const key = `${m.operation}\u0000${m.manager}\u0000${m.apiVersion}\u0000${m.subresource ?? ''}`;
+  const key = `${m.operation}:${m.manager.length}:${m.manager}${m.apiVersion.length}:${m.apiVersion}${m.subresource ?? ''}`; // lengths: unambiguous
   let id = identities.get(key);
   if (id === undefined) {
     if (identities.size >= 1000) identities.clear();
