@@ -14,43 +14,62 @@ const metaFields = new Set(['apiVersion', 'kind', 'metadata']);
  */
 export function prune(obj: unknown, schema: JSONSchemaProps | undefined, isResourceRoot: boolean, ref?: unknown): string[] {
   const dropped: string[] = [];
-  pruneNode(obj, schema, isResourceRoot, '', dropped, ref);
+  pruneNode(obj, schema, isResourceRoot, [], dropped, ref);
   return dropped;
+}
+
+/** Keys (fields) and indexes (items) from the root: a path is spelled out only for a dropped field (most writes drop none). */
+type Trail = (string | number)[];
+
+/** `a.b[0].c` as the walk used to build it step by step (an empty leading key vanishes, as it did). */
+function spell(trail: Trail, key: string): string {
+  let out = '';
+  for (const k of trail) out = typeof k === 'number' ? `${out}[${k}]` : join(out, k);
+  return join(out, key);
 }
 
 function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function pruneNode(x: unknown, s: JSONSchemaProps | undefined, isRoot: boolean, path: string, dropped: string[], ref: unknown): void {
+function pruneNode(x: unknown, s: JSONSchemaProps | undefined, isRoot: boolean, trail: Trail, dropped: string[], ref: unknown): void {
   if (isChecked(x, ref)) return;
   if (Array.isArray(x)) {
     const items = itemsSchema(s);
-    x.forEach((item, i) => pruneNode(item, items, false, `${path}[${i}]`, dropped, refAt(ref, i)));
+    for (let i = 0; i < x.length; i++) {
+      const item: unknown = x[i];
+      if (typeof item !== 'object' || item === null) continue;
+      trail.push(i);
+      pruneNode(item, items, false, trail, dropped, refAt(ref, i));
+      trail.pop();
+    }
     return;
   }
   if (!isObject(x)) return;
   const preserve = s?.['x-kubernetes-preserve-unknown-fields'] === true;
   const embedded = isRoot || s?.['x-kubernetes-embedded-resource'] === true;
-  for (const k of Object.keys(x)) {
+  const props = s?.properties;
+  const additional = s?.additionalProperties;
+  // for-in, not Object.keys: no array per node (deleting the current key is safe).
+  for (const k in x) {
     if (embedded && metaFields.has(k)) {
       // metadata is coerced by the object-meta layer, never pruned by the schema (except embedded: see below)
-      if (k === 'metadata' && !isRoot && isObject(x[k])) pruneEmbeddedMetadata(x[k], join(path, k), dropped);
+      if (k === 'metadata' && !isRoot && isObject(x[k])) pruneEmbeddedMetadata(x[k], spell(trail, k), dropped);
       continue;
     }
-    const prop = s?.properties?.[k];
+    const prop = props?.[k] ?? (isObject(additional) ? additional : undefined);
     if (prop) {
-      pruneNode(x[k], prop, false, join(path, k), dropped, refAt(ref, k));
-      continue;
-    }
-    const additional = s?.additionalProperties;
-    if (isObject(additional)) {
-      pruneNode(x[k], additional, false, join(path, k), dropped, refAt(ref, k));
+      const v = x[k];
+      // Scalars hold nothing to prune.
+      if (typeof v !== 'object' || v === null) continue;
+      trail.push(k);
+      pruneNode(v, prop, false, trail, dropped, refAt(ref, k));
+      trail.pop();
       continue;
     }
     if (preserve || additional === true) continue;
     delete x[k];
-    dropped.push(join(path, k));
+    dropped.push(spell(trail, k));
   }
 }
 
@@ -77,14 +96,20 @@ export function pruneNonNullableNulls(x: unknown, s: JSONSchemaProps | undefined
   if (isChecked(x, ref)) return;
   if (Array.isArray(x)) {
     const items = itemsSchema(s);
-    x.forEach((item, i) => pruneNonNullableNulls(item, items, refAt(ref, i)));
+    for (let i = 0; i < x.length; i++) {
+      const item: unknown = x[i];
+      if (typeof item === 'object' && item !== null) pruneNonNullableNulls(item, items, refAt(ref, i));
+    }
     return;
   }
   if (!isObject(x)) return;
-  for (const k of Object.keys(x)) {
-    const sub = s?.properties?.[k] ?? (isObject(s?.additionalProperties) ? (s.additionalProperties) : undefined);
+  const props = s?.properties;
+  const additional = isObject(s?.additionalProperties) ? s.additionalProperties : undefined;
+  for (const k in x) {
+    const sub = props?.[k] ?? additional;
     const v = x[k];
-    if (v === null && sub && sub.nullable !== true && sub.default === undefined) delete x[k];
-    else pruneNonNullableNulls(v, sub, refAt(ref, k));
+    if (v === null) {
+      if (sub && sub.nullable !== true && sub.default === undefined) delete x[k];
+    } else if (typeof v === 'object') pruneNonNullableNulls(v, sub, refAt(ref, k));
   }
 }

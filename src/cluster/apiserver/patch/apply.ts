@@ -9,7 +9,8 @@ import type { ApplyResult, ResourceInfo } from '../contracts.js';
 import { patchInternal } from './errors.js';
 import { FieldSet, field } from './fieldset.js';
 import { lastAppliedFieldSet, kubectlManager, syncLastApplied } from './last-applied.js';
-import { applyConflict, capUpdateManagers, decodeManagers, encodeManagers, identity, managerOverlaps, rfc3339, type Manager } from './managed-fields.js';
+import { editFieldsV1 } from './fieldsv1-edit.js';
+import { applyConflict, capUpdateManagers, decodeManagers, encodeManagers, identity, managerOverlaps, managerWithFieldsV1, rfc3339, storedFieldsV1, type Manager } from './managed-fields.js';
 import { isObject } from './merge-patch.js';
 import { schemaFor, type StructSchema } from './schema.js';
 import { TypedError, compareObjects, mergeObjects, removeFields, toFieldSet, type Comparison } from './typed.js';
@@ -35,9 +36,19 @@ const groupVersion = (info: ResourceInfo): string => (info.group ? `${info.group
 function ignoredFields(info: ResourceInfo, subresource: string | undefined, ...objs: (Obj | undefined)[]): FieldSet {
   if (!subresource) return info.subresources.includes('status') ? FieldSet.of([field('status')]) : new FieldSet();
   if (subresource !== 'status') return new FieldSet();
-  const keys = new Set(objs.flatMap((o) => Object.keys(o ?? {})));
-  return FieldSet.of(...[...keys].filter((k) => k !== 'status' && k !== 'metadata').map((k) => [field(k)]));
+  const keys: string[] = [];
+  for (const o of objs) for (const k in o) if (k !== 'status' && k !== 'metadata' && !keys.includes(k)) keys.push(k);
+  // The same few top-level keys on every status write of a kind: one set per list of them (sets are not changed once built).
+  const key = JSON.stringify(keys);
+  let set = statusIgnored.get(key);
+  if (!set) {
+    if (statusIgnored.size >= 100) statusIgnored.clear();
+    statusIgnored.set(key, (set = FieldSet.of(...keys.map((k) => [field(k)]))));
+  }
+  return set;
 }
+
+const statusIgnored = new Map<string, FieldSet>();
 
 /** A copy without metadata.managedFields, which no comparison may see. */
 function withoutManagedFields(obj: KubeObject | undefined): Obj {
@@ -54,6 +65,18 @@ function comparable(obj: KubeObject | undefined): Obj {
   const { managedFields: _m, ...metadata } = obj.metadata;
   return { ...obj, metadata };
 }
+
+/** True when a canonical FieldsV1 holds nothing owned() would drop (no stripped member, nothing under an ignored field). */
+function ownsOnly(v: Readonly<Record<string, unknown>>, ignored: FieldSet): boolean {
+  if (stripped.intersectsFieldsV1(v) || ignored.children.size > 0) return false;
+  for (const m of ignored.members) if (Object.prototype.hasOwnProperty.call(v, m)) return false;
+  return true;
+}
+
+const isEmptyFieldsV1 = (v: Readonly<Record<string, unknown>>): boolean => {
+  for (const _k in v) return false;
+  return true;
+};
 
 /** What a manager may own of `s`: no identity or server-set fields, nothing under an ignored field. */
 function owned(s: FieldSet, ignored: FieldSet): FieldSet {
@@ -123,16 +146,28 @@ export function updateManagedFields(
   const changed = isEmptySet(cmp.modified) ? cmp.added : isEmptySet(cmp.added) ? cmp.modified : cmp.modified.union(cmp.added);
   for (const [id, m] of managers) {
     // Most writes touch few fields: a manager owning none of them keeps its set as it is.
-    if (id !== myId && (managerOverlaps(m, changed) || managerOverlaps(m, cmp.removed))) m.set = m.set.difference(changed).difference(cmp.removed);
+    if (id === myId || !(managerOverlaps(m, changed) || managerOverlaps(m, cmp.removed))) continue;
+    const src = storedFieldsV1(m);
+    // A stored entry loses the fields by an edit of its JSON (no decode and re-encode of the whole set).
+    if (src) managers.set(id, managerWithFieldsV1(m, m.time, editFieldsV1(editFieldsV1(src, changed, undefined), cmp.removed, undefined)));
+    else m.set = m.set.difference(changed).difference(cmp.removed);
   }
   const prev = managers.get(myId);
+  // As upstream, the time moves only when this write changed fields (removals alone keep it).
+  const touched = !changed.empty();
+  const time = touched ? rfc3339(deps.now()) : prev?.time;
+  const src = prev && storedFieldsV1(prev);
+  if (src && ownsOnly(src, ignored)) {
+    // The same set as below, by an edit of the stored entry's JSON: `changed` and `removed` are owned() already.
+    const v1 = editFieldsV1(editFieldsV1(src, cmp.removed, undefined), undefined, changed);
+    if (isEmptyFieldsV1(v1)) managers.delete(myId);
+    else managers.set(myId, managerWithFieldsV1(me, time, v1));
+    return encodeManagers(capUpdateManagers(managers).values());
+  }
   const kept = prev && !prev.set.empty() ? prev.set.difference(cmp.removed) : undefined;
   const set = owned(kept ? kept.union(changed) : changed, ignored);
-  if (!set.empty()) {
-    // As upstream, the time moves only when this write changed fields (removals alone keep it).
-    const touched = !changed.empty();
-    managers.set(myId, { ...me, set, ...(touched ? { time: rfc3339(deps.now()) } : prev?.time ? { time: prev.time } : {}) });
-  } else managers.delete(myId);
+  if (!set.empty()) managers.set(myId, { ...me, set, ...(time ? { time } : {}) });
+  else managers.delete(myId);
   return encodeManagers(capUpdateManagers(managers).values());
 }
 

@@ -9,7 +9,10 @@ export type PathElement = string;
 /** A path from the object root. */
 export type Path = readonly PathElement[];
 
-/** A set of field paths (members), stored as a trie. */
+/**
+ * A set of field paths (members), stored as a trie. A set is not changed once built (insert is for
+ * building one): union and difference share the subtrees they leave alone with their operands.
+ */
 export class FieldSet {
   readonly members = new Set<PathElement>();
   readonly children = new Map<PathElement, FieldSet>();
@@ -65,9 +68,14 @@ export class FieldSet {
   }
 
   union(o: FieldSet): FieldSet {
-    const out = this.clone();
+    const out = new FieldSet();
+    for (const m of this.members) out.members.add(m);
     for (const m of o.members) out.members.add(m);
-    for (const [pe, c] of o.children) out.children.set(pe, out.children.has(pe) ? (out.children.get(pe) as FieldSet).union(c) : c.clone());
+    for (const [pe, c] of this.children) out.children.set(pe, c);
+    for (const [pe, c] of o.children) {
+      const mine = this.children.get(pe);
+      out.children.set(pe, mine ? mine.union(c) : c);
+    }
     return out;
   }
 
@@ -87,7 +95,7 @@ export class FieldSet {
     for (const [pe, c] of this.children) {
       if (recursive && o.members.has(pe)) continue;
       const oc = o.children.get(pe);
-      const d = oc ? c.subtract(oc, recursive) : c.clone();
+      const d = oc ? c.subtract(oc, recursive) : c;
       if (!d.empty()) out.children.set(pe, d);
     }
     return out;
@@ -122,19 +130,23 @@ export class FieldSet {
 
   /** metav1.FieldsV1 (the JSON object stored in managedFields). */
   toFieldsV1(): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    const keys: PathElement[] = [...this.members];
+    return this.encode(false) ?? {};
+  }
+
+  /**
+   * This node's FieldsV1 entries, after a `.` when `dot` (a member with children), or undefined when
+   * it has none (written straight into the object its parent stores: no copy for the `.`).
+   */
+  private encode(dot: boolean): Record<string, unknown> | undefined {
+    const keys: PathElement[] = [];
+    for (const m of this.members) keys.push(m);
     for (const pe of this.children.keys()) if (!this.members.has(pe)) keys.push(pe);
-    keys.sort(comparePE);
+    if (keys.length === 0) return undefined;
+    if (keys.length > 1) keys.sort(comparePE);
+    const out: Record<string, unknown> = dot ? { '.': {} } : {};
     for (const pe of keys) {
       const c = this.children.get(pe);
-      const sub = c ? c.toFieldsV1() : undefined;
-      let filled = false;
-      if (sub) for (const _k in sub) {
-        filled = true;
-        break;
-      }
-      out[pe] = !filled ? {} : this.members.has(pe) ? { '.': {}, ...sub } : sub;
+      out[pe] = (c && c.encode(this.members.has(pe))) ?? {};
     }
     return out;
   }

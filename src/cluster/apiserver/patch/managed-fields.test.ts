@@ -13,7 +13,10 @@ test('identity: the JSON of manager, operation, apiVersion (updates only) and su
     [{ manager: 'a "quoted" \\ name é\n', operation: 'Update', apiVersion: '' }, { manager: 'a "quoted" \\ name é\n', operation: 'Update' }],
     [{ manager: '', operation: 'Apply', apiVersion: 'apps/v1', subresource: 'scale' }, { manager: '', operation: 'Apply', subresource: 'scale' }],
   ];
-  for (const [m, want] of cases) assert.equal(identity(m), JSON.stringify(want), JSON.stringify(m));
+  for (const [m, want] of cases) assert.equal(identity(m), JSON.stringify(want), JSON.stringify(m));  // Remembered identities stay apart however the fields split the same text.
+  assert.notEqual(identity({ manager: 'a', operation: 'Update', apiVersion: 'bv1' }), identity({ manager: 'ab', operation: 'Update', apiVersion: 'v1' }));
+  assert.notEqual(identity({ manager: 'a1:', operation: 'Update', apiVersion: 'x' }), identity({ manager: 'a', operation: 'Update', apiVersion: '1:x' }));
+  assert.notEqual(identity({ manager: 'm', operation: 'Update', apiVersion: 'v1s' }), identity({ manager: 'm', operation: 'Update', apiVersion: 'v1', subresource: 's' }));
 });
 
 test('isCanonicalFieldsV1: only what FieldSet.toFieldsV1 writes', () => {

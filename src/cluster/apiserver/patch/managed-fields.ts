@@ -18,7 +18,20 @@ export interface Manager {
 
 /** BuildManagerIdentifier: what makes two entries the same manager (appliers ignore apiVersion). */
 export function identity(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
-  // The JSON of { manager, operation, apiVersion?, subresource? }, written out: every write computes it per entry.
+  // Every write computes it per entry, for the same few managers: remembered by their fields.
+  const key = `${m.operation}:${m.manager.length}:${m.manager}${m.apiVersion.length}:${m.apiVersion}${m.subresource ?? ''}`; // lengths: unambiguous
+  let id = identities.get(key);
+  if (id === undefined) {
+    if (identities.size >= 1000) identities.clear();
+    identities.set(key, (id = identityOf(m)));
+  }
+  return id;
+}
+
+const identities = new Map<string, string>();
+
+function identityOf(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>): string {
+  // The JSON of { manager, operation, apiVersion?, subresource? }, written out.
   let id = `{"manager":${JSON.stringify(m.manager)},"operation":${JSON.stringify(m.operation)}`;
   if (m.operation === 'Update' && m.apiVersion) id += `,"apiVersion":${JSON.stringify(m.apiVersion)}`;
   if (m.subresource) id += `,"subresource":${JSON.stringify(m.subresource)}`;
@@ -98,6 +111,14 @@ class StoredManager implements Manager {
 
 const untouched = (m: Manager): Readonly<Record<string, unknown>> | undefined => (m instanceof StoredManager ? m.untouched : undefined);
 
+/** The canonical FieldsV1 a manager's set is while it is unchanged from a stored entry (its encoding, no decode needed). */
+export const storedFieldsV1 = untouched;
+
+/** `m` (its identity) with time `time` owning the set canonical FieldsV1 `v` encodes, written back as it is. */
+export function managerWithFieldsV1(m: Pick<Manager, 'manager' | 'operation' | 'apiVersion' | 'subresource'>, time: string | undefined, v: Readonly<Record<string, unknown>>): Manager {
+  return new StoredManager(m.manager, m.operation, m.apiVersion, m.subresource, time, v);
+}
+
 /** True when a manager owns nothing (such entries are dropped). */
 export function managerEmpty(m: Manager): boolean {
   const src = untouched(m);
@@ -110,6 +131,18 @@ export function managerOverlaps(m: Manager, s: FieldSet): boolean {
   return src ? s.intersectsFieldsV1(src) : m.set.intersects(s);
 }
 
+/** Frozen FieldsV1 objects found canonical (the store's entries are deep-frozen and shared by its reads). */
+const canonicalFrozen = new WeakSet<object>();
+
+/** isCanonicalFieldsV1, remembered for frozen objects (each write decodes the live object's entries again). */
+function isCanonicalStored(v: unknown): boolean {
+  if (typeof v !== 'object' || v === null) return false;
+  if (canonicalFrozen.has(v)) return true;
+  if (!isCanonicalFieldsV1(v)) return false;
+  if (Object.isFrozen(v)) canonicalFrozen.add(v);
+  return true;
+}
+
 /** Managers by identity, from an object's managedFields (entries of one identity are united). */
 export function decodeManagers(entries: readonly ManagedFieldsEntry[] | undefined): Map<string, Manager> {
   const out = new Map<string, Manager>();
@@ -117,7 +150,7 @@ export function decodeManagers(entries: readonly ManagedFieldsEntry[] | undefine
     if (!e.manager && !e.operation && !e.fieldsV1) continue;
     const operation = e.operation === 'Apply' ? 'Apply' : 'Update';
     const subresource = e.subresource ? e.subresource : undefined;
-    const m: Manager = isCanonicalFieldsV1(e.fieldsV1)
+    const m: Manager = isCanonicalStored(e.fieldsV1)
       ? new StoredManager(e.manager ?? '', operation, e.apiVersion ?? '', subresource, e.time ? e.time : undefined, e.fieldsV1 as Record<string, unknown>)
       : {
           manager: e.manager ?? '',
@@ -135,7 +168,18 @@ export function decodeManagers(entries: readonly ManagedFieldsEntry[] | undefine
   return out;
 }
 
-const seconds = (t?: string): number => (t ? Math.floor(Date.parse(t) / 1000) : 0);
+const secondsOf = new Map<string, number>();
+
+/** A manager's time in whole seconds (remembered: the same few times are parsed on every write). */
+function seconds(t?: string): number {
+  if (!t) return 0;
+  let s = secondsOf.get(t);
+  if (s === undefined) {
+    if (secondsOf.size >= 1000) secondsOf.clear();
+    secondsOf.set(t, (s = Math.floor(Date.parse(t) / 1000)));
+  }
+  return s;
+}
 const cmpText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** Entries for metadata.managedFields: empty sets dropped; Apply before Update, then by time, manager, apiVersion, subresource. */
