@@ -2,7 +2,7 @@
  * Fans committed store events out to watchers. Runs synchronously inside the store's post-commit
  * notification, so it visits only the watchers that can be concerned: those of the event's
  * resource, of all namespaces or the event's own, and, for a watcher whose selection requires
- * `field=value`, only when the event's object (or its previous form) has that value. What the
+ * `field=value` (or a label's value), only when the event's object (or its previous form) has it. What the
  * visited watchers derive from the event (field values, served copies) is computed once per
  * event through its EventShare.
  */
@@ -37,14 +37,14 @@ export type HubListener = (ev: StoreEvent, share: EventShare) => void;
 /**
  * An exact-match term a watcher's selection requires: events whose object and previous form both
  * read another value cannot concern it. Terms with the same `by` and `field` read the field
- * alike (`by`: the served resource's info), so their watchers are looked up by value together.
+ * alike (e.g. `by`: the served resource's info), so their watchers are looked up by value together.
  */
 export interface IndexTerm {
   readonly by: object;
   readonly field: string;
   readonly value: string;
-  /** The field's value in the event's object, or in its previous form when `prev`. */
-  readonly read: (share: EventShare, prev: boolean) => string;
+  /** The field's value in the event's object, or in its previous form when `prev`; undefined matches no term. */
+  readonly read: (share: EventShare, prev: boolean) => string | undefined;
 }
 
 /** Which events a watcher may want: its namespace ('' for all) and an optional required term. */
@@ -97,11 +97,11 @@ class Lane {
     for (const byField of this.terms.values()) {
       for (const bucket of byField.values()) {
         const now = bucket.read(share, false);
-        const a = bucket.byValue.get(now);
+        const a = now === undefined ? undefined : bucket.byValue.get(now);
         if (a) for (const l of a) l(ev, share);
         if (ev.prev === undefined) continue;
         const before = bucket.read(share, true);
-        if (before === now) continue;
+        if (before === now || before === undefined) continue;
         const b = bucket.byValue.get(before);
         if (b) for (const l of b) l(ev, share);
       }

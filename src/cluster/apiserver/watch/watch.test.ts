@@ -70,7 +70,7 @@ function prng(seed: number): () => number {
   };
 }
 
-test('routing by namespace and required field value (hub index) sends each watcher exactly what testing every event would', () => {
+test('routing by namespace and required field or label value (hub index) sends each watcher exactly what testing every event would', () => {
   const dir = mkdtempSync(join(tmpdir(), 'watch-test-'));
   const store = new Store(join(dir, 'db.sqlite'));
   const hub = new WatchHub(store);
@@ -84,6 +84,10 @@ test('routing by namespace and required field value (hub index) sends each watch
     ['', 'spec.nodeName=,status.phase!=Failed', ''],
     ['', 'spec.nodeName!=n1', ''],
     ['', '', 'app=x'],
+    ['', '', 'app in (y)'],
+    ['ns1', '', 'app==z,!tier'],
+    ['', '', 'constructor=x'],
+    ['', '', 'app!=x'],
     ['', 'spec.host=n1', 'app in (x,y)'],
     ['', 'metadata.name=p1', ''],
     ['ns1', 'spec.nodeName=n1', ''],
@@ -125,7 +129,7 @@ test('routing by namespace and required field value (hub index) sends each watch
       const cur = live.get(key);
       const body = (): KubeObject => ({
         apiVersion: 'v1', kind: 'Pod',
-        metadata: { name, namespace, labels: { app: pick(['x', 'y', 'z']) }, ...(cur ? { resourceVersion: cur.metadata?.resourceVersion } : {}) },
+        metadata: { name, namespace, labels: pick([{ app: 'x' }, { app: 'y' }, { app: 'z' }, { app: 'z', tier: 'a' }, {}, { constructor: 'x' }]), ...(cur ? { resourceVersion: cur.metadata?.resourceVersion } : {}) },
         spec: pick([{}, { nodeName: 'n1' }, { nodeName: 'n2' }, { nodeName: '' }]),
         status: { phase: pick(['Pending', 'Running', 'Failed']) },
       });

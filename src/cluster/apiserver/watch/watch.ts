@@ -8,6 +8,7 @@ import { apiVersionOf, type ServedResource } from '../registry/registry.js';
 import { asServed, asServedOnce, storageGr, type RestDeps } from '../rest/context.js';
 import { fieldsOf, selects, type Selection } from '../rest/read.js';
 import type { FieldTerm } from '../selectors/fields.js';
+import type { Requirement } from '../selectors/requirement.js';
 import { resourceKey, type StoreEvent } from '../store/store.js';
 import type { EventShare, IndexTerm, WatchHub } from './hub.js';
 
@@ -38,6 +39,21 @@ function servedOnce(r: ServedResource, share: EventShare): KubeObject {
 function exactTerm(fields: Selection['fields']): FieldTerm | undefined {
   const terms = (fields as { readonly terms?: readonly FieldTerm[] } | undefined)?.terms;
   return terms?.find((t) => t.op === '=');
+}
+
+/** The first requirement of a label selection that needs one value (`key=v`, `key in (v)`), when the matcher says. */
+function exactLabel(labels: Selection['labels']): Requirement | undefined {
+  const reqs = (labels as { readonly requirements?: readonly Requirement[] } | undefined)?.requirements;
+  return reqs?.find((q) => (q.operator === '=' || q.operator === '==' || q.operator === 'in') && q.values.length === 1);
+}
+
+/** The `by` of label index terms: labels are tested on the stored objects, alike for every resource. */
+const labelTerms = {};
+
+/** A label's value in a stored object, as label requirements read it (own keys only). */
+function labelOf(o: KubeObject | undefined, key: string): string | undefined {
+  const labels = o?.metadata?.labels;
+  return labels && Object.hasOwn(labels, key) ? labels[key] : undefined;
 }
 
 /** Starts a watch; returns a function that stops it. Throws StatusError 410 before any event when too old. */
@@ -78,14 +94,12 @@ export function startWatch(deps: RestDeps, hub: WatchHub, spec: WatchSpec, sink:
     else if (before) sink('DELETED', servedOnce(r, share));
   };
   // Live events reach this watcher only from its namespace and, when its selection requires a
-  // field value, only when the object or its previous form has it (hub.ts).
-  const t = exactTerm(spec.selection.fields);
-  const term: IndexTerm | undefined = t && {
-    by: r.info,
-    field: t.field,
-    value: t.value,
-    read: (share, prev) => sharedFields(share, prev)?.[t.field] ?? '',
-  };
+  // field's or a label's value, only when the object or its previous form has it (hub.ts).
+  const t = exactTerm(fields);
+  const l = t ? undefined : exactLabel(labels);
+  let term: IndexTerm | undefined;
+  if (t) term = { by: r.info, field: t.field, value: t.value, read: (share, prev) => sharedFields(share, prev)?.[t.field] ?? '' };
+  else if (l) term = { by: labelTerms, field: l.key, value: l.values[0] ?? '', read: (share, prev) => labelOf(prev ? share.ev.prev : share.ev.object, l.key) };
   // Dispatch is synchronous after each commit, so every event up to currentRv has been delivered.
   const bookmark = (initialEnd: boolean): void => {
     const metadata: Record<string, unknown> = { resourceVersion: String(deps.store.currentRv()) };
