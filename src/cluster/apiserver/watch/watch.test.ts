@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { KubeObject } from '../../../api/meta/index.js';
 import type { ResourceRegistry, ServedResource } from '../registry/registry.js';
 import { parseSelection, selects } from '../rest/read.js';
-import type { RestDeps } from '../rest/context.js';
+import { asServed, type RestDeps } from '../rest/context.js';
 import { selectors } from '../selectors/index.js';
 import { Store } from '../store/store.js';
 import { WatchHub } from './hub.js';
@@ -129,7 +129,7 @@ test('routing by namespace and required field or label value (hub index) sends e
       const cur = live.get(key);
       const body = (): KubeObject => ({
         apiVersion: 'v1', kind: 'Pod',
-        metadata: { name, namespace, labels: pick([{ app: 'x' }, { app: 'y' }, { app: 'z' }, { app: 'z', tier: 'a' }, {}, { constructor: 'x' }]), ...(cur ? { resourceVersion: cur.metadata?.resourceVersion } : {}) },
+        metadata: { name, namespace, labels: pick<Record<string, string>>([{ app: 'x' }, { app: 'y' }, { app: 'z' }, { app: 'z', tier: 'a' }, {}, { constructor: 'x' }]), ...(cur ? { resourceVersion: cur.metadata?.resourceVersion } : {}) },
         spec: pick([{}, { nodeName: 'n1' }, { nodeName: 'n2' }, { nodeName: '' }]),
         status: { phase: pick(['Pending', 'Running', 'Failed']) },
       });
@@ -144,6 +144,39 @@ test('routing by namespace and required field or label value (hub index) sends e
   } finally {
     for (const stop of stops) stop();
     assert.equal(hub.size, 0);
+    hub.close();
+    store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('live events: the committed object is served as is when it already is the served form, else a served copy', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'watch-test-'));
+  const store = new Store(join(dir, 'db.sqlite'));
+  const hub = new WatchHub(store);
+  const deps: RestDeps = { store, registry: {} as ResourceRegistry, modules: { selectors }, now: () => new Date() };
+  const events: KubeObject[] = [];
+  const committed: KubeObject[] = [];
+  const stopStore = store.subscribe((ev) => committed.push(ev.object));
+  const stop = startWatch(deps, hub, { resource: pods, namespace: '', selection: {}, resourceVersion: String(store.currentRv()), allowBookmarks: false }, (_t, o) => {
+    events.push(o as KubeObject);
+  });
+  try {
+    const gr = { group: '', resource: 'pods' };
+    store.create(gr, pod('a', 'n1'));
+    // Stored in another order or at another version: served as asServed makes it.
+    store.create(gr, { metadata: { name: 'b', namespace: 'ns' }, kind: 'Pod', apiVersion: 'v1' });
+    store.create(gr, { apiVersion: 'v0', kind: 'Pod', metadata: { name: 'c', namespace: 'ns' } });
+    assert.equal(events.length, 3);
+    assert.equal(events[0], committed[0], 'in served form already: not copied');
+    for (let i = 0; i < 3; i++) {
+      assert.equal(JSON.stringify(events[i]), JSON.stringify(asServed(pods, committed[i] as KubeObject)));
+    }
+    assert.notEqual(events[1], committed[1]);
+    assert.notEqual(events[2], committed[2]);
+  } finally {
+    stop();
+    stopStore();
     hub.close();
     store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -30,9 +30,26 @@ export interface WatchSpec {
 /** Receives each event to send; returns false when the client cannot take more right now. */
 export type WatchSink = (type: WatchEventType, object: unknown) => void;
 
-/** The served form of an event's object at r's version, shared by every watcher of the event (sinks only read it). */
+/**
+ * True when a stored object already is its served form at r's version: asServed would copy it
+ * unchanged (same apiVersion and kind, and they come first, so its JSON is the served JSON too).
+ */
+function servedAsStored(r: ServedResource, o: KubeObject): boolean {
+  if (r.sharedStorage || o.kind !== r.info.kind || o.apiVersion !== apiVersionOf(r.info)) return false;
+  let i = 0;
+  for (const k in o) {
+    if (k !== (i === 0 ? 'apiVersion' : 'kind')) return false;
+    if (++i === 2) return true;
+  }
+  return false;
+}
+
+/**
+ * The served form of an event's object at r's version, shared by every watcher of the event (sinks
+ * only read it): the committed object itself when it is already in that form (its JSON is known).
+ */
 function servedOnce(r: ServedResource, share: EventShare): KubeObject {
-  return share.once(r.info, 'served', (ev) => asServedOnce(r, ev.object));
+  return share.once(r.info, 'served', (ev) => (servedAsStored(r, ev.object) ? ev.object : asServedOnce(r, ev.object)));
 }
 
 /** The first `field=value` term of a field selection, when the selectors module says which terms it holds. */
