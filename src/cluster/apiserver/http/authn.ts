@@ -34,40 +34,14 @@ export function certificateUser(req: IncomingMessage): UserInfo | undefined {
 function peerUser(req: IncomingMessage): UserInfo | undefined {
   const sock = req.socket as TLSSocket;
   if (typeof sock.getPeerCertificate !== 'function' || !sock.authorized) return undefined;
-  // The X509Certificate's subject text costs far less than getPeerCertificate()'s object (fingerprints, key, raw DER).
-  const subject = typeof sock.getPeerX509Certificate === 'function' ? sock.getPeerX509Certificate()?.subject : undefined;
-  const fromText = subject === undefined ? undefined : subjectIdentity(subject);
-  if (fromText !== undefined) return fromText ?? undefined;
-  return identityOf(sock.getPeerCertificate()?.subject);
-}
-
-/** CN (the first) and O values of a subject as getPeerCertificate() gives it; undefined without a CN. */
-export function identityOf(subject: Readonly<Record<string, string | string[] | undefined>> | undefined): UserInfo | undefined {
-  if (!subject) return undefined;
-  const cn = subject.CN;
+  const cert = sock.getPeerCertificate();
+  if (!cert || !cert.subject) return undefined;
+  const cn = cert.subject.CN;
   const name = Array.isArray(cn) ? cn[0] : cn;
   if (!name) return undefined;
-  const o = subject.O;
+  const o = cert.subject.O;
   const groups = o === undefined ? [] : Array.isArray(o) ? o : [o];
   return { name, groups: withAuthenticated(groups) };
-}
-
-/**
- * identityOf() read from X509Certificate.subject (one `KEY=value` per line), or undefined when the
- * text has escapes or multi-valued names (then getPeerCertificate() is asked): null means no identity.
- */
-export function subjectIdentity(subject: string): UserInfo | null | undefined {
-  if (subject.includes('\\') || subject.includes(' + ')) return undefined;
-  let name: string | undefined;
-  const groups: string[] = [];
-  for (const line of subject.split('\n')) {
-    const eq = line.indexOf('=');
-    if (eq < 0) return undefined;
-    const key = line.slice(0, eq);
-    if (key === 'CN') name ??= line.slice(eq + 1);
-    else if (key === 'O') groups.push(line.slice(eq + 1));
-  }
-  return name ? { name, groups: withAuthenticated(groups) } : null;
 }
 
 /** Authenticates a request; `undefined` means anonymous. A bad bearer token is also anonymous (-> 401). */
