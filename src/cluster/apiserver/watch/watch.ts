@@ -9,7 +9,9 @@ import { asServed, asServedOnce, storageGr, type RestDeps } from '../rest/contex
 import { fieldsOf, selects, type Selection } from '../rest/read.js';
 import type { FieldTerm } from '../selectors/fields.js';
 import type { Requirement } from '../selectors/requirement.js';
+import { knownJson } from '../store/json-memo.js';
 import { resourceKey, type StoreEvent } from '../store/store.js';
+import { servedJson } from '../http/served-json.js';
 import type { EventShare, IndexTerm, WatchHub } from './hub.js';
 
 /** watch.Event types on the wire. */
@@ -31,17 +33,11 @@ export interface WatchSpec {
 export type WatchSink = (type: WatchEventType, object: unknown) => void;
 
 /**
- * True when a stored object already is its served form at r's version: asServed would copy it
- * unchanged (same apiVersion and kind, and they come first, so its JSON is the served JSON too).
+ * True when a committed object already is its served form at r's version: its JSON (known since
+ * the commit) begins with the served apiVersion and kind, so asServed would copy it unchanged.
  */
 function servedAsStored(r: ServedResource, o: KubeObject): boolean {
-  if (r.sharedStorage || o.kind !== r.info.kind || o.apiVersion !== apiVersionOf(r.info)) return false;
-  let i = 0;
-  for (const k in o) {
-    if (k !== (i === 0 ? 'apiVersion' : 'kind')) return false;
-    if (++i === 2) return true;
-  }
-  return false;
+  return servedJson(r, knownJson(o)) !== undefined;
 }
 
 /**
