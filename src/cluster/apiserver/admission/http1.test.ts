@@ -4,7 +4,8 @@ import { createServer } from 'node:https';
 import { createServer as createTlsServer, type TLSSocket } from 'node:tls';
 import { createCa, issueServerCert } from '../../pki/index.js';
 import { secureContextFor } from '../tls-contexts.js';
-import { Http1Pool, ResponseParser } from './http1.js';
+import { KEEP_ALIVE_MS } from '../../../virt-api/server.js';
+import { Http1Pool, MAX_IDLE_MS, ResponseParser } from './http1.js';
 
 const feed = (pieces: string[], max = 1024): { res?: { status: number; body: string }; keepAlive: boolean; error?: string } => {
   const p = new ResponseParser(max);
@@ -111,4 +112,9 @@ test('Http1Pool: a refused or failed connection fails the waiting calls too, not
     pool.close();
     await new Promise((resolve) => server.close(resolve));
   }
+});
+
+test('Http1Pool: idle connections are reused for most of, but well within, the time virt-api keeps them', () => {
+  assert.ok(MAX_IDLE_MS >= 45_000, 'a burst after a quiet half minute finds its connections open');
+  assert.ok(MAX_IDLE_MS <= KEEP_ALIVE_MS - 5_000, 'never races virt-api closing an idle connection');
 });

@@ -58,23 +58,17 @@ export function parseSelection(deps: RestDeps, r: ServedResource, q: { labelSele
   return { labels: labels && !labels.empty ? labels : undefined, fields: fields && !fields.empty ? fields : undefined };
 }
 
-/** Field values of objects many readers test in turn (a watch event's object), per resource. */
-const sharedFields = new WeakMap<KubeObject, { readonly info: ServedResource['info']; readonly fields: Record<string, string> }>();
+/** The selectable field values of obj as r serves it (stored objects may be in another's form); undefined without a selectors module. */
+export function fieldsOf(deps: RestDeps, r: ServedResource, obj: KubeObject): Record<string, string> | undefined {
+  return deps.modules.selectors?.selectableFields(r.info, r.sharedStorage ? asServed(r, obj) : obj);
+}
 
-/**
- * True when obj passes the selection. `shared` says obj is never changed and is tested by many
- * selections (every watcher of one event): its field values are then computed once, not per watcher.
- */
-export function selects(deps: RestDeps, r: ServedResource, s: Selection, obj: KubeObject, shared = false): boolean {
+/** True when obj passes the selection (live watch events test theirs in watch.ts, with field values shared per event). */
+export function selects(deps: RestDeps, r: ServedResource, s: Selection, obj: KubeObject): boolean {
   if (s.labels && !s.labels.matches(obj.metadata?.labels)) return false;
-  const sel = deps.modules.selectors;
-  if (!s.fields || !sel) return true;
-  const known = shared ? sharedFields.get(obj) : undefined;
-  if (known?.info === r.info) return s.fields.matches(known.fields);
-  // Field values are read from the object as this resource serves it (stored objects may be in another's form).
-  const fields = sel.selectableFields(r.info, r.sharedStorage ? asServed(r, obj) : obj);
-  if (shared) sharedFields.set(obj, { info: r.info, fields });
-  return s.fields.matches(fields);
+  if (!s.fields) return true;
+  const fields = fieldsOf(deps, r, obj);
+  return fields === undefined || s.fields.matches(fields);
 }
 
 /** GET of one object. */

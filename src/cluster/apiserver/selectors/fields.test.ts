@@ -19,6 +19,9 @@ test('field selectors parse, print and match as fields.ParseSelector does', () =
     ['a=x\\,y', 'a=x\\,y', { a: 'x,y' }, true],
     ['a=x\\=y\\\\z', 'a=x\\=y\\\\z', { a: 'x=y\\z' }, true],
     ['a=1,', 'a=1', { a: '1' }, true],
+    ['b!=2,a=1', 'a=1,b!=2', { a: '1', b: '2' }, false],
+    ['b!=2,a=1', 'a=1,b!=2', { a: '1' }, true],
+    ['b!=2,a=1', 'a=1,b!=2', { b: '3' }, false],
   ];
   for (const [input, text, fields, want] of table) {
     const m = parseFieldSelector(input);

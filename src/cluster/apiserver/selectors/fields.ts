@@ -79,6 +79,24 @@ export function parseFieldTerms(selector: string): FieldTerm[] {
   return terms;
 }
 
+type FieldsTest = (fields: Readonly<Record<string, string>>) => boolean;
+
+/** Every term holds (a missing field reads as ""); one term, the common case, tests without a loop. */
+function termsMatcher(terms: readonly FieldTerm[]): FieldsTest {
+  const [only] = terms;
+  if (terms.length === 1 && only) {
+    const { field, value } = only;
+    return only.op === '=' ? (fields) => (fields[field] ?? '') === value : (fields) => (fields[field] ?? '') !== value;
+  }
+  const fields = terms.map((t) => t.field);
+  const values = terms.map((t) => t.value);
+  const wants = terms.map((t) => t.op === '=');
+  return (f) => {
+    for (let i = 0; i < fields.length; i++) if (((f[fields[i] as string] ?? '') === values[i]) !== wants[i]) return false;
+    return true;
+  };
+}
+
 /** A FieldMatcher over terms: a missing field reads as "". */
 export function fieldMatcherOf(terms: readonly FieldTerm[]): FieldMatcher & { readonly terms: readonly FieldTerm[] } {
   const text = terms.map((t) => `${t.field}${t.op}${escapeValue(t.value)}`).join(',');
@@ -86,7 +104,7 @@ export function fieldMatcherOf(terms: readonly FieldTerm[]): FieldMatcher & { re
     terms,
     empty: terms.length === 0,
     fieldNames: [...new Set(terms.map((t) => t.field))],
-    matches: (fields) => terms.every((t) => ((fields[t.field] ?? '') === t.value) === (t.op === '=')),
+    matches: termsMatcher(terms),
     toString: () => text,
   };
 }

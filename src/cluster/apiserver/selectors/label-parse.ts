@@ -41,6 +41,9 @@ const literalTokens: Readonly<Record<string, Tok>> = {
   '(': 'openPar',
 };
 
+/** The token a literal spells, if any (own keys only: `constructor` is an identifier, not Object's). */
+const literalToken = (lit: string): Tok | undefined => (Object.hasOwn(literalTokens, lit) ? literalTokens[lit] : undefined);
+
 const isWhitespace = (c: string): boolean => c === ' ' || c === '\t' || c === '\r' || c === '\n';
 const isSpecial = (c: string): boolean => '=!(),><'.includes(c) && c.length === 1;
 
@@ -60,7 +63,7 @@ export function lex(s: string): Item[] {
       let last: Item | undefined;
       while (pos < s.length && isSpecial(s[pos] ?? '')) {
         const next = buf + s[pos];
-        const tok = literalTokens[next];
+        const tok = literalToken(next);
         if (tok !== undefined) last = { tok, lit: next };
         else if (last) break;
         buf = next;
@@ -71,7 +74,7 @@ export function lex(s: string): Item[] {
     }
     let buf = '';
     while (pos < s.length && !isSpecial(s[pos] ?? '') && !isWhitespace(s[pos] ?? '')) buf += s[pos++];
-    const kw = literalTokens[buf];
+    const kw = literalToken(buf);
     items.push({ tok: kw ?? 'identifier', lit: buf });
   }
 }

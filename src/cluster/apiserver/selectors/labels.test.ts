@@ -26,6 +26,9 @@ test('label selectors parse and print as apimachinery prints them', () => {
     ['x in (in),in notin (notin)', 'in notin (notin),x in (in)'],
     ['example.com/app=web', 'example.com/app=web'],
     ['x\t=\ta', 'x=a'],
+    // Names of Object.prototype's members are plain identifiers.
+    ['!valueOf,constructor=toString', 'constructor=toString,!valueOf'],
+    ['hasOwnProperty in (valueOf)', 'hasOwnProperty in (valueOf)'],
   ];
   for (const [input, want] of table) assert.equal(parseLabelSelector(input).toString(), want, input);
   assert.equal(parseLabelSelector('').empty, true);

@@ -7,6 +7,19 @@ import type { LabelMatcher } from '../contracts.js';
 import { parseLabelRequirements } from './label-parse.js';
 import { newRequirement, requirementMatches, requirementString, sortByKey, type Operator, type Requirement } from './requirement.js';
 
+const noLabels: Readonly<Record<string, string>> = Object.freeze({});
+
+/** Every requirement holds (no labels read as none); one requirement, the common case, tests without a loop. */
+function requirementsMatcher(reqs: readonly Requirement[]): LabelMatcher['matches'] {
+  const [only] = reqs;
+  if (reqs.length === 1 && only) return (labels) => requirementMatches(only, labels ?? noLabels);
+  return (labels) => {
+    const ls = labels ?? noLabels;
+    for (const r of reqs) if (!requirementMatches(r, ls)) return false;
+    return true;
+  };
+}
+
 /** A matcher over a list of requirements, all of which must hold. */
 export function matcherOf(reqs: readonly Requirement[]): LabelMatcher & { readonly requirements: readonly Requirement[] } {
   const sorted = sortByKey(reqs);
@@ -14,7 +27,7 @@ export function matcherOf(reqs: readonly Requirement[]): LabelMatcher & { readon
   return {
     requirements: sorted,
     empty: sorted.length === 0,
-    matches: (labels) => sorted.every((r) => requirementMatches(r, labels ?? {})),
+    matches: requirementsMatcher(sorted),
     toString: () => text,
   };
 }
