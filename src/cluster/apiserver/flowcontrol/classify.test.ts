@@ -16,7 +16,10 @@ const info = (method: string, path: string) => parseRequestInfo(method, new URL(
 
 test('classify: built-in flow schemas in precedence order', () => {
   const cases: [string, string, string, UserInfo, string, string][] = [
-    ['admin VMI create', 'POST', '/apis/kubevirt.io/v1/namespaces/d/virtualmachineinstances', admin, 'exempt', 'exempt'],
+    ['admin VMI create', 'POST', '/apis/kubevirt.io/v1/namespaces/d/virtualmachineinstances', admin, 'admin-creates', 'global-default'],
+    ['admin namespace create', 'POST', '/api/v1/namespaces', admin, 'admin-creates', 'global-default'],
+    ['admin VMI update stays exempt', 'PUT', '/apis/kubevirt.io/v1/namespaces/d/virtualmachineinstances/v', admin, 'exempt', 'exempt'],
+    ['admin get stays exempt', 'GET', '/apis/kubevirt.io/v1/namespaces/d/virtualmachineinstances/v', admin, 'exempt', 'exempt'],
     ['scheduler binding', 'POST', '/api/v1/namespaces/d/pods/p/binding', { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, 'kube-scheduler', 'workload-high'],
     ['scheduler lease', 'PUT', '/apis/coordination.k8s.io/v1/namespaces/kube-system/leases/kube-scheduler', { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, 'system-leader-election', 'leader-election'],
     ['scheduler event', 'POST', '/api/v1/namespaces/d/events', { name: 'system:kube-scheduler', groups: ['system:authenticated'] }, 'event-writes', 'workload-low'],

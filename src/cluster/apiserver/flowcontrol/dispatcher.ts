@@ -37,11 +37,13 @@ export interface Admission {
 }
 
 /**
- * Defaults: 32 seats (8 made controller writes wait ~19 ms on seats held across webhook calls in the
- * 50-VMI bench; with 32 they waited ~7 ms, docs/benchmarks.md); a flow queue of twice
- * upstream's queueLengthLimit (50).
+ * Defaults: 8 seats. With admins' creates exempt, 8 made controller writes wait behind seats held
+ * across webhook calls and 32 was better; with those creates queued (classify.ts, `admin-creates`),
+ * few seats are what lets the controllers' writes on admitted VMIs go first: the 50-VMI bench's p50
+ * fell from ~0.5 s to ~0.34 s (docs/benchmarks.md, ADR 0008). A flow queue of twice upstream's
+ * queueLengthLimit (50).
  */
-export const DEFAULT_FLOW_CONTROL: Required<FlowControlOptions> = { seats: 32, queueLengthLimit: 100, maxWaitMs: 1500, retryAfterSeconds: 1 };
+export const DEFAULT_FLOW_CONTROL: Required<FlowControlOptions> = { seats: 8, queueLengthLimit: 100, maxWaitMs: 1500, retryAfterSeconds: 1 };
 
 const nodeRuntime: DispatcherRuntime = {
   now: () => performance.now(),
