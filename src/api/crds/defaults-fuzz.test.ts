@@ -7,20 +7,10 @@ import { StatusError } from '../meta/index.js';
 import type { VirtualMachineInstance } from '../kubevirt/index.js';
 import { clusterConfigFromKubeVirt, DEFAULT_CLUSTER_CONFIG, defaultVMI } from '../kubevirt/defaults/index.js';
 import { checkAgainstCrd } from './schema-check.js';
+import { prng } from '../../../test/fixtures/prng.js';
 
 const dir = new URL('../../../examples/', import.meta.url).pathname;
 const NOW = '2026-01-01T00:00:00Z';
-
-/** Deterministic PRNG (mulberry32) so a failure reproduces. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every [container, key] pair inside `obj`. */
 function slots(obj: unknown, out: [Record<string, unknown> | unknown[], string | number][] = []): [Record<string, unknown> | unknown[], string | number][] {

@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { StatusError } from '../../../api/meta/index.js';
 import { Store } from './store.js';
+import { statusCodeOf } from '../../../../test/fixtures/status-code.js';
 
 const cms = { group: '', resource: 'configmaps' };
 const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
@@ -13,16 +13,6 @@ const nextTurn = (): Promise<void> => new Promise((r) => setImmediate(r));
 function withDir(fn: (path: string) => Promise<void> | void): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'store-layout-'));
   return Promise.resolve(fn(join(dir, 'db.sqlite'))).finally(() => rmSync(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }));
-}
-
-function code(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatusError) return e.code;
-    throw e;
-  }
-  return undefined;
 }
 
 /** Row counts and blank object rows, as another connection sees them. */
@@ -78,7 +68,7 @@ test('a database written in the old layout (JSON in objects and events) opens, r
     assert.deepEqual(s.rowsAt(cms).rows.map(([k]) => k), ['ns/c0', 'ns/c1', 'ns/c2', 'ns/c4'], 'the memory cache');
     assert.equal(s.get(cms, 'ns', 'c2')?.metadata?.resourceVersion, '3');
     assert.deepEqual(s.eventsSince(cms, 5).map((e) => `${e.type} ${e.name} ${e.rv}`), ['MODIFIED c1 6', 'DELETED c3 7', 'MODIFIED c4 8']);
-    assert.equal(code(() => s.eventsSince(cms, 4)), 410);
+    assert.equal(statusCodeOf(() => s.eventsSince(cms, 4)), 410);
     // New writes over old rows, then enough more that the history is compacted past all of them.
     s.guaranteedUpdate(cms, 'ns', 'c0', (o) => ({ ...o, data: { v: 'new' } }));
     s.delete(cms, 'ns', 'c2');
@@ -117,7 +107,7 @@ test('compaction keeps the event rows that hold current objects, and drops them 
     assert.deepEqual({ objects: t.objects, blank: t.blank }, { objects: 19, blank: 19 });
     assert.ok(t.events <= 10 + 1 + 19 + 10, `events ${t.events}: the replaced objects' rows went`);
     const rv = s.currentRv();
-    assert.equal(code(() => s.eventsSince(cms, s.compactedRv() - 1)), 410);
+    assert.equal(statusCodeOf(() => s.eventsSince(cms, s.compactedRv() - 1)), 410);
     assert.ok(s.eventsSince(cms, s.compactedRv()).every((e) => e.rv > s.compactedRv()), 'kept rows below the compacted resourceVersion are not history');
     s.close();
     s = new Store(path, { historySize: 10 });

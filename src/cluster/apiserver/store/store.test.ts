@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StatusError } from '../../../api/meta/index.js';
 import { Store, type StoreEvent } from './store.js';
+import { statusCodeOf } from '../../../../test/fixtures/status-code.js';
 
 const pods = { group: '', resource: 'pods' };
 const cms = { group: '', resource: 'configmaps' };
@@ -26,16 +26,6 @@ const pod = (ns: string, name: string, extra: Record<string, unknown> = {}) => (
   metadata: { namespace: ns, name },
   ...extra,
 });
-
-function code(fn: () => unknown): number | undefined {
-  try {
-    fn();
-  } catch (e) {
-    if (e instanceof StatusError) return e.code;
-    throw e;
-  }
-  return undefined;
-}
 
 test('one global resourceVersion across resources, persisted across reopen', () => {
   const dir = mkdtempSync(join(tmpdir(), 'store-'));
@@ -60,12 +50,12 @@ test('one global resourceVersion across resources, persisted across reopen', () 
 test('create conflicts, stale update conflicts, missing get is 404', () => {
   withStore((s) => {
     const a = s.create(pods, pod('ns', 'a'));
-    assert.equal(code(() => s.create(pods, pod('ns', 'a'))), 409);
-    assert.equal(code(() => s.mustGet(pods, 'ns', 'zz')), 404);
+    assert.equal(statusCodeOf(() => s.create(pods, pod('ns', 'a'))), 409);
+    assert.equal(statusCodeOf(() => s.mustGet(pods, 'ns', 'zz')), 404);
     const u = s.update(pods, { ...a, spec: { x: 1 } }, a.metadata?.resourceVersion);
     assert.notEqual(u.metadata?.resourceVersion, a.metadata?.resourceVersion);
-    assert.equal(code(() => s.update(pods, { ...a, spec: { x: 2 } }, a.metadata?.resourceVersion)), 409);
-    assert.equal(code(() => s.delete(pods, 'ns', 'a', { uid: 'nope' })), 409);
+    assert.equal(statusCodeOf(() => s.update(pods, { ...a, spec: { x: 2 } }, a.metadata?.resourceVersion)), 409);
+    assert.equal(statusCodeOf(() => s.delete(pods, 'ns', 'a', { uid: 'nope' })), 409);
   });
 });
 
@@ -114,7 +104,7 @@ test('history replays events after an RV and expires old ones with 410', () => {
     const evs = s.eventsSince(pods, s.currentRv() - 5);
     assert.equal(evs.length, 4);
     assert.ok(s.compactedRv() > Number(first.metadata?.resourceVersion));
-    assert.equal(code(() => s.eventsSince(pods, Number(first.metadata?.resourceVersion))), 410);
+    assert.equal(statusCodeOf(() => s.eventsSince(pods, Number(first.metadata?.resourceVersion))), 410);
   }, 10);
 });
 

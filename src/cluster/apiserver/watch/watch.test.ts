@@ -11,6 +11,7 @@ import { selectors } from '../selectors/index.js';
 import { Store } from '../store/store.js';
 import { WatchHub } from './hub.js';
 import { startWatch, type WatchEventType } from './watch.js';
+import { prng } from '../../../../test/fixtures/prng.js';
 
 const pods = {
   info: { group: '', version: 'v1', kind: 'Pod', plural: 'pods', namespaced: true, verbs: ['watch'], subresources: [] },
@@ -58,17 +59,6 @@ test('watchers with field selectors: each event lands on the watchers it selects
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** A small deterministic PRNG (mulberry32), so a failing sequence can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 test('routing by namespace and required field or label value (hub index) sends each watcher exactly what testing every event would', () => {
   const dir = mkdtempSync(join(tmpdir(), 'watch-test-'));
